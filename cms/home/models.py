@@ -1,0 +1,100 @@
+"""The page tree's frame: the home page, section pages and plain content pages."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BodyStreamBlock
+
+LISTING_PAGE_SIZE = 20
+
+
+class HomePage(Page):
+    """The portal's front page: a welcome, the sections and the latest news."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"],
+        help_text=_("One or two sentences that say what this clearing-house is for."),
+    )
+    body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from content_types.news.models import NewsArticlePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.get_children().live().public().in_menu().specific()
+        context["latest_news"] = (
+            NewsArticlePage.objects.live().public().filter(locale_id=self.locale_id)
+            .order_by("-date", "-pk")[:4]
+        )
+        return context
+
+
+class SectionPage(Page):
+    """A section of the portal (Records, Events, Networks, Awards, About…) listing what it holds."""
+
+    class Section(models.TextChoices):
+        RECORDS = "records", _("Records")
+        EVENTS = "events", _("Events")
+        NETWORKS = "networks", _("Networks")
+        AWARDS = "awards", _("Awards")
+        ABOUT = "about", _("About")
+        OTHER = "other", _("Other")
+
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices, default=Section.OTHER)
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("section"), FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.StandardPage", "home.SectionPage"]
+
+    class Meta:
+        verbose_name = _("section page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().public().specific().order_by("title")
+        context["children"] = paginate(request, children)
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page (About, terms of use, contact…)."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.SectionPage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+def paginate(request, queryset, per_page: int = LISTING_PAGE_SIZE):
+    """A page of ``queryset`` for ``?page=N``; out-of-range numbers give the last page."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)

@@ -1,0 +1,75 @@
+"""The one parser for configuration from environment variables.
+
+Every variable the portal reads is declared in ``VARIABLES`` with its default and meaning, so that the
+README table and the code cannot drift apart (``tests/foundation/test_settings.py`` checks it).
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+VARIABLES = {
+    "DJANGO_SETTINGS_MODULE": ("cms.settings.dev", "Settings module: dev, test or production."),
+    "SECRET_KEY": ("", "Required in production. Signs sessions and tokens."),
+    "ALLOWED_HOSTS": ("", "Required in production. Comma-separated host names."),
+    "CSRF_TRUSTED_ORIGINS": ("", "Comma-separated origins (https://portal.example.org) behind a proxy."),
+    "DATABASE_URL": ("", "PostgreSQL URL (postgres://user:pass@host:5432/name). Unset: SQLite in db.sqlite3."),
+    "REDIS_URL": ("", "Redis URL for Celery and the cache. Unset: tasks run eagerly, local memory cache."),
+    "ELASTICSEARCH_URL": ("", "Elasticsearch URL. Unset: search uses the database."),
+    "ELASTICSEARCH_INDEX_PREFIX": ("chm", "Prefix of the Elasticsearch index and alias names."),
+    "EMAIL_URL": ("", "smtp://user:pass@host:587 (smtp+tls://, smtp+ssl://). Unset: e-mails are printed to the console."),
+    "DEFAULT_FROM_EMAIL": ("CHM Portal <noreply@localhost>", "Sender of notification e-mails."),
+    "SITE_URL": ("http://127.0.0.1:8000", "Public base address, used in e-mails, feeds and the API."),
+    "MEDIA_ROOT": ("media", "Folder for uploaded files (relative to the project folder or absolute)."),
+    "STATIC_ROOT": ("staticfiles", "Folder that collectstatic fills."),
+    "SERVE_MEDIA": ("false", "Let the portal itself serve uploaded files (true in docker-compose; use a web server at scale)."),
+    "MACHINE_TRANSLATION": ("", "Machine translation for wagtail-localize: 'deepl' with DEEPL_API_KEY, or unset for none."),
+    "DEEPL_API_KEY": ("", "API key used when MACHINE_TRANSLATION=deepl."),
+    "SECURE_SSL_REDIRECT": ("true", "Production: redirect HTTP to HTTPS (set false behind a proxy that does it)."),
+    "LOG_LEVEL": ("INFO", "Level of the portal's log."),
+}
+
+
+def env(name: str) -> str:
+    """The raw value of a declared variable, or its default."""
+    if name not in VARIABLES:
+        raise ImproperlyConfigured(f"{name} is not a declared environment variable")
+    return os.environ.get(name, VARIABLES[name][0])
+
+
+def env_bool(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in env(name).split(",") if item.strip()]
+
+
+def database_config(sqlite_path) -> dict:
+    """``DATABASE_URL`` when set, else the embedded SQLite database."""
+    url = env("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path)}
+
+
+def email_config() -> dict:
+    """Django e-mail settings from ``EMAIL_URL`` (console backend when unset)."""
+    from urllib.parse import unquote, urlparse
+
+    url = env("EMAIL_URL")
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parsed = urlparse(url)
+    if parsed.scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtp+tls:// or smtp+ssl://")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname or "localhost",
+        "EMAIL_PORT": parsed.port or 25,
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": parsed.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": parsed.scheme == "smtp+ssl",
+    }
