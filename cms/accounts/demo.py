@@ -29,7 +29,9 @@ DEMO_USERS = [
 @register_demo(order=5, label="Users")
 def build_users(context):
     User = get_user_model()
-    countries = {country.code: country for country in Country.objects.filter(code__in=[u[4] for u in DEMO_USERS if u[4]])}
+    countries = {
+        country.code: country for country in Country.objects.filter(code__in=[u[4] for u in DEMO_USERS if u[4]])
+    }
     for username, first, last, role, country, organisation, language in context.progress(DEMO_USERS, "Users"):
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}

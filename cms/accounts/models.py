@@ -12,16 +12,25 @@ class UserProfile(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="profile"
     )
     country = models.ForeignKey(
-        "vocabularies.Country", verbose_name=_("country"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="profiles",
+        "vocabularies.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profiles",
         help_text=_("The Party this person acts for (national focal points, national editors)."),
     )
     organisation = models.CharField(
-        _("organisation"), max_length=255, blank=True,
+        _("organisation"),
+        max_length=255,
+        blank=True,
         help_text=_("The organisation this person acts for (partners, experts)."),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
         help_text=_("Notifications are sent in this language."),
     )
 

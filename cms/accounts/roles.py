@@ -61,13 +61,22 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
 # Wagtail collection permissions (documents and images) on the root collection, per role.
 ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATOR: [
-        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.delete_document",
-        "wagtaildocs.choose_document", "wagtailimages.add_image", "wagtailimages.change_image",
-        "wagtailimages.delete_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.delete_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.delete_image",
+        "wagtailimages.choose_image",
     ],
     EDITOR: [
-        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
-        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
     ],
 }
 

@@ -2,8 +2,8 @@
 
 from .links import CallToActionBlock, LinkBlock, LinkListBlock
 from .media import AccessibleImageBlock, DocumentLinkBlock, EmbedVideoBlock
-from .text import HeadingBlock, QuoteBlock, RichParagraphBlock
 from .streams import BodyStreamBlock
+from .text import HeadingBlock, QuoteBlock, RichParagraphBlock
 
 __all__ = [
     "AccessibleImageBlock",

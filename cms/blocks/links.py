@@ -54,4 +54,7 @@ class CallToActionBlock(blocks.StructBlock):
         template = "blocks/call_to_action.html"
         label = _("Call to action")
         description = _("A short text and a prominent button.")
-        preview_value = {"text": "Submit your national report.", "link": {"text": "Submit", "url": "https://www.cbd.int/"}}
+        preview_value = {
+            "text": "Submit your national report.",
+            "link": {"text": "Submit", "url": "https://www.cbd.int/"},
+        }

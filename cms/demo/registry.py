@@ -1,8 +1,8 @@
 """Demo content builders. Each app may ship a ``demo.py`` whose functions register here; the
 ``load_demo`` command runs them in order. Builders must be idempotent (get-or-create by slug)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 _builders: list["DemoBuilder"] = []
 

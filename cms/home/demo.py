@@ -25,63 +25,105 @@ HOME_INTROS = {
 }
 # slug: (section kind, {language: (title, description)})
 SECTIONS = {
-    "records": ("records", {
-        "en": ("Records", "National reports, decisions, documents, projects, needs and offers of assistance."),
-        "fr": ("Informations", "Rapports nationaux, décisions, documents, projets, besoins et offres d'assistance."),
-        "es": ("Información", "Informes nacionales, decisiones, documentos, proyectos, necesidades y ofertas de asistencia."),
-        "ar": ("السجلات", "التقارير الوطنية والمقررات والوثائق والمشاريع والاحتياجات وعروض المساعدة."),
-        "ru": ("Записи", "Национальные доклады, решения, документы, проекты, потребности и предложения помощи."),
-        "zh-hans": ("记录", "国家报告、决定、文件、项目、援助需求与提供。"),
-    }),
-    "events": ("events", {
-        "en": ("Events", "Dialogues, workshops, webinars and conferences."),
-        "fr": ("Événements", "Dialogues, ateliers, webinaires et conférences."),
-        "es": ("Eventos", "Diálogos, talleres, seminarios web y conferencias."),
-        "ar": ("الفعاليات", "الحوارات وحلقات العمل والندوات الإلكترونية والمؤتمرات."),
-        "ru": ("Мероприятия", "Диалоги, семинары, вебинары и конференции."),
-        "zh-hans": ("活动", "对话、讲习班、网络研讨会和会议。"),
-    }),
-    "networks": ("networks", {
-        "en": ("Networks", "Networks, communities of practice and partnerships."),
-        "fr": ("Réseaux", "Réseaux, communautés de pratique et partenariats."),
-        "es": ("Redes", "Redes, comunidades de práctica y asociaciones."),
-        "ar": ("الشبكات", "الشبكات ومجتمعات الممارسة والشراكات."),
-        "ru": ("Сети", "Сети, сообщества практиков и партнерства."),
-        "zh-hans": ("网络", "网络、实践社区和伙伴关系。"),
-    }),
-    "awards": ("awards", {
-        "en": ("Awards", "Recognition of the Parties' national clearing-houses."),
-        "fr": ("Prix", "Reconnaissance des centres d'échange nationaux des Parties."),
-        "es": ("Premios", "Reconocimiento de los mecanismos de facilitación nacionales de las Partes."),
-        "ar": ("الجوائز", "تقدير آليات تبادل المعلومات الوطنية للأطراف."),
-        "ru": ("Награды", "Признание национальных механизмов посредничества Сторон."),
-        "zh-hans": ("奖项", "表彰缔约方的国家信息交换所。"),
-    }),
-    "about": ("about", {
-        "en": ("About", "What this clearing-house is and who runs it."),
-        "fr": ("À propos", "Ce qu'est ce centre d'échange et qui le gère."),
-        "es": ("Acerca de", "Qué es este mecanismo de facilitación y quién lo gestiona."),
-        "ar": ("حول البوابة", "ما هي آلية تبادل المعلومات هذه ومن يديرها."),
-        "ru": ("О портале", "Что такое этот механизм посредничества и кто им управляет."),
-        "zh-hans": ("关于", "本信息交换所是什么，由谁运营。"),
-    }),
+    "records": (
+        "records",
+        {
+            "en": ("Records", "National reports, decisions, documents, projects, needs and offers of assistance."),
+            "fr": (
+                "Informations",
+                "Rapports nationaux, décisions, documents, projets, besoins et offres d'assistance.",
+            ),
+            "es": (
+                "Información",
+                "Informes nacionales, decisiones, documentos, proyectos, necesidades y ofertas de asistencia.",
+            ),
+            "ar": ("السجلات", "التقارير الوطنية والمقررات والوثائق والمشاريع والاحتياجات وعروض المساعدة."),
+            "ru": ("Записи", "Национальные доклады, решения, документы, проекты, потребности и предложения помощи."),
+            "zh-hans": ("记录", "国家报告、决定、文件、项目、援助需求与提供。"),
+        },
+    ),
+    "events": (
+        "events",
+        {
+            "en": ("Events", "Dialogues, workshops, webinars and conferences."),
+            "fr": ("Événements", "Dialogues, ateliers, webinaires et conférences."),
+            "es": ("Eventos", "Diálogos, talleres, seminarios web y conferencias."),
+            "ar": ("الفعاليات", "الحوارات وحلقات العمل والندوات الإلكترونية والمؤتمرات."),
+            "ru": ("Мероприятия", "Диалоги, семинары, вебинары и конференции."),
+            "zh-hans": ("活动", "对话、讲习班、网络研讨会和会议。"),
+        },
+    ),
+    "networks": (
+        "networks",
+        {
+            "en": ("Networks", "Networks, communities of practice and partnerships."),
+            "fr": ("Réseaux", "Réseaux, communautés de pratique et partenariats."),
+            "es": ("Redes", "Redes, comunidades de práctica y asociaciones."),
+            "ar": ("الشبكات", "الشبكات ومجتمعات الممارسة والشراكات."),
+            "ru": ("Сети", "Сети, сообщества практиков и партнерства."),
+            "zh-hans": ("网络", "网络、实践社区和伙伴关系。"),
+        },
+    ),
+    "awards": (
+        "awards",
+        {
+            "en": ("Awards", "Recognition of the Parties' national clearing-houses."),
+            "fr": ("Prix", "Reconnaissance des centres d'échange nationaux des Parties."),
+            "es": ("Premios", "Reconocimiento de los mecanismos de facilitación nacionales de las Partes."),
+            "ar": ("الجوائز", "تقدير آليات تبادل المعلومات الوطنية للأطراف."),
+            "ru": ("Награды", "Признание национальных механизмов посредничества Сторон."),
+            "zh-hans": ("奖项", "表彰缔约方的国家信息交换所。"),
+        },
+    ),
+    "about": (
+        "about",
+        {
+            "en": ("About", "What this clearing-house is and who runs it."),
+            "fr": ("À propos", "Ce qu'est ce centre d'échange et qui le gère."),
+            "es": ("Acerca de", "Qué es este mecanismo de facilitación y quién lo gestiona."),
+            "ar": ("حول البوابة", "ما هي آلية تبادل المعلومات هذه ومن يديرها."),
+            "ru": ("О портале", "Что такое этот механизм посредничества и кто им управляет."),
+            "zh-hans": ("关于", "本信息交换所是什么，由谁运营。"),
+        },
+    ),
 }
 NEWS_TITLES = {
-    "en": "News", "fr": "Actualités", "es": "Noticias", "ar": "الأخبار", "ru": "Новости", "zh-hans": "新闻",
+    "en": "News",
+    "fr": "Actualités",
+    "es": "Noticias",
+    "ar": "الأخبار",
+    "ru": "Новости",
+    "zh-hans": "新闻",
 }
 ABOUT_PAGES = [
-    ("clearing-house", "The clearing-house mechanism", "La mécanisme du centre d'échange",
-     "The clearing-house mechanism promotes technical and scientific cooperation, information exchange and networking among Parties.",
-     "Le centre d'échange favorise la coopération technique et scientifique, l'échange d'informations et la mise en réseau entre les Parties."),
-    ("terms-of-use", "Terms of use", "Conditions d'utilisation",
-     "Content is published under the licence stated on each record; metadata are free to reuse.",
-     "Les contenus sont publiés sous la licence indiquée sur chaque fiche ; les métadonnées sont librement réutilisables."),
-    ("accessibility", "Accessibility statement", "Déclaration d'accessibilité",
-     "This portal aims to conform with WCAG 2.1 level AA. Tell us about any barrier you meet.",
-     "Ce portail vise la conformité au niveau AA des WCAG 2.1. Signalez-nous tout obstacle rencontré."),
-    ("contact", "Contact", "Contact",
-     "Write to the secretariat at the address below; we answer in any of the six UN languages.",
-     "Écrivez au secrétariat à l'adresse ci-dessous ; nous répondons dans l'une des six langues de l'ONU."),
+    (
+        "clearing-house",
+        "The clearing-house mechanism",
+        "La mécanisme du centre d'échange",
+        "The clearing-house mechanism promotes technical and scientific cooperation, information exchange and networking among Parties.",
+        "Le centre d'échange favorise la coopération technique et scientifique, l'échange d'informations et la mise en réseau entre les Parties.",
+    ),
+    (
+        "terms-of-use",
+        "Terms of use",
+        "Conditions d'utilisation",
+        "Content is published under the licence stated on each record; metadata are free to reuse.",
+        "Les contenus sont publiés sous la licence indiquée sur chaque fiche ; les métadonnées sont librement réutilisables.",
+    ),
+    (
+        "accessibility",
+        "Accessibility statement",
+        "Déclaration d'accessibilité",
+        "This portal aims to conform with WCAG 2.1 level AA. Tell us about any barrier you meet.",
+        "Ce portail vise la conformité au niveau AA des WCAG 2.1. Signalez-nous tout obstacle rencontré.",
+    ),
+    (
+        "contact",
+        "Contact",
+        "Contact",
+        "Write to the secretariat at the address below; we answer in any of the six UN languages.",
+        "Écrivez au secrétariat à l'adresse ci-dessous ; nous répondons dans l'une des six langues de l'ONU.",
+    ),
 ]
 
 
@@ -91,9 +133,8 @@ def _paragraph(text: str) -> list:
 
 @register_demo(order=0, label="Site structure")
 def build_structure(context):
-    from content_types.news.models import NewsIndexPage
-
     from cms.site_settings.models import FooterLink, PortalSettings
+    from content_types.news.models import NewsIndexPage
 
     home = HomePage.objects.get(locale__language_code="en")
     if not home.intro:
@@ -106,19 +147,39 @@ def build_structure(context):
     steps = list(SECTIONS.items()) + [("news", None)]
     for slug, spec in context.progress(steps, "Sections"):
         if spec is None:
-            page, _ = get_or_create_child(home, NewsIndexPage, "news", title="News", show_in_menus=True,
-                                          intro="<p>Announcements from the clearing-house.</p>")
+            page, _ = get_or_create_child(
+                home,
+                NewsIndexPage,
+                "news",
+                title="News",
+                show_in_menus=True,
+                intro="<p>Announcements from the clearing-house.</p>",
+            )
             for code in LANGUAGES[1:]:
                 translate(page, code, title=NEWS_TITLES[code], draft_title=NEWS_TITLES[code])
         else:
             kind, texts = spec
             title, description = texts["en"]
-            page, _ = get_or_create_child(home, SectionPage, slug, title=title, section=kind, show_in_menus=True,
-                                          search_description=description, intro=f"<p>{description}</p>")
+            page, _ = get_or_create_child(
+                home,
+                SectionPage,
+                slug,
+                title=title,
+                section=kind,
+                show_in_menus=True,
+                search_description=description,
+                intro=f"<p>{description}</p>",
+            )
             for code in LANGUAGES[1:]:
                 title, description = texts[code]
-                translate(page, code, title=title, draft_title=title, search_description=description,
-                          intro=f"<p>{description}</p>")
+                translate(
+                    page,
+                    code,
+                    title=title,
+                    draft_title=title,
+                    search_description=description,
+                    intro=f"<p>{description}</p>",
+                )
         context.pages[slug] = page
 
     about = context.pages["about"]

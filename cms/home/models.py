@@ -17,7 +17,9 @@ class HomePage(Page):
     """The portal's front page: a welcome, the sections and the latest news."""
 
     intro = RichTextField(
-        _("introduction"), blank=True, features=["bold", "italic", "link"],
+        _("introduction"),
+        blank=True,
+        features=["bold", "italic", "link"],
         help_text=_("One or two sentences that say what this clearing-house is for."),
     )
     body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
@@ -36,8 +38,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().in_menu().specific()
         context["latest_news"] = (
-            NewsArticlePage.objects.live().public().filter(locale_id=self.locale_id)
-            .order_by("-date", "-pk")[:4]
+            NewsArticlePage.objects.live().public().filter(locale_id=self.locale_id).order_by("-date", "-pk")[:4]
         )
         return context
 

@@ -24,25 +24,37 @@ class PortalSettings(ClusterableModel, BaseSiteSetting):
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.CENTRAL)
     country = models.ForeignKey(
-        "vocabularies.Country", verbose_name=_("country"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", help_text=_("Required for a national clearing-house."),
+        "vocabularies.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Required for a national clearing-house."),
     )
     region = models.ForeignKey(
-        "vocabularies.Region", verbose_name=_("region"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", help_text=_("Required for a regional clearing-house."),
+        "vocabularies.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Required for a regional clearing-house."),
     )
     theme = models.CharField(_("theme"), max_length=120, blank=True, help_text=_("For a thematic clearing-house."))
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_address = models.TextField(_("postal address"), blank=True)
 
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("portal_name"), FieldPanel("tagline"), FieldPanel("logo")], heading=_("Identity")
-        ),
+        MultiFieldPanel([FieldPanel("portal_name"), FieldPanel("tagline"), FieldPanel("logo")], heading=_("Identity")),
         MultiFieldPanel(
             [FieldPanel("scope"), FieldPanel("country"), FieldPanel("region"), FieldPanel("theme")],
             heading=_("Scope"),
@@ -90,8 +102,12 @@ class FooterLink(Orderable):
     settings = ParentalKey(PortalSettings, related_name="footer_links", on_delete=models.CASCADE)
     text = models.CharField(_("text"), max_length=80)
     page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("page"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     url = models.URLField(_("outside address"), blank=True)
 

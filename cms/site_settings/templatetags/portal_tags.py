@@ -24,6 +24,12 @@ def language_switcher(context):
     for code, name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(request.get_full_path(), code)
         languages.append(
-            {"code": code, "name": name, "url": url, "current": code == current, "bidi": get_language_info(code)["bidi"]}
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "current": code == current,
+                "bidi": get_language_info(code)["bidi"],
+            }
         )
     return {"languages": languages, "current": current}

@@ -34,4 +34,6 @@ class Command(BaseCommand):
             if user.check_password(password):
                 self.stdout.write(self.style.SUCCESS(f"Administrator login: {name} / {password}"))
                 return
-        self.stdout.write(f"Administrator '{username}' exists; set its password with: manage.py changepassword {username}")
+        self.stdout.write(
+            f"Administrator '{username}' exists; set its password with: manage.py changepassword {username}"
+        )

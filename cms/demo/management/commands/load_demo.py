@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Load demo content: sections, news, records, events, networks and users for every role."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="Multiply the amount of content (0.1 for a quick run).")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Multiply the amount of content (0.1 for a quick run)."
+        )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when demo content is already there.")
 
     def handle(self, *args, scale, if_empty, **options):
