@@ -29,7 +29,7 @@ ROLE_LABELS = {
     AWARD_COMMITTEE: gettext_noop("Award committee"),
 }
 
-_VOCABULARY_MODELS = ["gbfgoal", "gbftarget", "region", "country", "subject"]
+_VOCABULARY_MODELS = ["gbfgoal", "gbftarget", "region", "country", "subject", "language"]
 
 # Model permissions per role, as "app_label.codename". Permissions of apps that are not installed
 # are skipped, so that later apps add theirs here without breaking earlier migrations.

@@ -1,5 +1,6 @@
 """Demo: the portal's frame — settings, home page and sections in the six languages, About pages."""
 
+from django.apps import apps
 from wagtail.models import Page, Site
 
 from cms.demo.pages import LANGUAGES, get_or_create_child, translate
@@ -87,6 +88,13 @@ SECTIONS = {
         },
     ),
 }
+# The page model of each section; apps that own a section provide its index page. A section whose
+# app is not installed is a plain SectionPage.
+SECTION_MODELS = {
+    "records": "records.RecordIndexPage",
+    "events": "events.EventIndexPage",
+    "networks": "networks.NetworkIndexPage",
+}
 NEWS_TITLES = {
     "en": "News",
     "fr": "Actualités",
@@ -159,27 +167,7 @@ def build_structure(context):
                 translate(page, code, title=NEWS_TITLES[code], draft_title=NEWS_TITLES[code])
         else:
             kind, texts = spec
-            title, description = texts["en"]
-            page, _ = get_or_create_child(
-                home,
-                SectionPage,
-                slug,
-                title=title,
-                section=kind,
-                show_in_menus=True,
-                search_description=description,
-                intro=f"<p>{description}</p>",
-            )
-            for code in LANGUAGES[1:]:
-                title, description = texts[code]
-                translate(
-                    page,
-                    code,
-                    title=title,
-                    draft_title=title,
-                    search_description=description,
-                    intro=f"<p>{description}</p>",
-                )
+            page = ensure_section(home, slug, kind, texts)
         context.pages[slug] = page
 
     about = context.pages["about"]
@@ -199,3 +187,33 @@ def build_structure(context):
         for position, slug in enumerate(["terms-of-use", "accessibility", "contact"]):
             page = Page.objects.get(pk=context.pages[f"about/{slug}"].pk)
             FooterLink.objects.create(settings=portal, sort_order=position, text=page.title, page=page)
+
+
+def section_model(slug: str):
+    try:
+        return apps.get_model(SECTION_MODELS[slug])
+    except (KeyError, LookupError):
+        return SectionPage
+
+
+def ensure_section(home, slug: str, kind: str, texts: dict):
+    """The section ``slug`` under ``home``, with its title and introduction in the six languages."""
+    model = section_model(slug)
+    extra = {"section": kind} if model is SectionPage else {}
+    title, description = texts["en"]
+    page, _ = get_or_create_child(
+        home,
+        model,
+        slug,
+        title=title,
+        show_in_menus=True,
+        search_description=description,
+        intro=f"<p>{description}</p>",
+        **extra,
+    )
+    for code in LANGUAGES[1:]:
+        title, description = texts[code]
+        translate(
+            page, code, title=title, draft_title=title, search_description=description, intro=f"<p>{description}</p>"
+        )
+    return page

@@ -12,26 +12,36 @@ from content_types.vocabularies.models import Country, Subject
 from .models import NewsArticlePage, NewsIndexPage
 
 TEMPLATES = [
-    ("{country}: new national report on {subject}",
-     "{country_fr} : nouveau rapport national sur « {subject_fr} »",
-     "{country} has published a national report that takes stock of its work on {subject}.",
-     "{country_fr} a publié un rapport national qui fait le point sur ses travaux relatifs à « {subject_fr} »."),
-    ("Regional workshop on {subject} hosted by {country}",
-     "Atelier régional sur « {subject_fr} » accueilli par {country_fr}",
-     "Experts from the region met in {country} to share practice on {subject}.",
-     "Des experts de la région se sont réunis ({country_fr}) pour partager leurs pratiques sur « {subject_fr} »."),
-    ("Call for views: {subject}",
-     "Appel à contributions : « {subject_fr} »",
-     "Parties and stakeholders are invited to submit views on {subject}, coordinated with {country}.",
-     "Les Parties et les parties prenantes sont invitées à soumettre leurs vues sur « {subject_fr} », en coordination avec {country_fr}."),
-    ("{country} joins the community of practice on {subject}",
-     "{country_fr} rejoint la communauté de pratique « {subject_fr} »",
-     "The national clearing-house of {country} now takes part in the community of practice on {subject}.",
-     "Le centre d'échange national ({country_fr}) participe désormais à la communauté de pratique « {subject_fr} »."),
-    ("Webinar series on {subject} opens registration",
-     "Série de webinaires « {subject_fr} » : inscriptions ouvertes",
-     "A series of webinars on {subject}, prepared with partners in {country}, opens for registration.",
-     "Une série de webinaires sur « {subject_fr} », préparée avec des partenaires ({country_fr}), ouvre ses inscriptions."),
+    (
+        "{country}: new national report on {subject}",
+        "{country_fr} : nouveau rapport national sur « {subject_fr} »",
+        "{country} has published a national report that takes stock of its work on {subject}.",
+        "{country_fr} a publié un rapport national qui fait le point sur ses travaux relatifs à « {subject_fr} ».",
+    ),
+    (
+        "Regional workshop on {subject} hosted by {country}",
+        "Atelier régional sur « {subject_fr} » accueilli par {country_fr}",
+        "Experts from the region met in {country} to share practice on {subject}.",
+        "Des experts de la région se sont réunis ({country_fr}) pour partager leurs pratiques sur « {subject_fr} ».",
+    ),
+    (
+        "Call for views: {subject}",
+        "Appel à contributions : « {subject_fr} »",
+        "Parties and stakeholders are invited to submit views on {subject}, coordinated with {country}.",
+        "Les Parties et les parties prenantes sont invitées à soumettre leurs vues sur « {subject_fr} », en coordination avec {country_fr}.",
+    ),
+    (
+        "{country} joins the community of practice on {subject}",
+        "{country_fr} rejoint la communauté de pratique « {subject_fr} »",
+        "The national clearing-house of {country} now takes part in the community of practice on {subject}.",
+        "Le centre d'échange national ({country_fr}) participe désormais à la communauté de pratique « {subject_fr} ».",
+    ),
+    (
+        "Webinar series on {subject} opens registration",
+        "Série de webinaires « {subject_fr} » : inscriptions ouvertes",
+        "A series of webinars on {subject}, prepared with partners in {country}, opens for registration.",
+        "Une série de webinaires sur « {subject_fr} », préparée avec des partenaires ({country_fr}), ouvre ses inscriptions.",
+    ),
 ]
 
 
@@ -46,16 +56,29 @@ def build_news(context):
         country, subject = rng.choice(countries), rng.choice(subjects)
         title_en, title_fr, text_en, text_fr = rng.choice(TEMPLATES)
         values = {
-            "country": country.name_en, "country_fr": country.name_fr or country.name_en,
-            "subject": subject.name_en.lower(), "subject_fr": (subject.name_fr or subject.name_en).lower(),
+            "country": country.name_en,
+            "country_fr": country.name_fr or country.name_en,
+            "subject": subject.name_en.lower(),
+            "subject_fr": (subject.name_fr or subject.name_en).lower(),
         }
         date = today - datetime.timedelta(days=rng.randint(0, 1000))
         title = title_en.format(**values)
         slug = f"{slugify(title)[:60]}-{number}"
         page, created = get_or_create_child(
-            index, NewsArticlePage, slug, title=title, date=date,
-            summary=text_en.format(**values), body=[("paragraph", f"<p>{text_en.format(**values)}</p>")],
+            index,
+            NewsArticlePage,
+            slug,
+            title=title,
+            date=date,
+            summary=text_en.format(**values),
+            body=[("paragraph", f"<p>{text_en.format(**values)}</p>")],
         )
         title_fr = title_fr.format(**values)
-        translate(page, "fr", title=title_fr, draft_title=title_fr, summary=text_fr.format(**values),
-                  body=[("paragraph", f"<p>{text_fr.format(**values)}</p>")])
+        translate(
+            page,
+            "fr",
+            title=title_fr,
+            draft_title=title_fr,
+            summary=text_fr.format(**values),
+            body=[("paragraph", f"<p>{text_fr.format(**values)}</p>")],
+        )

@@ -18,7 +18,16 @@ def _names(names: dict) -> dict:
 
 
 def load_vocabularies(models) -> None:
-    """``models`` maps a model name to its class (real or historical)."""
+    """``models`` maps a model name to its class (real or historical); vocabularies whose model
+    is not in ``models`` (older migration states) are skipped."""
+    load_gbf(models)
+    load_places(models)
+    load_subjects(models)
+    if "Language" in models:
+        load_languages(models)
+
+
+def load_gbf(models) -> None:
     gbf = read("gbf.json")
     goals = {}
     for goal in gbf["goals"]:
@@ -31,6 +40,8 @@ def load_vocabularies(models) -> None:
             defaults={"number": target["number"], "goal": goals[target["goal"]], **_names(target["names"])},
         )
 
+
+def load_places(models) -> None:
     regions = {}
     for region in read("regions.json"):
         regions[region["code"]], _ = models["Region"].objects.update_or_create(
@@ -51,5 +62,14 @@ def load_vocabularies(models) -> None:
             },
         )
 
+
+def load_subjects(models) -> None:
     for subject in read("subjects.json"):
         models["Subject"].objects.update_or_create(code=subject["code"], defaults=_names(subject["names"]))
+
+
+def load_languages(models) -> None:
+    for language in read("languages.json"):
+        models["Language"].objects.update_or_create(
+            code=language["code"], defaults={"is_un_official": language["un_official"], **_names(language["names"])}
+        )

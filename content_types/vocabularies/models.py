@@ -40,6 +40,9 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_in(get_language())
@@ -47,16 +50,11 @@ class TranslatedName(models.Model):
     def name_in(self, language_code: str | None) -> str:
         return getattr(self, f"name_{language_column(language_code)}") or self.name_en
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class GBFGoal(TranslatedName):
     """One of the four goals (A–D) of the Kunming-Montreal Global Biodiversity Framework."""
 
-    code = models.CharField(
-        _("code"), max_length=10, unique=True, validators=[RegexValidator(r"^GBF-[A-D]$")]
-    )
+    code = models.CharField(_("code"), max_length=10, unique=True, validators=[RegexValidator(r"^GBF-[A-D]$")])
     letter = models.CharField(_("letter"), max_length=1, unique=True)
 
     panels = [FieldPanel("code"), FieldPanel("letter"), *TranslatedName.name_panels]
@@ -73,13 +71,9 @@ class GBFGoal(TranslatedName):
 class GBFTarget(TranslatedName):
     """One of the 23 targets of the Global Biodiversity Framework, coded ``GBF-T1`` … ``GBF-T23``."""
 
-    code = models.CharField(
-        _("code"), max_length=10, unique=True, validators=[RegexValidator(r"^GBF-T\d{1,2}$")]
-    )
+    code = models.CharField(_("code"), max_length=10, unique=True, validators=[RegexValidator(r"^GBF-T\d{1,2}$")])
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    goal = models.ForeignKey(
-        GBFGoal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="targets"
-    )
+    goal = models.ForeignKey(GBFGoal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="targets")
 
     panels = [FieldPanel("code"), FieldPanel("number"), FieldPanel("goal"), *TranslatedName.name_panels]
 
@@ -99,9 +93,7 @@ class GBFTarget(TranslatedName):
 class Region(TranslatedName):
     """A UN M49 region, sub-region or intermediate region (``code`` is the M49 number)."""
 
-    code = models.CharField(
-        _("M49 code"), max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$")]
-    )
+    code = models.CharField(_("M49 code"), max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$")])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -193,3 +185,22 @@ class Subject(TranslatedName):
         ordering = ["name_en"]
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
+
+
+class Language(TranslatedName):
+    """A language (ISO 639-1), for the languages a record or event is available in."""
+
+    code = models.CharField(
+        _("ISO 639-1 code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z]{2,3}$", _("Use the two-letter code in small letters, e.g. fr."))],
+    )
+    is_un_official = models.BooleanField(_("official UN language"), default=False)
+
+    panels = [FieldPanel("code"), FieldPanel("is_un_official"), *TranslatedName.name_panels]
+
+    class Meta:
+        ordering = ["-is_un_official", "name_en"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")

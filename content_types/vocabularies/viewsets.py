@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Country, GBFGoal, GBFTarget, Region, Subject
+from .models import Country, GBFGoal, GBFTarget, Language, Region, Subject
 
 
 class GBFGoalViewSet(ModelViewSet):
@@ -44,8 +44,15 @@ class SubjectViewSet(ModelViewSet):
     search_fields = ["code", "name_en", "name_fr", "name_es"]
 
 
+class LanguageViewSet(ModelViewSet):
+    model = Language
+    icon = "comment"
+    list_display = ["code", "name_en", "is_un_official"]
+    search_fields = ["code", "name_en", "name_fr", "name_es"]
+
+
 class VocabularyViewSetGroup(ModelViewSetGroup):
     menu_label = _("Vocabularies")
     menu_icon = "list-ul"
     menu_order = 300
-    items = (GBFGoalViewSet, GBFTargetViewSet, RegionViewSet, CountryViewSet, SubjectViewSet)
+    items = (GBFGoalViewSet, GBFTargetViewSet, RegionViewSet, CountryViewSet, SubjectViewSet, LanguageViewSet)

@@ -1,0 +1,49 @@
+/* Maps without outside servers: Leaflet draws a bundled world outline and the portal's markers.
+   Markup: <div class="map" data-map data-markers="ID-of-json-script" data-outline="URL"></div>
+   Markers: [{"lat": 48.8, "lon": 2.3, "title": "...", "url": "...", "label": "..."}] */
+(function () {
+  "use strict";
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+  function init(element) {
+    var source = document.getElementById(element.dataset.markers);
+    var markers = source ? JSON.parse(source.textContent) : [];
+    var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 10, attributionControl: true });
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution("Natural Earth");
+    map.setView([15, 0], 1);
+    fetch(element.dataset.outline)
+      .then(function (response) { return response.json(); })
+      .then(function (topology) {
+        var countries = topojson.feature(topology, topology.objects.countries);
+        L.geoJSON(countries, {
+          style: { color: "#6b7f73", weight: 0.6, fillColor: "#dfe9e2", fillOpacity: 1 },
+          interactive: false,
+        }).addTo(map).bringToBack();
+      })
+      .catch(function () { element.classList.add("map-outline-missing"); });
+    var bounds = [];
+    markers.forEach(function (marker) {
+      if (typeof marker.lat !== "number" || typeof marker.lon !== "number") { return; }
+      var circle = L.circleMarker([marker.lat, marker.lon], {
+        radius: 7, color: "#083d27", weight: 2, fillColor: "#0d5c3b", fillOpacity: 0.85,
+      }).addTo(map);
+      var html = marker.url
+        ? '<a href="' + escapeHtml(marker.url) + '">' + escapeHtml(marker.title) + "</a>"
+        : escapeHtml(marker.title);
+      if (marker.label) { html += "<br>" + escapeHtml(marker.label); }
+      circle.bindPopup(html);
+      circle.bindTooltip(escapeHtml(marker.title));
+      bounds.push([marker.lat, marker.lon]);
+    });
+    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 5 }); }
+    else if (bounds.length === 1) { map.setView(bounds[0], 4); }
+    element.dataset.mapReady = String(bounds.length);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-map]").forEach(init);
+  });
+})();

@@ -1,0 +1,134 @@
+"""What records, events and networks share: classification by the controlled vocabularies, a
+summary for cards and feeds, map coordinates, and JSON-LD / Open Graph metadata.
+
+Domain apps extend these; this module never imports them.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Page
+
+
+class ClassifiedPage(Page):
+    """A page classified by country, region, GBF target, subject and language (abstract)."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        blank=True,
+        help_text=_("Two or three sentences shown in listings, search results and feeds (600 characters at most)."),
+    )
+    countries = ParentalManyToManyField(
+        "vocabularies.Country", verbose_name=_("countries"), blank=True, related_name="+"
+    )
+    regions = ParentalManyToManyField(
+        "vocabularies.Region",
+        verbose_name=_("regions"),
+        blank=True,
+        related_name="+",
+        help_text=_("Regions concerned beyond the countries' own (they are implied)."),
+    )
+    gbf_targets = ParentalManyToManyField(
+        "vocabularies.GBFTarget", verbose_name=_("GBF targets"), blank=True, related_name="+"
+    )
+    subjects = ParentalManyToManyField("vocabularies.Subject", verbose_name=_("subjects"), blank=True, related_name="+")
+    languages = ParentalManyToManyField(
+        "vocabularies.Language", verbose_name=_("languages"), blank=True, related_name="+"
+    )
+
+    classification_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("countries"),
+                FieldPanel("regions"),
+                FieldPanel("gbf_targets"),
+                FieldPanel("subjects"),
+                FieldPanel("languages"),
+            ],
+            heading=_("Classification"),
+            help_text=_("Used by the filters, the search and the API; choose every term that applies."),
+        )
+    ]
+
+    # Relations a listing card shows; listings prefetch them so that a page costs the same
+    # number of queries whatever its size.
+    listing_prefetch = ["countries", "gbf_targets"]
+
+    jsonld_type = "CreativeWork"
+    og_type = "article"
+
+    class Meta:
+        abstract = True
+
+    def get_jsonld(self, request=None) -> dict:
+        """schema.org description of the page; subclasses extend it."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": self.jsonld_type,
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "inLanguage": self.locale.language_code,
+        }
+        if self.summary:
+            data["description"] = self.summary
+        if self.pk:
+            targets = [target.code for target in self.gbf_targets.all()]
+            countries = [country.name for country in self.countries.all()]
+            subjects = [subject.name for subject in self.subjects.all()]
+            if countries:
+                data["spatialCoverage"] = countries
+            if targets or subjects:
+                data["keywords"] = targets + subjects
+        return data
+
+    def get_og_description(self) -> str:
+        return self.search_description or self.summary
+
+
+class GeoLocated(models.Model):
+    """Latitude and longitude in decimal degrees (WGS 84), both or neither."""
+
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Decimal degrees between -90 and 90, e.g. 45.5017."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Decimal degrees between -180 and 180, e.g. -73.5673."),
+    )
+
+    coordinate_panels = [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Coordinates"))]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
+
+    def map_marker(self, url: str = "", label: str = "") -> dict | None:
+        if not self.has_coordinates:
+            return None
+        title = getattr(self, "title", "") or str(self)
+        return {"lat": float(self.latitude), "lon": float(self.longitude), "title": title, "url": url, "label": label}
