@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from .models import UserProfile
 
 
 class LoginForm(AuthenticationForm):
@@ -7,3 +10,30 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The user name or password is not right. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+
+class ProfileForm(forms.ModelForm):
+    """What people may change about themselves; the country they act for is set by an administrator,
+    because it decides which submissions a national editor acts on."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+
+    class Meta:
+        model = UserProfile
+        fields = ["preferred_language", "organisation"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].initial = getattr(user, name)
+        self.order_fields(["first_name", "last_name", "email", "organisation", "preferred_language"])
+
+    def save(self, commit=True):
+        for name in ("first_name", "last_name", "email"):
+            setattr(self.user, name, self.cleaned_data[name])
+        if commit:
+            self.user.save(update_fields=["first_name", "last_name", "email"])
+        return super().save(commit=commit)

@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import UserProfile
+
+
+class UserProfileViewSet(ModelViewSet):
+    """Administrators link people to the Party or organisation they act for."""
+
+    model = UserProfile
+    icon = "user"
+    menu_label = _("User profiles")
+    add_to_settings_menu = True
+    list_display = ["user", "country", "organisation", "preferred_language"]
+    list_filter = ["country", "preferred_language"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation"]
+    form_fields = ["user", "country", "organisation", "preferred_language"]
+
+
+@hooks.register("register_admin_viewset")
+def register_profiles():
+    return UserProfileViewSet("user_profiles")
