@@ -16,3 +16,5 @@ STORAGES = {
 }
 AXES_ENABLED = False  # login throttling has its own test that switches it back on
 WAGTAILADMIN_BASE_URL = "http://testserver"
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic needed
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,38 @@
+"""Anonymous pages are cacheable by browsers and shared caches; personal ones never are.
+
+A response is public only when it is a successful GET/HEAD for an anonymous visitor and sets no
+cookie (a page with a form sets the CSRF cookie, so it stays private). It sits above the session and
+CSRF middleware so that it sees the cookies they add; ``ConditionalGetMiddleware`` above it adds the
+ETag and answers 304s.
+"""
+
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+PUBLIC_MAX_AGE = 60  # browsers
+SHARED_MAX_AGE = 300  # proxies and CDNs
+PRIVATE_PREFIXES = ("/admin/", "/documents/", "/healthz", "/i18n/")
+
+
+def is_public(request, response) -> bool:
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.cookies:
+        return False
+    if request.path.startswith(PRIVATE_PREFIXES):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+class AnonymousCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        if is_public(request, response):
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+            patch_vary_headers(response, ["Cookie"])
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
