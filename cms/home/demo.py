@@ -95,13 +95,13 @@ SECTION_MODELS = {
     "events": "events.EventIndexPage",
     "networks": "networks.NetworkIndexPage",
 }
-NEWS_TITLES = {
-    "en": "News",
-    "fr": "Actualités",
-    "es": "Noticias",
-    "ar": "الأخبار",
-    "ru": "Новости",
-    "zh-hans": "新闻",
+NEWS_TEXTS = {
+    "en": ("News", "Announcements from the clearing-house."),
+    "fr": ("Actualités", "Les annonces du centre d'échange."),
+    "es": ("Noticias", "Anuncios del mecanismo de facilitación."),
+    "ar": ("الأخبار", "إعلانات آلية تبادل المعلومات."),
+    "ru": ("Новости", "Объявления механизма посредничества."),
+    "zh-hans": ("新闻", "信息交换所的公告。"),
 }
 ABOUT_PAGES = [
     (
@@ -155,16 +155,26 @@ def build_structure(context):
     steps = list(SECTIONS.items()) + [("news", None)]
     for slug, spec in context.progress(steps, "Sections"):
         if spec is None:
+            title, description = NEWS_TEXTS["en"]
             page, _ = get_or_create_child(
                 home,
                 NewsIndexPage,
                 "news",
-                title="News",
+                title=title,
                 show_in_menus=True,
-                intro="<p>Announcements from the clearing-house.</p>",
+                search_description=description,
+                intro=f"<p>{description}</p>",
             )
             for code in LANGUAGES[1:]:
-                translate(page, code, title=NEWS_TITLES[code], draft_title=NEWS_TITLES[code])
+                title, description = NEWS_TEXTS[code]
+                translate(
+                    page,
+                    code,
+                    title=title,
+                    draft_title=title,
+                    search_description=description,
+                    intro=f"<p>{description}</p>",
+                )
         else:
             kind, texts = spec
             page = ensure_section(home, slug, kind, texts)
