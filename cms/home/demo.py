@@ -103,6 +103,7 @@ NEWS_TEXTS = {
     "ru": ("Новости", "Объявления механизма посредничества."),
     "zh-hans": ("新闻", "信息交换所的公告。"),
 }
+NEWS_TITLES = {code: title for code, (title, _description) in NEWS_TEXTS.items()}
 ABOUT_PAGES = [
     (
         "clearing-house",
