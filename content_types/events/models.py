@@ -1,1 +1,415 @@
-"""Models of this app."""
+"""Events: dialogues, workshops, webinars and conferences, with dates in the event's own time zone,
+a venue with coordinates and/or an online link, an iCalendar file each and a calendar feed."""
+
+import zoneinfo
+from datetime import datetime
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BodyStreamBlock
+from content_types.base.models import ClassifiedPage, GeoLocated
+
+from .forms import EventPageForm
+
+CALENDAR_FEED_LIMIT = 500
+_LEGACY_ZONE_PREFIXES = ("Etc/", "SystemV/", "US/", "posix", "right", "Canada/", "Brazil/", "Chile/", "Mexico/")
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """IANA zones by their canonical "Area/City" names (legacy aliases left out), plus UTC."""
+    return list(_time_zone_choices())
+
+
+@lru_cache(maxsize=1)
+def _time_zone_choices() -> tuple[tuple[str, str], ...]:
+    names = sorted(
+        name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(_LEGACY_ZONE_PREFIXES)
+    )
+    return (("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names))
+
+
+def zone_or_utc(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+class EventType(models.TextChoices):
+    DIALOGUE = "dialogue", _("Dialogue")
+    ROUND_TABLE = "round-table", _("Round table")
+    FORUM = "forum", _("Forum")
+    KNOWLEDGE_FAIR = "knowledge-fair", _("Knowledge fair")
+    EXHIBITION = "exhibition", _("Exhibition")
+    SYMPOSIUM = "symposium", _("Symposium")
+    CONFERENCE = "conference", _("Conference")
+    WORKSHOP = "workshop", _("Workshop")
+    WEBINAR = "webinar", _("Webinar")
+    TRAINING = "training", _("Training")
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """The Events section: upcoming and past events with filters, a map and a calendar feed."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("events index")
+
+    def events(self):
+        return EventPage.objects.child_of(self).live().public()
+
+    def listing(self, request, when: str):
+        from .listing import EventListing
+
+        return EventListing(request, self.events(), when=when)
+
+    @path("", name="upcoming")
+    def upcoming_events(self, request):
+        return self._render_listing(request, "upcoming")
+
+    @path("past/", name="past")
+    def past_events(self, request):
+        return self._render_listing(request, "past")
+
+    def _render_listing(self, request, when):
+        listing = self.listing(request, when)
+        context = listing.context()
+        context.update(
+            when=when,
+            tab_counts=listing.tab_counts(),
+            markers=[
+                event.map_marker(url=event.get_url(request), label=event.marker_label()) for event in context["results"]
+            ],
+            upcoming_url=self.url + self.reverse_subpage("upcoming").lstrip("/"),
+            past_url=self.url + self.reverse_subpage("past").lstrip("/"),
+            calendar_url=self.calendar_url(),
+            feed_query=listing.feed_query_string(),
+        )
+        return self.render(request, context_overrides=context)
+
+    def calendar_url(self) -> str:
+        return self.url + self.reverse_subpage("calendar").lstrip("/")
+
+    @path("calendar.ics", name="calendar")
+    def calendar(self, request):
+        """The upcoming events, with the listing's filters applied, as one iCalendar feed."""
+        from .ical import calendar_response
+
+        listing = self.listing(request, "upcoming")
+        events = (
+            listing.filtered()
+            .select_related("venue_country", "locale")
+            .prefetch_related("organisations")
+            .order_by("start", "pk")[:CALENDAR_FEED_LIMIT]
+        )
+        return calendar_response(list(events), request, name=self.title, filename=f"{self.slug}.ics")
+
+
+class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
+    """An event: when (in its own time zone), where (a venue, online or both), who organises it."""
+
+    event_type = models.CharField(_("type of event"), max_length=20, choices=EventType.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+        help_text=_("Postponed and cancelled events stay listed, with their status shown."),
+    )
+    start = models.DateTimeField(_("starts"), help_text=_("Local time at the venue, in the event's time zone."))
+    end = models.DateTimeField(_("ends"), help_text=_("Local time at the venue, in the event's time zone."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default="UTC",
+        help_text=_("The zone of the venue (or of the organisers, for an online event); times are shown in it."),
+    )
+    venue_name = models.CharField(
+        _("venue"), max_length=255, blank=True, help_text=_("E.g. United Nations Office at Nairobi.")
+    )
+    venue_address = models.TextField(_("address"), blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    venue_country = models.ForeignKey(
+        "vocabularies.Country",
+        verbose_name=_("country of the venue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Added to the event's countries when saved."),
+    )
+    online_url = models.URLField(
+        _("online link"), blank=True, help_text=_("Where participants join online (web conference or stream).")
+    )
+    organisations = ParentalManyToManyField(
+        "records.OrganisationPage",
+        verbose_name=_("organising organisations"),
+        blank=True,
+        related_name="organised_events",
+        help_text=_("Organisers that have an organisation record; others go in the box below."),
+    )
+    organisers = models.TextField(
+        _("other organisers"), blank=True, help_text=_("Organisers without a record, one per line.")
+    )
+    registration_url = models.URLField(_("registration link"), blank=True)
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Local time in the event's time zone; must be before the event ends."),
+    )
+    body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
+
+    base_form_class = EventPageForm
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("event_type"), FieldPanel("status")], heading=_("Event")),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("time_zone")],
+            heading=_("Dates"),
+            help_text=_("Type the times as they read on a clock at the venue; the time zone below says which."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("venue_country")]),
+                *GeoLocated.coordinate_panels,
+                FieldPanel("online_url"),
+            ],
+            heading=_("Place"),
+            help_text=_("Give a venue, an online link, or both."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisations"),
+                FieldPanel("organisers"),
+                FieldPanel("registration_url"),
+                FieldPanel("registration_deadline"),
+            ],
+            heading=_("Organisers and registration"),
+        ),
+        FieldPanel("body"),
+        *ClassifiedPage.classification_panels,
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("venue_name"),
+        index.SearchField("city"),
+        index.SearchField("organisers"),
+        index.SearchField("body"),
+        index.FilterField("start"),
+        index.FilterField("event_type"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+
+    listing_prefetch = ["countries", "gbf_targets", "venue_country"]
+    jsonld_type = "Event"
+    og_type = "website"
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["start", "end"], name="events_event_start_end")]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The event must end after it starts.")
+        if self.registration_deadline and self.end and self.registration_deadline >= self.end:
+            errors["registration_deadline"] = _("The registration deadline must be before the event ends.")
+        if not self.venue_name.strip() and not self.online_url:
+            message = _("Give a venue, an online link, or both.")
+            errors["venue_name"] = message
+            errors["online_url"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        """The venue's country always counts among the event's countries, so that filters find it."""
+        if self.venue_country_id:
+            unsaved = self.pk is None and "countries" not in getattr(self, "_cluster_related_objects", {})
+            countries = [] if unsaved else list(self.countries.all())
+            if self.venue_country not in countries:
+                self.countries = [*countries, self.venue_country]
+        return super().save(*args, **kwargs)
+
+    # --- dates in the event's zone ----------------------------------------------------------------
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zone_or_utc(self.time_zone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.zone)
+
+    @property
+    def utc_offset(self) -> str:
+        """The zone's offset at the start, as ``+03:00``."""
+        raw = self.local_start.strftime("%z") or "+0000"
+        return f"{raw[:3]}:{raw[3:]}"
+
+    @property
+    def zone_label(self) -> str:
+        return _("%(zone)s time, UTC%(offset)s") % {"zone": self.time_zone.replace("_", " "), "offset": self.utc_offset}
+
+    @property
+    def is_single_day(self) -> bool:
+        return self.local_start.date() == self.local_end.date()
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    @property
+    def registration_open(self) -> bool:
+        now = timezone.now()
+        return bool(
+            self.registration_url
+            and self.status != EventStatus.CANCELLED
+            and self.end > now
+            and (self.registration_deadline is None or self.registration_deadline > now)
+        )
+
+    # --- place ---------------------------------------------------------------------------------
+    @property
+    def attendance_mode(self) -> str:
+        if self.venue_name and self.online_url:
+            return "mixed"
+        return "online" if self.online_url else "offline"
+
+    @property
+    def organiser_names(self) -> list[str]:
+        """The organisers without a record, one per line of the text."""
+        return [line.strip() for line in self.organisers.splitlines() if line.strip()]
+
+    def localized_organisations(self) -> list:
+        """The organising organisations in the page's language where translated (two queries)."""
+        from content_types.records.models import OrganisationPage
+
+        linked = list(self.organisations.all()) if self.pk else []
+        if not linked:
+            return []
+        translated = {
+            page.translation_key: page
+            for page in OrganisationPage.objects.live()
+            .public()
+            .filter(translation_key__in=[page.translation_key for page in linked], locale_id=self.locale_id)
+            .select_related("locale")
+        }
+        return [translated.get(page.translation_key, page) for page in linked if page.live]
+
+    def place_label(self) -> str:
+        """City and country, or "Online", for cards and map pop-ups."""
+        parts = [part for part in (self.city, self.venue_country.name if self.venue_country_id else "") if part]
+        if not parts:
+            return str(_("Online")) if self.online_url else self.venue_name
+        return ", ".join(parts)
+
+    def marker_label(self) -> str:
+        return f"{date_format(self.local_start, 'DATE_FORMAT')} · {self.place_label()}"
+
+    # --- iCalendar and JSON-LD ----------------------------------------------------------------
+    @path("ical/", name="ical")
+    def ical(self, request):
+        from .ical import calendar_response
+
+        return calendar_response([self], request, name=self.title, filename=f"{self.slug}.ics")
+
+    def ical_url(self) -> str:
+        return self.url + self.reverse_subpage("ical").lstrip("/")
+
+    def get_jsonld(self, request=None) -> dict:
+        data = super().get_jsonld(request)
+        status = {
+            EventStatus.SCHEDULED: "EventScheduled",
+            EventStatus.POSTPONED: "EventPostponed",
+            EventStatus.CANCELLED: "EventCancelled",
+        }[self.status]
+        mode = {"mixed": "Mixed", "online": "Online", "offline": "Offline"}[self.attendance_mode]
+        data.update(
+            startDate=self.local_start.isoformat(),
+            endDate=self.local_end.isoformat(),
+            eventStatus=f"https://schema.org/{status}",
+            eventAttendanceMode=f"https://schema.org/{mode}EventAttendanceMode",
+        )
+        locations = []
+        if self.venue_name:
+            place = {"@type": "Place", "name": self.venue_name}
+            address = {"@type": "PostalAddress"}
+            if self.venue_address:
+                address["streetAddress"] = self.venue_address
+            if self.city:
+                address["addressLocality"] = self.city
+            if self.venue_country_id:
+                address["addressCountry"] = self.venue_country.code
+            if len(address) > 1:
+                place["address"] = address
+            if self.has_coordinates:
+                place["geo"] = {
+                    "@type": "GeoCoordinates",
+                    "latitude": float(self.latitude),
+                    "longitude": float(self.longitude),
+                }
+            locations.append(place)
+        if self.online_url:
+            locations.append({"@type": "VirtualLocation", "url": self.online_url})
+        if locations:
+            data["location"] = locations[0] if len(locations) == 1 else locations
+        organisers = [
+            {"@type": "Organization", "name": page.title, "url": page.get_full_url(request)}
+            for page in self.localized_organisations()
+        ]
+        organisers += [{"@type": "Organization", "name": name} for name in self.organiser_names]
+        if organisers:
+            data["organizer"] = organisers
+        if self.pk:
+            languages = [language.code for language in self.languages.all()]
+            if languages:
+                data["inLanguage"] = languages[0] if len(languages) == 1 else languages
+        if self.registration_url:
+            offer = {"@type": "Offer", "url": self.registration_url}
+            if self.registration_deadline:
+                offer["validThrough"] = self.registration_deadline.astimezone(self.zone).isoformat()
+            data["offers"] = offer
+        return data
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        marker = self.map_marker(label=self.place_label())
+        context["markers"] = [marker] if marker else []
+        context["organisations"] = self.localized_organisations()
+        context["index"] = self.get_parent()
+        return context

@@ -1,0 +1,90 @@
+"""iCalendar (RFC 5545) files for one event or a feed of events, with the events' own time zones."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from .models import EventPage, EventStatus
+
+PRODUCT_ID = "-//CHM Portal//Events//EN"
+ICAL_STATUS = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+
+
+def event_uid(event: EventPage) -> str:
+    """The same UID for an event in every language and for ever: it comes from the translation key."""
+    return f"{event.translation_key}@chm-portal"
+
+
+def stamp(event: EventPage) -> datetime:
+    """DTSTAMP: when the event was last published, so that the same event gives the same file."""
+    return (event.last_published_at or event.latest_revision_created_at or datetime.now(UTC)).astimezone(UTC)
+
+
+def event_location(event: EventPage) -> str:
+    lines = [event.venue_name, *event.venue_address.splitlines(), event.city]
+    if event.venue_country_id:
+        lines.append(event.venue_country.name)
+    parts = [line.strip() for line in lines if line and line.strip()]
+    return ", ".join(parts) or event.online_url
+
+
+def event_component(event: EventPage, request=None) -> Event:
+    component = Event()
+    component.add("uid", event_uid(event))
+    component.add("dtstamp", stamp(event))
+    component.add("last-modified", stamp(event))
+    component.add("summary", event.title)
+    component.add("dtstart", event.local_start)
+    component.add("dtend", event.local_end)
+    component.add("status", ICAL_STATUS[event.status])
+    component.add("categories", [event.get_event_type_display()])
+    location = event_location(event)
+    if location:
+        component.add("location", location)
+    if event.has_coordinates:
+        component.add("geo", (float(event.latitude), float(event.longitude)))
+    url = event.get_full_url(request)
+    if url:
+        component.add("url", url)
+    description = [event.summary] if event.summary else []
+    if event.online_url:
+        description.append(event.online_url)
+    if event.registration_url:
+        description.append(event.registration_url)
+    organisers = [page.title for page in event.organisations.all()] + event.organiser_names
+    if organisers:
+        description.append(_("Organised by: %(names)s") % {"names": ", ".join(organisers)})
+    if description:
+        component.add("description", "\n\n".join(description))
+    return component
+
+
+def build_calendar(events, request=None, name: str = "") -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(event_component(event, request))
+    if events:
+        first = min(event.start for event in events) - timedelta(days=366)
+        last = max(event.end for event in events) + timedelta(days=366)
+        calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
+    return calendar
+
+
+def calendar_response(events, request, *, name: str, filename: str) -> HttpResponse:
+    body = build_calendar(events, request, name).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
