@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtail_localize.submit_translation",
         "site_settings.change_portalsettings",
         *[f"vocabularies.{action}_{model}" for model in _VOCABULARY_MODELS for action in ("add", "change", "view")],
+        *[f"networks.{action}_networkmembership" for action in ("add", "change", "delete", "view")],
     ],
     REVIEWER: [],
     SUBMITTER: [],
