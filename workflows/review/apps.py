@@ -6,3 +6,6 @@ class ReviewConfig(AppConfig):
     name = "workflows.review"
     label = "review"
     verbose_name = _("Submission review")
+
+    def ready(self):
+        from . import flows  # noqa: F401  (defines the flow, whose nodes add the process permissions)

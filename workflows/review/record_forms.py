@@ -1,0 +1,235 @@
+"""The workspace's record forms: one validated ModelForm per submittable record type.
+
+Each form carries the fields every record shares (title, summary, classification, date, licence),
+the type's own fields, and the attachments. Rich text is typed as plain paragraphs (the public site
+has no rich-text editor) and stored escaped. Files that pass the checks are kept even when another
+field fails, so that nothing typed or uploaded is lost on a validation error.
+"""
+
+import html
+import re
+
+from django import forms
+from django.db import models
+from django.utils.html import escape, strip_tags
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.fields import RichTextField, StreamField
+
+from .documents import staged_documents, store_upload
+from .uploads import MAX_ATTACHMENTS, allowed_extensions, max_upload_size, validate_attachment
+
+SHARED_FIELDS = ["title", "summary", "publication_date", "licence"]
+CLASSIFICATION_FIELDS = ["countries", "regions", "gbf_targets", "subjects", "languages"]
+# Filled in by the portal (identifier, type, provenance) or edited in the admin (body, inline rows).
+NOT_IN_WORKSPACE = {"identifier", "record_type", "source_portal", "source_url", "harvested_at", "body"}
+
+
+def submittable_types() -> list:
+    from content_types.records.models import record_types
+
+    return record_types()
+
+
+def type_slug(model) -> str:
+    return model._meta.model_name.removesuffix("page")
+
+
+def model_for_slug(slug: str):
+    for model in submittable_types():
+        if type_slug(model) == slug:
+            return model
+    return None
+
+
+def own_fields(model) -> list[str]:
+    """The type's own editable fields (not those of ``RecordPage`` or ``Page``), in declaration order."""
+    names = []
+    for field in [*model._meta.local_fields, *model._meta.local_many_to_many]:
+        if field.auto_created or not field.editable or field.primary_key or field.name in NOT_IN_WORKSPACE:
+            continue
+        if isinstance(field, (StreamField, models.OneToOneField)):
+            continue
+        names.append(field.name)
+    return names
+
+
+def form_fields(model) -> list[str]:
+    return [*SHARED_FIELDS, *own_fields(model), *CLASSIFICATION_FIELDS]
+
+
+def html_to_text(value: str) -> str:
+    """Rich text as the plain paragraphs a person types (blank line between paragraphs)."""
+    if not value:
+        return ""
+    text = re.sub(r"<br\s*/?>", "\n", str(value))
+    paragraphs = re.split(r"</(?:p|h[1-6]|li)>", text)
+    return "\n\n".join(html.unescape(strip_tags(p)).strip() for p in paragraphs if strip_tags(p).strip())
+
+
+def text_to_html(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join("<p>{}</p>".format(escape(p).replace("\n", "<br/>")) for p in paragraphs)
+
+
+class ParagraphsField(forms.CharField):
+    """A rich-text model field typed as plain paragraphs; stored as escaped ``<p>`` HTML."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return text_to_html(value) if value else ""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class RecordForm(forms.ModelForm):
+    """Shared behaviour of the per-type forms built by :func:`record_form_class`."""
+
+    new_attachments = forms.FileField(
+        label=_("Add attachments"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True}),
+    )
+
+    def __init__(self, *args, user=None, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.staged = []
+        if parent is not None and self.instance.pk is None:
+            self.instance._cached_parent_obj = parent  # lets Wagtail derive the slug and locale
+        extensions = ", ".join(allowed_extensions())
+        self.fields["new_attachments"].help_text = _(
+            "Up to %(count)s files of %(size)s MB each: %(extensions)s. Their content is checked, not just their name."
+        ) % {"count": MAX_ATTACHMENTS, "size": max_upload_size() // (1024 * 1024), "extensions": extensions}
+        self.current_attachments = list(self.instance.attachments.all()) if self._has_attachments() else []
+        self.fields["remove_documents"] = forms.TypedMultipleChoiceField(
+            label=_("Remove attachments"),
+            required=False,
+            coerce=int,
+            choices=[(a.document_id, a.display_title) for a in self.current_attachments],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for name, field in self.fields.items():
+            model_field = self._model_field(name)
+            if isinstance(model_field, RichTextField):
+                self.fields[name] = ParagraphsField(
+                    label=field.label,
+                    required=field.required,
+                    help_text=_("Separate paragraphs with an empty line."),
+                )
+                self.initial[name] = html_to_text(self.initial.get(name, ""))
+            elif isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            elif isinstance(field, forms.ModelMultipleChoiceField):
+                field.widget.attrs.setdefault("size", 8)
+            if isinstance(model_field, models.ForeignKey) and hasattr(model_field.related_model, "live"):
+                field.queryset = model_field.related_model.objects.live().order_by("title")
+        for name in getattr(self._meta.model, "required_classifications", ()):
+            if name in self.fields:
+                self.fields[name].required = True
+        if "gbf_targets" in self.fields:
+            self.fields["gbf_targets"].widget = forms.CheckboxSelectMultiple(choices=self.fields["gbf_targets"].choices)
+        if self.is_bound:
+            self.staged = staged_documents(user, self.data.getlist("staged_documents")) if user else []
+
+    def content_fields(self):
+        skip = {*CLASSIFICATION_FIELDS, "new_attachments", "remove_documents"}
+        return [self[name] for name in self.fields if name not in skip]
+
+    def classification_fields(self):
+        return [self[name] for name in CLASSIFICATION_FIELDS if name in self.fields]
+
+    def _model_field(self, name):
+        try:
+            return self._meta.model._meta.get_field(name)
+        except Exception:  # form-only fields
+            return None
+
+    def _has_attachments(self) -> bool:
+        return hasattr(self.instance, "attachments")
+
+    def clean_new_attachments(self):
+        files = self.files.getlist("new_attachments") if self.files else []
+        errors, stored = [], []
+        for uploaded in files:
+            try:
+                validate_attachment(uploaded)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            stored.append(store_upload(uploaded, self.user))
+        # Checked files are kept whatever else fails, and offered again on the re-displayed form.
+        self.staged.extend(stored)
+        if errors:
+            raise forms.ValidationError(errors)
+        return stored
+
+    def clean(self):
+        cleaned_data = super().clean()
+        removed = set(cleaned_data.get("remove_documents") or [])
+        kept = [a for a in self.current_attachments if a.document_id not in removed]
+        total = len(kept) + len(self.staged)
+        if total > MAX_ATTACHMENTS:
+            self.add_error(
+                "new_attachments",
+                ngettext(
+                    "A record may have %(max)s attachment at most; remove some first.",
+                    "A record may have %(max)s attachments at most; remove some first.",
+                    MAX_ATTACHMENTS,
+                )
+                % {"max": MAX_ATTACHMENTS},
+            )
+        title = cleaned_data.get("title")
+        if title and not self.instance.slug and not slugify(title, allow_unicode=True):
+            self.instance.slug = f"{type_slug(self._meta.model)}-{self.user.pk if self.user else 0}-{len(title)}"
+        return cleaned_data
+
+    def save_to_instance(self):
+        """The page with the form's values, relations and attachments set in memory (nothing saved yet)."""
+        from content_types.records.models import RecordAttachment
+
+        page = self.save(commit=False)
+        self.save_m2m()
+        removed = set(self.cleaned_data.get("remove_documents") or [])
+        kept = [a for a in self.current_attachments if a.document_id not in removed]
+        kept_ids = {a.document_id for a in kept}
+        added = [RecordAttachment(document=doc) for doc in self.staged if doc.pk not in kept_ids]
+        rows = [*kept, *added]
+        for position, row in enumerate(rows):
+            row.sort_order = position
+        page.attachments = rows
+        return page
+
+
+def record_form_class(model) -> type[RecordForm]:
+    """A ModelForm for ``model`` with the shared fields, its own fields and its attachments."""
+    return forms.modelform_factory(model, form=RecordForm, fields=form_fields(model))
+
+
+def record_details(page) -> list[tuple[str, object]]:
+    """(label, value) of every field the workspace form shows, for reviewers and editors to read."""
+    from django.utils.safestring import mark_safe
+    from wagtail.rich_text import expand_db_html
+
+    model = type(page)
+    rows = []
+    for name in form_fields(model):
+        if name == "title":
+            continue
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            value = ", ".join(str(item) for item in getattr(page, name).all())
+        elif field.choices:
+            value = getattr(page, f"get_{name}_display")()
+        elif isinstance(field, RichTextField):
+            value = mark_safe(expand_db_html(getattr(page, name) or ""))  # Wagtail-sanitised, our own escaped
+        else:
+            value = getattr(page, name)
+        if value not in (None, ""):
+            rows.append((field.verbose_name, value))
+    return rows
