@@ -28,6 +28,8 @@ elif settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),
+    path("workspace/notifications/", include("workflows.notifications.urls")),
+    path("workspace/", include("workflows.review.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
