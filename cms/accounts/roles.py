@@ -48,8 +48,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"vocabularies.{action}_{model}" for model in _VOCABULARY_MODELS for action in ("add", "change", "view")],
         *[f"networks.{action}_networkmembership" for action in ("add", "change", "delete", "view")],
     ],
-    REVIEWER: [],
-    SUBMITTER: [],
+    REVIEWER: ["review.review_submission"],
+    SUBMITTER: ["review.add_submission", "review.revise_submission"],
     AWARD_COMMITTEE: [],
 }
 
