@@ -229,6 +229,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Overdue reviews: each open assignment past its due date is reminded once a day.
+    "send-review-reminders": {"task": "workflows.review.tasks.send_review_reminders", "schedule": 60 * 60 * 6},
+}
 
 # --- Search (our own service; see search/) --------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
