@@ -6,3 +6,8 @@ class ChmSearchConfig(AppConfig):
     name = "search"
     label = "chm_search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,1 +1,81 @@
-"""Models of this app."""
+"""The database backend's own search table: one row per record and visitor language.
+
+A row answers "what does a visitor reading in ``locale`` find for this record": the page in that
+language (a translation or an alias of the original), or else the original itself. The unique
+(locale, translation_key) pair is what guarantees that a record is counted once per language.
+Rows are written only by ``search.indexing`` from live, public pages, never from drafts.
+"""
+
+import json
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Lookup
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+
+class FacetCodesField(models.JSONField):
+    """A JSON list of ``facet:code`` strings (``country:FR``, ``target:GBF-T3``) with a ``has_code`` lookup."""
+
+
+@FacetCodesField.register_lookup
+class HasCode(Lookup):
+    """``codes__has_code="country:FR"``: containment that PostgreSQL answers from the GIN index."""
+
+    lookup_name = "has_code"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [value])
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} @> %s::jsonb", [*lhs_params, json.dumps([self.rhs])]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value = %s)"  # noqa: S608 - lhs is a column
+        return sql, [*lhs_params, self.rhs]
+
+
+class SearchEntry(models.Model):
+    """What a visitor reading ``locale`` finds for the record ``translation_key``."""
+
+    locale = models.CharField(_("visitor language"), max_length=16)
+    translation_key = models.UUIDField(_("translation key"))
+    page_id = models.PositiveIntegerField(_("page"), db_index=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    language = models.CharField(_("language of the text"), max_length=16)
+    search_config = models.CharField(_("text search configuration"), max_length=20, default="simple")
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body text"), blank=True)
+    tags = models.TextField(_("vocabulary names"), blank=True)
+    keywords = models.TextField(_("identifier and codes"), blank=True)
+    cjk_terms = models.TextField(_("CJK bigrams"), blank=True)
+    identifier = models.CharField(_("identifier"), max_length=100, blank=True, db_index=True)
+    url = models.CharField(_("address"), max_length=2000)
+    date = models.DateField(_("date"), null=True, blank=True)
+    codes = FacetCodesField(_("facet codes"), default=list, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "translation_key"], name="chm_search_one_entry_per_language")
+        ]
+        indexes = [
+            models.Index(fields=["locale", "date"], name="chm_search_locale_date"),
+            models.Index(fields=["translation_key"], name="chm_search_translation_key"),
+            # PostgreSQL only (the migration skips them elsewhere): full text, facet codes, suggestions.
+            GinIndex(fields=["search_vector"], name="chm_search_vector_gin"),
+            GinIndex(fields=["codes"], opclasses=["jsonb_path_ops"], name="chm_search_codes_gin"),
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="chm_search_title_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.locale})"

@@ -1,0 +1,1 @@
+"""Search backends: the database (PostgreSQL full text, SQLite substring) and Elasticsearch."""

@@ -1,0 +1,297 @@
+"""The search service: one interface, two backends.
+
+``SearchService().search(SearchQuery(...))`` returns a :class:`SearchResults` whatever answers it:
+Elasticsearch when ``ELASTICSEARCH_URL`` is set, the database otherwise (PostgreSQL full-text search,
+or plain substring matching on SQLite). Backends return raw hits and facet counts; the service adds
+the labels (in the visitor's language), the applied filters and the pagination.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from . import registry
+from .indexing import FACETS, DocumentBuilder, build_documents
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_FILTER_VALUES = 20
+FACET_SIZE = 300
+
+FACET_LABELS = {
+    "type": _("Type"),
+    "country": _("Country"),
+    "region": _("Region"),
+    "target": _("GBF target"),
+    "subject": _("Subject"),
+    "year": _("Year"),
+    "language": _("Language"),
+    "status": _("Event status"),
+    "source": _("Source"),
+}
+SORTS = ("relevance", "date")
+
+
+@dataclass
+class SearchQuery:
+    """What a visitor asks: text, filters (facet → codes, OR within a facet, AND across), sort, page."""
+
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    facets: tuple[str, ...] = FACETS
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    language: str = settings.LANGUAGE_CODE
+
+    def __post_init__(self):
+        self.text = (self.text or "").strip()
+        self.filters = {name: list(dict.fromkeys(values)) for name, values in self.filters.items() if values}
+        self.sort = self.sort if self.sort in SORTS else "relevance"
+        self.page = max(1, int(self.page))
+        self.page_size = min(max(1, int(self.page_size)), MAX_PAGE_SIZE)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def without(self, facet: str) -> dict[str, list[str]]:
+        return {name: values for name, values in self.filters.items() if name != facet}
+
+
+@dataclass
+class SearchHit:
+    page_id: int
+    url: str
+    title: SafeString
+    plain_title: str
+    content_type: str
+    type_label: str
+    date: datetime.date | None
+    snippet: SafeString
+    language: str
+    locale: str
+    identifier: str = ""
+    score: float = 0.0
+
+    @property
+    def is_fallback(self) -> bool:
+        """Shown in its original language because it has no version in the visitor's."""
+        return self.language != self.locale.split("-")[0]
+
+    @property
+    def language_label(self) -> str:
+        """The name of the hit's language, in the active language ("French")."""
+        for code, name in settings.LANGUAGE_NAMES_IN_ENGLISH.items():
+            if code.split("-")[0] == self.language:
+                return str(name)
+        return self.language
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class FacetResult:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+
+@dataclass
+class AppliedFilter:
+    facet: str
+    facet_label: str
+    value: str
+    label: str
+
+
+@dataclass
+class BackendResults:
+    """What a backend answers before labelling."""
+
+    hits: list[SearchHit]
+    total: int
+    facet_counts: dict[str, dict[str, int]]
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list[SearchHit]
+    total: int
+    facets: list[FacetResult]
+    applied_filters: list[AppliedFilter]
+    page: int
+    page_size: int
+    num_pages: int
+    spelling_suggestion: str = ""
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+class SearchService:
+    """The one entry point for searching and indexing, whichever backend is configured."""
+
+    def __init__(self, backend=None):
+        self.backend = backend or get_backend()
+
+    # --- reading ----------------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResults:
+        raw = self.backend.search(query)
+        num_pages = max(1, math.ceil(raw.total / query.page_size))
+        labels = FacetLabels(query.language)
+        facets = []
+        for name in query.facets:
+            counts = raw.facet_counts.get(name, {})
+            selected = set(query.filters.get(name, []))
+            options = [
+                FacetOption(code, labels.label(name, code), count, code in selected)
+                for code, count in counts.items()
+                if count or code in selected
+            ]
+            for code in selected - set(counts):
+                options.append(FacetOption(code, labels.label(name, code), 0, True))
+            facets.append(FacetResult(name, str(FACET_LABELS[name]), sort_options(name, options)))
+        applied = [
+            AppliedFilter(name, str(FACET_LABELS[name]), code, labels.label(name, code))
+            for name in FACETS
+            for code in query.filters.get(name, [])
+        ]
+        suggestion = ""
+        if raw.total == 0 and query.text:
+            suggestion = self.backend.spelling_suggestion(query.text, query.language) or ""
+        return SearchResults(
+            query=query,
+            hits=raw.hits,
+            total=raw.total,
+            facets=facets,
+            applied_filters=applied,
+            page=query.page,
+            page_size=query.page_size,
+            num_pages=num_pages,
+            spelling_suggestion=suggestion,
+        )
+
+    def count(self, query: SearchQuery) -> int:
+        return self.backend.count(query)
+
+    def suggest(self, prefix: str, language: str, limit: int = 8) -> list[dict]:
+        return self.backend.suggest(prefix.strip(), language, limit)
+
+    # --- writing ----------------------------------------------------------------------------------
+    def index_translation_keys(self, keys) -> int:
+        """Bring the index up to date for these translation groups (adds, updates and removes)."""
+        keys = sorted({str(key) for key in keys})
+        if not keys:
+            return 0
+        documents = build_documents(keys)
+        self.backend.replace(keys, documents)
+        return len(documents)
+
+    def rebuild(self, keys: list[str], batch_size: int = 200, progress=None) -> int:
+        """Index every group in ``keys`` anew, in batches; the backend drops what is no longer there."""
+        builder = DocumentBuilder()
+
+        def batches():
+            for start in range(0, len(keys), batch_size):
+                chunk = keys[start : start + batch_size]
+                yield chunk, builder.build(chunk)
+                if progress is not None:
+                    progress(len(chunk))
+
+        return self.backend.rebuild(batches())
+
+
+def sort_options(name: str, options: list[FacetOption]) -> list[FacetOption]:
+    if name == "year":
+        return sorted(options, key=lambda option: option.value, reverse=True)
+    if name == "target":
+        return sorted(options, key=lambda option: int(option.value.rsplit("T", 1)[-1] or 0))
+    return sorted(options, key=lambda option: (-option.count, option.label.lower()))
+
+
+class FacetLabels:
+    """Labels of facet codes in one language; vocabulary names cost one query per vocabulary."""
+
+    vocabularies = {
+        "country": "Country",
+        "region": "Region",
+        "target": "GBFTarget",
+        "subject": "Subject",
+        "language": "Language",
+    }
+
+    def __init__(self, language: str):
+        self.language = language
+        self._names: dict[str, dict[str, str]] = {}
+
+    def _vocabulary(self, facet: str) -> dict[str, str]:
+        if facet not in self._names:
+            from django.apps import apps
+
+            model = apps.get_model("vocabularies", self.vocabularies[facet])
+            names = {}
+            for term in model.objects.all():
+                if facet == "target":
+                    names[term.code] = f"{term.number}. {term.name_in(self.language)}"
+                else:
+                    names[term.code] = term.name_in(self.language)
+            self._names[facet] = names
+        return self._names[facet]
+
+    def label(self, facet: str, code: str) -> str:
+        with override(self.language):
+            if facet in self.vocabularies:
+                return self._vocabulary(facet).get(code, code)
+            if facet == "type":
+                return registry.type_label(code)
+            if facet == "status":
+                return str(status_labels().get(code, code))
+            if facet == "source":
+                return registry.source_label(code)
+        return code
+
+    def is_known(self, facet: str, code: str) -> bool:
+        if facet in self.vocabularies:
+            return code in self._vocabulary(facet)
+        if facet == "type":
+            return code in registry.searchable_labels()
+        if facet == "status":
+            return code in status_labels()
+        if facet == "year":
+            return code.isdigit() and 1000 <= int(code) <= 2999
+        return bool(code) and len(code) <= 200
+
+
+@cache
+def status_labels() -> dict[str, str]:
+    return registry.status_labels()
+
+
+def get_backend():
+    """Elasticsearch when ``ELASTICSEARCH_URL`` is set, else the database."""
+    if getattr(settings, "ELASTICSEARCH_URL", ""):
+        from .backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX)
+    from .backends.database import DatabaseBackend
+
+    return DatabaseBackend()
