@@ -10,6 +10,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search.api import SearchAPIView
+
 handler500 = "cms.views.server_error"
 
 urlpatterns = [
@@ -17,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/search/", SearchAPIView.as_view(), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
@@ -30,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),
     path("workspace/notifications/", include("workflows.notifications.urls")),
     path("workspace/", include("workflows.review.urls")),
+    path("search/", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
