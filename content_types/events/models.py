@@ -115,9 +115,11 @@ class EventIndexPage(RoutablePageMixin, Page):
     def calendar_url(self) -> str:
         return self.url + self.reverse_subpage("calendar").lstrip("/")
 
-    @path("calendar.ics", name="calendar")
+    @path("calendar/", name="calendar")
     def calendar(self, request):
-        """The upcoming events, with the listing's filters applied, as one iCalendar feed."""
+        """The upcoming events, with the listing's filters applied, as one iCalendar feed.
+
+        At ``calendar/`` rather than ``calendar.ics``: Wagtail's page URLs allow no dot."""
         from .ical import calendar_response
 
         listing = self.listing(request, "upcoming")

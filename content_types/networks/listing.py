@@ -1,0 +1,112 @@
+"""The networks directory: faceted by kind (as the listing's type), scope, region and the vocabularies."""
+
+from django import forms
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
+
+from content_types.base.listing import Facet, FacetedListing, ListingFilterForm
+from content_types.events.listing import RegionFacetMixin
+
+from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope, localize_pages
+
+
+class NetworkFilterForm(ListingFilterForm):
+    scope = forms.ChoiceField(label=_("Scope"), required=False, choices=[("", _("Any scope")), *NetworkScope.choices])
+
+
+class NetworkListing(RegionFacetMixin, FacetedListing):
+    """Networks by name (default) or by the year they were established."""
+
+    def __init__(self, request, queryset, **kwargs):
+        super().__init__(request, queryset, date_field="established", type_choices=dict(NetworkKind.choices), **kwargs)
+        self.sort_choices = [
+            ("title", _("Name (A–Z)")),
+            ("newest", _("Most recently established")),
+            ("oldest", _("Longest established")),
+        ]
+        self.form = NetworkFilterForm(
+            request.GET, type_choices=list(self.type_choices.items()), sort_choices=self.sort_choices
+        )
+        self.filters = self.form.valid_filters()
+        if not self.filters.get("sort"):
+            self.form.cleaned_data["sort"] = "title"
+
+    def _condition(self, name, value) -> Q:
+        if name == "type":
+            return Q(kind=value)
+        if name == "scope":
+            return Q(scope=value)
+        return super()._condition(name, value)
+
+    def ordered(self, queryset):
+        sort = self.filters.get("sort") or "title"
+        if sort == "newest":
+            return queryset.order_by(F("established").desc(nulls_last=True), "title", "pk")
+        if sort == "oldest":
+            return queryset.order_by(F("established").asc(nulls_last=True), "title", "pk")
+        return queryset.order_by("title", "pk")
+
+    def _choice_facet(self, name, label, field, choices) -> Facet:
+        counts = dict(self.filtered(exclude=name).values_list(field).annotate(n=Count("pk")).order_by())
+        return Facet(
+            name,
+            label,
+            [self._option(name, value, text, counts[value]) for value, text in choices if counts.get(value)],
+        )
+
+    def facets(self):
+        # The base counts page types; networks are one page type, typed by their ``kind`` field.
+        type_choices, self.type_choices = self.type_choices, {}
+        try:
+            facets = super().facets()
+        finally:
+            self.type_choices = type_choices
+        return [
+            self._choice_facet("type", _("Kind"), "kind", NetworkKind.choices),
+            self._choice_facet("scope", _("Scope"), "scope", NetworkScope.choices),
+            *self.facets_with_region(facets),
+        ]
+
+    def chips(self):
+        labels = {"type": dict(NetworkKind.choices), "scope": dict(NetworkScope.choices)}
+        chips = super().chips()
+        for chip in chips:
+            if chip["name"] in labels:
+                chip["label"] = labels[chip["name"]].get(str(self.filters[chip["name"]]), chip["label"])
+        return chips
+
+    def page(self):
+        """The page of networks, each with ``member_count`` (one more query)."""
+        page = super().page()
+        keys = [network.translation_key for network in page.object_list]
+        counts = dict(
+            NetworkMembership.objects.filter(status=MembershipStatus.ACTIVE, network__translation_key__in=keys)
+            .values_list("network__translation_key")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for network in page.object_list:
+            network.member_count = counts.get(network.translation_key, 0)
+        return page
+
+    def member_organisations(self, locale_id) -> list:
+        """The located organisations that are active members of the listed networks, in the
+        listing's language where translated (two queries)."""
+        from content_types.records.models import OrganisationPage
+
+        networks = self.filtered().values("translation_key")
+        organisations = list(
+            OrganisationPage.objects.live()
+            .public()
+            .filter(
+                network_memberships__status=MembershipStatus.ACTIVE,
+                network_memberships__network__translation_key__in=networks,
+                latitude__isnull=False,
+                longitude__isnull=False,
+            )
+            .select_related("locale")
+            .distinct()
+            .order_by("title", "pk")[:MAX_MAP_MARKERS]
+        )
+        translated = localize_pages(organisations, locale_id, OrganisationPage)
+        return [translated.get(page.translation_key, page) for page in organisations]
