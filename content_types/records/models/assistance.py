@@ -155,6 +155,12 @@ class OfferPage(RecordPage):
             items.append((_("Available until"), self.available_until))
         return items
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        organisation = self.provider_organisation.localized if self.provider_organisation_id else None
+        context["provider_organisation"] = organisation if organisation is not None and organisation.live else None
+        return context
+
     def get_jsonld(self, request=None) -> dict:
         data = super().get_jsonld(request)
         data["genre"] = "offer of assistance"

@@ -180,7 +180,8 @@ class RecordPage(ClassifiedPage):
     # --- identity -----------------------------------------------------------------------------
     @property
     def record_type_label(self) -> str:
-        return RecordType(self.record_type_code).label if self.record_type_code else self._meta.verbose_name
+        code = self.record_type_code or self.record_type
+        return RecordType(code).label if code else self._meta.verbose_name
 
     def relation_values(self, name: str) -> list:
         """A ParentalManyToMany's values, in memory or saved; empty on a new page that has none yet."""
@@ -262,7 +263,7 @@ class RecordPage(ClassifiedPage):
 
     def localized_related_records(self) -> list["RecordPage"]:
         """Related records in this page's language when translated (one query), else the original."""
-        links = [link.record for link in self.related_records.all() if link.record_id]
+        links = [link.record for link in self.related_records.select_related("record", "record__locale")]
         if not links:
             return []
         keys = [page.translation_key for page in links]
@@ -280,6 +281,8 @@ class RecordPage(ClassifiedPage):
         context["attachments"] = list(self.attachments.select_related("document"))
         context["related"] = self.localized_related_records()
         context["metadata_items"] = self.metadata_items(request)
+        parent = self.get_parent()
+        context["index_url"] = parent.get_url(request) if parent else ""
         return context
 
     def get_jsonld(self, request=None) -> dict:
@@ -289,10 +292,6 @@ class RecordPage(ClassifiedPage):
             data["datePublished"] = self.publication_date.isoformat()
         if self.licence_url:
             data["license"] = self.licence_url
-        if self.pk:
-            languages = [language.code for language in self.languages.all()]
-            if languages:
-                data["inLanguage"] = languages if len(languages) > 1 else languages[0]
         if self.source_url:
             data["isBasedOn"] = self.source_url
         if self.source_portal:

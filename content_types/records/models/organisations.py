@@ -86,6 +86,12 @@ class OrganisationPage(GeoLocated, RecordPage):
             items.append((_("Country"), self.country.name))
         return items
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        marker = self.map_marker(url=self.get_url(request), label=self.record_type_label)
+        context["markers"] = [marker] if marker else []
+        return context
+
     def get_jsonld(self, request=None) -> dict:
         data = super().get_jsonld(request)
         for key in ("license", "datePublished", "isBasedOn"):
