@@ -227,9 +227,9 @@ class RecordPage(ClassifiedPage):
         if self.record_type_code:
             self.record_type = self.record_type_code
         if not self.identifier:
+            # An existing record (or another language of it) keeps the identifier it already has.
             sibling = (
                 RecordPage.objects.filter(translation_key=self.translation_key)
-                .exclude(pk=self.pk)
                 .exclude(identifier="")
                 .values_list("identifier", flat=True)
                 .first()

@@ -7,8 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from content_types.base.listing import FacetedListing
-
+from ..listing import RecordListing
 from .base import RecordPage
 
 MAX_MAP_MARKERS = 500
@@ -94,7 +93,7 @@ class RecordIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        listing = FacetedListing(request, self.records(), date_field="publication_date", type_choices=self.type_choices)
+        listing = RecordListing(request, self.records(), date_field="publication_date", type_choices=self.type_choices)
         context.update(listing.context())
         context["markers"] = self.map_markers(listing, request)
         return context
