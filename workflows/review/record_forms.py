@@ -87,6 +87,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _values(data, name) -> list:
+    """Every value of ``name`` in a QueryDict, MultiValueDict or plain dict (forms built in code)."""
+    if not data:
+        return []
+    if hasattr(data, "getlist"):
+        return data.getlist(name)
+    value = data.get(name, [])
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 class RecordForm(forms.ModelForm):
     """Shared behaviour of the per-type forms built by :func:`record_form_class`."""
 
@@ -135,7 +145,7 @@ class RecordForm(forms.ModelForm):
         if "gbf_targets" in self.fields:
             self.fields["gbf_targets"].widget = forms.CheckboxSelectMultiple(choices=self.fields["gbf_targets"].choices)
         if self.is_bound:
-            self.staged = staged_documents(user, self.data.getlist("staged_documents")) if user else []
+            self.staged = staged_documents(user, _values(self.data, "staged_documents")) if user else []
 
     def content_fields(self):
         skip = {*CLASSIFICATION_FIELDS, "new_attachments", "remove_documents"}
@@ -154,7 +164,7 @@ class RecordForm(forms.ModelForm):
         return hasattr(self.instance, "attachments")
 
     def clean_new_attachments(self):
-        files = self.files.getlist("new_attachments") if self.files else []
+        files = _values(self.files, "new_attachments")
         errors, stored = [], []
         for uploaded in files:
             try:

@@ -142,6 +142,15 @@ def _running_process(submission):
 # --- drafts -----------------------------------------------------------------------------------
 
 
+def record_index_for(user):
+    """The Records index in the person's language (its profile's), else the English one."""
+    from content_types.records.models import RecordIndexPage
+
+    language = getattr(getattr(user, "profile", None), "preferred_language", "") or "en"
+    indexes = {page.locale.language_code: page for page in RecordIndexPage.objects.select_related("locale")}
+    return indexes.get(language) or indexes.get("en") or next(iter(indexes.values()), None)
+
+
 @transaction.atomic
 def create_draft(page, parent, user) -> Submission:
     """Store ``page`` (unsaved, from a validated form) as an unpublished child of ``parent`` owned by ``user``."""

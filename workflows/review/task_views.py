@@ -39,7 +39,7 @@ class TaskView(View):
         return self.form_class(data, **self.get_form_kwargs())
 
     def get_context_data(self, **kwargs):
-        from .views import _current_attachments, submission_context
+        from .views import current_attachments, submission_context
 
         node = self.task.flow_task
         context = submission_context(self.request, self.submission)
@@ -50,7 +50,7 @@ class TaskView(View):
                 "can_act": node.can_execute(self.request.user, self.task)
                 or node.can_assign(self.request.user, self.task),
                 "details": record_details(self.submission.page.specific.get_latest_revision_as_object()),
-                "attachments": _current_attachments(self.submission),
+                "attachments": current_attachments(self.submission),
             }
         )
         context.update(kwargs)

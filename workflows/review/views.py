@@ -145,16 +145,6 @@ def choose_type(request):
     return render(request, "review/choose_type.html", {"types": types})
 
 
-def _record_index(user):
-    from content_types.records.models import RecordIndexPage
-
-    language = getattr(getattr(user, "profile", None), "preferred_language", "") or "en"
-    index = RecordIndexPage.objects.filter(locale__language_code=language).first()
-    return (
-        index or RecordIndexPage.objects.filter(locale__language_code="en").first() or RecordIndexPage.objects.first()
-    )
-
-
 @login_required
 def create_record(request, type_name):
     if not can_create_submissions(request.user):
@@ -162,7 +152,7 @@ def create_record(request, type_name):
     model = model_for_slug(type_name)
     if model is None:
         raise Http404
-    parent = _record_index(request.user)
+    parent = services.record_index_for(request.user)
     if parent is None:
         messages.error(request, _("The portal has no Records section yet; ask an administrator to create it."))
         return redirect("workspace:home")
@@ -239,7 +229,7 @@ def submission_detail(request, pk):
     submission = _visible_submission(request, pk)
     context = submission_context(request, submission)
     context["details"] = record_details(submission.page.specific.get_latest_revision_as_object())
-    context["attachments"] = _current_attachments(submission)
+    context["attachments"] = current_attachments(submission)
     context["comment_form"] = CommentForm()
     return render(request, "review/submission_detail.html", context)
 
@@ -310,7 +300,7 @@ def submission_history(request, pk):
     return render(request, "review/history.html", {"submission": submission, "entries": entries, "page": None})
 
 
-def _current_attachments(submission):
+def current_attachments(submission):
     page = submission.page.specific.get_latest_revision_as_object()
     rows = list(page.attachments.all())
     from wagtail.documents import get_document_model
@@ -325,7 +315,7 @@ def download_attachment(request, pk, document_id):
     submission = _visible_submission(request, pk)
     if not allowed(request.user, submission, Action.VIEW):
         raise PermissionDenied
-    for item in _current_attachments(submission):
+    for item in current_attachments(submission):
         if item["document"].pk == document_id:
             document = item["document"]
             return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.title)
