@@ -1,0 +1,214 @@
+"""Fixtures shared by every test: the site structure in six languages, and a user in each role.
+
+The test database is built once per session (per xdist worker): migrations create the home page,
+the six locales, the vocabularies and the role groups; ``django_db_setup`` below then adds the
+sections and their translations the way ``load_demo`` does, so that every test sees the portal's
+frame and rolls back only what it changes itself.
+
+Transactional tests (``live_server``, ``transaction=True``) end by emptying the database. Mark them
+``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` (or request
+``django_db_serialized_rollback``): they then start from the same structure as the others, and the
+session puts it back at its end so that ``--reuse-db`` finds it next time.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connections
+
+from cms.accounts import roles
+
+PASSWORD = "a-test-password-for-every-role"
+
+# username for each role; the same names are used by tests that log in.
+ROLE_USERNAMES = {
+    roles.ADMINISTRATOR: "test-administrator",
+    roles.EDITOR: "test-editor",
+    roles.REVIEWER: "test-reviewer",
+    roles.SUBMITTER: "test-submitter",
+    roles.AWARD_COMMITTEE: "test-committee",
+}
+
+
+def _silent_progress(iterable, *args, **kwargs):
+    return iterable
+
+
+def build_site_structure() -> dict:
+    """Home, sections and News in the six languages, About pages, portal settings, and aliases of
+    every page in every locale: what ``load_demo`` builds before adding content. Idempotent."""
+    from cms.demo.management.commands.load_demo import Command as LoadDemo
+    from cms.demo.registry import DemoContext
+    from cms.home.demo import build_structure
+
+    context = DemoContext(progress=_silent_progress)
+    build_structure(context)
+    LoadDemo()._sync_locale_trees(_silent_progress)
+    return context.pages
+
+
+def _baseline_present() -> bool:
+    """Whether the database still holds what migrations put in (a flush removes it)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import Locale
+
+    return Locale.objects.exists() and Group.objects.filter(name__in=roles.ROLE_NAMES).count() == len(roles.ROLE_NAMES)
+
+
+def _session_has_transactional_tests(items) -> bool:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "transactional_db" in fixtures or "live_server" in fixtures:
+            return True
+        marker = item.get_closest_marker("django_db")
+        if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+            return True
+    return False
+
+
+@contextmanager
+def _raw_unsafe_receivers_disconnected():
+    """wagtail-localize's post_save receivers ignore ``raw``: loading a LocaleSynchronization row
+    before its Locale (as a serialized rollback does) makes them query what is not there yet."""
+    from django.db.models.signals import post_save
+    from wagtail_localize import models as localize
+
+    receivers = [
+        (localize.sync_trees_on_locale_sync_save, localize.LocaleSynchronization),
+        (localize.post_save_string_translation, localize.StringTranslation),
+    ]
+    for receiver, sender in receivers:
+        post_save.disconnect(receiver, sender=sender)
+    try:
+        yield
+    finally:
+        for receiver, sender in receivers:
+            post_save.connect(receiver, sender=sender)
+
+
+def _restore(connection, snapshot: str) -> None:
+    """Empty the database, then load ``snapshot`` into it (whatever a previous test left)."""
+    from django.core.management import call_command
+
+    call_command("flush", database=connection.alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
+    with _raw_unsafe_receivers_disconnected():
+        type(connection.creation).deserialize_db_from_string(connection.creation, snapshot)
+
+
+# The database's content right after ``django_db_setup``, when the session has transactional tests.
+_baseline = {"snapshot": None}
+
+
+def arm_serialized_rollback(connection=None) -> None:
+    """Make Django's serialized rollback on ``connection`` restore the session's baseline.
+
+    Django keeps the snapshot on the connection object. Code that runs an asyncio loop in the test
+    thread (Playwright's sync API) makes Django hand out other connection objects, so such fixtures
+    call this again once their loop runs.
+    """
+    if _baseline["snapshot"] is None:
+        return
+    connection = connection or connections["default"]
+    connection._test_serialized_contents = _baseline["snapshot"]
+    connection.creation.deserialize_db_from_string = lambda data: _restore(connection, data)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """The migrated test database plus the site structure, built once for the session."""
+    with django_db_blocker.unblock():
+        if not _baseline_present():
+            pytest.exit(
+                "The reused test database lost the data its migrations create (a transactional test "
+                "was interrupted). Run once with --create-db.",
+                returncode=1,
+            )
+        build_site_structure()
+        # Serialized rollback restores this snapshot (taken after the structure, unlike Django's
+        # own, which is taken right after migrating) in transactional tests.
+        if _session_has_transactional_tests(request.session.items):
+            _baseline["snapshot"] = connections["default"].creation.serialize_db_to_string()
+            arm_serialized_rollback()
+    yield
+    if _baseline["snapshot"] is not None:
+        with django_db_blocker.unblock():
+            if not _baseline_present():  # the last transactional test flushed it: put it back
+                _restore(connections["default"], _baseline["snapshot"])
+
+
+@pytest.fixture
+def site_pages(db) -> dict:
+    """The structure's pages by name ("home", "records", "news", "about/contact"…), in English."""
+    from wagtail.models import Page
+
+    from cms.home.demo import ABOUT_PAGES, SECTIONS
+
+    home = Page.objects.get(depth=2, locale__language_code="en").specific
+    pages = {"home": home}
+    for slug in [*SECTIONS, "news"]:
+        pages[slug] = home.get_children().get(slug=slug).specific
+    for slug, *_ in ABOUT_PAGES:
+        pages[f"about/{slug}"] = pages["about"].get_children().get(slug=slug).specific
+    return pages
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """``make_user(username, role=None, **fields)``: an active user with ``PASSWORD``."""
+
+    def make(username: str, role: str | None = None, **fields):
+        from django.contrib.auth.models import Group
+
+        fields.setdefault("email", f"{username}@example.org")
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, **fields)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(ROLE_USERNAMES[roles.ADMINISTRATOR], roles.ADMINISTRATOR)
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user(ROLE_USERNAMES[roles.EDITOR], roles.EDITOR)
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user(ROLE_USERNAMES[roles.REVIEWER], roles.REVIEWER)
+
+
+@pytest.fixture
+def submitter(make_user):
+    return make_user(ROLE_USERNAMES[roles.SUBMITTER], roles.SUBMITTER)
+
+
+@pytest.fixture
+def committee_member(make_user):
+    return make_user(ROLE_USERNAMES[roles.AWARD_COMMITTEE], roles.AWARD_COMMITTEE)
+
+
+@pytest.fixture
+def role_users(administrator, editor, reviewer, submitter, committee_member) -> dict:
+    """One user in each role, by role name."""
+    return {
+        roles.ADMINISTRATOR: administrator,
+        roles.EDITOR: editor,
+        roles.REVIEWER: reviewer,
+        roles.SUBMITTER: submitter,
+        roles.AWARD_COMMITTEE: committee_member,
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded files go to a temporary folder, never into the project's media/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
