@@ -10,13 +10,14 @@ Every concrete ``ClassifiedPage`` (records, events, networks) is searchable, plu
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -38,6 +39,8 @@ class SearchAdapter:
 
     date_attribute: str | None = None
     status_attribute: str | None = None
+    text_fields: tuple[str, ...] = ()
+    related_text_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def date(self, page) -> datetime.date | None:
         names = [self.date_attribute] if self.date_attribute else ["publication_date", "date", "start"]
@@ -69,14 +72,21 @@ class SearchAdapter:
         return clean_text(getattr(value, "name", value))[:200] or LOCAL_SOURCE
 
     def body(self, page) -> str:
-        """The text of the type's own ``search_fields`` (StreamFields and rich text stripped of markup)."""
+        """The page's rich text and StreamFields, the plain fields named here or in ``search_fields``
+        (plain fields are opt-in: an expert's telephone must not become searchable), and child texts."""
         parts = []
+        names = []
+        for model_field in type(page)._meta.get_fields():
+            if isinstance(model_field, RichTextField | StreamField) and model_field.concrete:
+                names.append(model_field.name)
+        names += [name for name in self.text_fields if name not in names]
+        for name in names:
+            parts.extend(field_text(page, name))
+        for relation, fields in self.related_text_fields:
+            parts.extend(related_text(page, index.RelatedFields(relation, [index.SearchField(f) for f in fields])))
+        skip = {"title", "summary", "identifier", *names}
         for search_field in getattr(type(page), "search_fields", []):
-            if isinstance(search_field, index.SearchField) and search_field.field_name not in {
-                "title",
-                "summary",
-                "identifier",
-            }:
+            if isinstance(search_field, index.SearchField) and search_field.field_name not in skip:
                 parts.extend(field_text(page, search_field.field_name))
             elif isinstance(search_field, index.RelatedFields) and search_field.field_name not in (
                 CLASSIFICATION_RELATIONS
@@ -116,8 +126,22 @@ def related_text(page, related: index.RelatedFields) -> list[str]:
     return parts
 
 
+RECORD = SearchAdapter(date_attribute="publication_date")
 ADAPTERS = {
-    "records.recordpage": SearchAdapter(date_attribute="publication_date"),
+    "records.recordpage": RECORD,
+    "records.needpage": replace(RECORD, text_fields=("support_kind",)),
+    "records.offerpage": replace(RECORD, text_fields=("offer_kind", "provider", "capacity")),
+    "records.decisionpage": replace(
+        RECORD, text_fields=("meeting", "number"), related_text_fields=(("paragraphs", ("text", "actors")),)
+    ),
+    "records.documentrecordpage": replace(RECORD, text_fields=("document_type", "authors", "publisher")),
+    "records.expertprofilepage": replace(RECORD, text_fields=("position", "expertise")),
+    "records.organisationpage": replace(RECORD, text_fields=("acronym", "organisation_type")),
+    "records.projectpage": replace(RECORD, text_fields=("implementing_agencies", "funders")),
+    "records.nationalreportpage": replace(
+        RECORD, related_text_fields=(("sections", ("national_target", "narrative")),)
+    ),
+    "networks.networkpage": SearchAdapter(text_fields=("kind", "scope")),
     "events.eventpage": SearchAdapter(date_attribute="start", status_attribute="status"),
     "news.newsarticlepage": SearchAdapter(date_attribute="date"),
     "home.standardpage": SearchAdapter(date_attribute="first_published_at"),

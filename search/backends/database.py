@@ -13,7 +13,7 @@ import logging
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Substr, Upper
 from django.utils import timezone
 
@@ -197,7 +197,7 @@ class DatabaseBackend:
             ordered = ordered.annotate(
                 title_headline=SearchHeadline("title", tsquery, highlight_all=True, **options),
                 text_headline=SearchHeadline(
-                    Substr(Concat("summary", Value(" "), "body"), 1, HEADLINE_SOURCE_LENGTH),
+                    Substr(Concat("summary", Value(" "), "body", output_field=TextField()), 1, HEADLINE_SOURCE_LENGTH),
                     tsquery,
                     max_words=35,
                     min_words=15,

@@ -1,0 +1,67 @@
+"""Fixtures of the search tests: publishing through Wagtail (so that the signals fire and the
+on-commit task runs), translations and aliases, and a shortcut to search."""
+
+import pytest
+from wagtail.models import Locale
+
+from search.service import SearchQuery, SearchService
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """``publish(page, ...)``: publish each page's latest content as Wagtail does, then run the index task."""
+
+    def run(*pages):
+        with django_capture_on_commit_callbacks(execute=True):
+            for page in pages:
+                page.save_revision().publish()
+        return pages[0] if len(pages) == 1 else pages
+
+    return run
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """A context manager that runs the on-commit callbacks (the index task) of what happens inside."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def translate(django_capture_on_commit_callbacks):
+    """``translate(page, "fr", **fields)``: a published translation; ``alias=True`` for an alias."""
+
+    def run(page, language: str, alias: bool = False, **fields):
+        locale = Locale.objects.get(language_code=language)
+        with django_capture_on_commit_callbacks(execute=True):
+            existing = page.get_translation_or_none(locale)
+            if existing is not None and existing.alias_of_id is not None and not alias:
+                translated = existing.specific
+                translated.alias_of = None
+            elif existing is not None:
+                return existing.specific
+            else:
+                translated = page.copy_for_translation(locale, copy_parents=False, alias=alias).specific
+            if alias:
+                return translated
+            for name, value in fields.items():
+                setattr(translated, name, value)
+            translated.save()
+            translated.save_revision().publish()
+        return translated
+
+    return run
+
+
+@pytest.fixture
+def search(db):
+    """``search("words", language="fr", country=["FR"], sort="date")`` → SearchResults."""
+
+    def run(text: str = "", language: str = "en", *, sort: str = "relevance", page: int = 1, page_size=20, **filters):
+        query = SearchQuery(text=text, filters=filters, sort=sort, page=page, page_size=page_size, language=language)
+        return SearchService().search(query)
+
+    return run
+
+
+def titles(results) -> list[str]:
+    return [hit.plain_title for hit in results.hits]
