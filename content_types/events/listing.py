@@ -2,11 +2,13 @@
 
 from urllib.parse import urlencode
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from content_types.base.listing import Facet, FacetedListing, ListingFilterForm
+from content_types.base.listing import Facet, FacetedListing
 from content_types.vocabularies.models import Region
 
 from .models import EventType
@@ -56,7 +58,25 @@ class RegionFacetMixin:
         return [*facets[:position], self.region_facet(), *facets[position:]]
 
 
-class EventListing(RegionFacetMixin, FacetedListing):
+class ChoiceFiltersMixin:
+    """Lets a listing replace or add choice fields of the base's filter form after it was validated,
+    re-checking only those values (the vocabulary filters would cost their queries again)."""
+
+    def set_choice_field(self, name: str, field: forms.ChoiceField, default: str = "") -> None:
+        self.form.fields[name] = field
+        self.form.errors.pop(name, None)
+        self.filters.pop(name, None)
+        try:
+            value = field.clean(self.request.GET.get(name, ""))
+        except ValidationError as error:
+            self.form.add_error(name, error)
+            value = ""
+        if value:
+            self.filters[name] = value
+        self.form.cleaned_data[name] = value or default
+
+
+class EventListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
     """Events that have not ended yet (``upcoming``, soonest first) or have (``past``, latest first)."""
 
     def __init__(self, request, queryset, *, when: str = "upcoming", **kwargs):
@@ -69,12 +89,8 @@ class EventListing(RegionFacetMixin, FacetedListing):
             ("latest", _("Latest first")),
             ("title", _("Title (A–Z)")),
         ]
-        self.form = ListingFilterForm(
-            request.GET, type_choices=list(self.type_choices.items()), sort_choices=self.sort_choices
-        )
-        self.filters = self.form.valid_filters()
-        if not self.filters.get("sort"):
-            self.form.cleaned_data["sort"] = self.default_sort
+        sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
+        self.set_choice_field("sort", sort, default=self.default_sort)
 
     @property
     def default_sort(self) -> str:

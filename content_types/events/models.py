@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -318,7 +319,12 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
         return [line.strip() for line in self.organisers.splitlines() if line.strip()]
 
     def localized_organisations(self) -> list:
-        """The organising organisations in the page's language where translated (two queries)."""
+        """The organising organisations in the page's language where translated (two queries, once)."""
+        if not hasattr(self, "_localized_organisations"):
+            self._localized_organisations = self._find_localized_organisations()
+        return self._localized_organisations
+
+    def _find_localized_organisations(self) -> list:
         from content_types.records.models import OrganisationPage
 
         linked = list(self.organisations.all()) if self.pk else []
@@ -409,6 +415,8 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
         return data
 
     def get_context(self, request, *args, **kwargs):
+        # The template and the JSON-LD both read the classification: fetch each relation once.
+        prefetch_related_objects([self], "countries", "regions", "gbf_targets", "subjects", "languages")
         context = super().get_context(request, *args, **kwargs)
         marker = self.map_marker(label=self.place_label())
         context["markers"] = [marker] if marker else []

@@ -4,17 +4,13 @@ from django import forms
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from content_types.base.listing import Facet, FacetedListing, ListingFilterForm
-from content_types.events.listing import RegionFacetMixin
+from content_types.base.listing import Facet, FacetedListing
+from content_types.events.listing import ChoiceFiltersMixin, RegionFacetMixin
 
 from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope, localize_pages
 
 
-class NetworkFilterForm(ListingFilterForm):
-    scope = forms.ChoiceField(label=_("Scope"), required=False, choices=[("", _("Any scope")), *NetworkScope.choices])
-
-
-class NetworkListing(RegionFacetMixin, FacetedListing):
+class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
     """Networks by name (default) or by the year they were established."""
 
     def __init__(self, request, queryset, **kwargs):
@@ -24,12 +20,12 @@ class NetworkListing(RegionFacetMixin, FacetedListing):
             ("newest", _("Most recently established")),
             ("oldest", _("Longest established")),
         ]
-        self.form = NetworkFilterForm(
-            request.GET, type_choices=list(self.type_choices.items()), sort_choices=self.sort_choices
+        sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=self.sort_choices)
+        self.set_choice_field("sort", sort, default="title")
+        scope = forms.ChoiceField(
+            label=_("Scope"), required=False, choices=[("", _("Any scope")), *NetworkScope.choices]
         )
-        self.filters = self.form.valid_filters()
-        if not self.filters.get("sort"):
-            self.form.cleaned_data["sort"] = "title"
+        self.set_choice_field("scope", scope)
 
     def _condition(self, name, value) -> Q:
         if name == "type":
