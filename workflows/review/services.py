@@ -315,7 +315,7 @@ def complete_task(task_pk, user, perform):
             task.refresh_from_db()
             node = task.flow_task
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-                raise TransitionError(_("This task is already done; nothing more is needed from you."))
+                raise TransitionError(task_closed_message(task))
             submission = _locked_submission(task.process.coerced.submission_id)
             activation = node.activation_class(task)
             if task.status == STATUS.NEW:
@@ -332,6 +332,12 @@ def complete_task(task_pk, user, perform):
         raise TransitionError(_("Someone is acting on this submission right now; try again in a moment.")) from error
     except TransitionNotAllowed as error:
         raise TransitionError(_("This step cannot be taken now.")) from error
+
+
+def task_closed_message(task) -> str:
+    if task.status == STATUS.CANCELED:
+        return _("This task was closed: the submitter withdrew the submission.")
+    return _("This task is already done; nothing more is needed from you.")
 
 
 def claim_task(task_pk, user) -> None:

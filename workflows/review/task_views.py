@@ -71,7 +71,7 @@ class TaskView(View):
             )
         except services.TransitionError as error:
             messages.error(request, str(error))
-            return redirect("workspace:submission", pk=self.submission.pk)
+            return redirect("workspace:submission_or_tasks", task_pk=self.task.pk)
         except ValidationError as error:
             messages.error(
                 request, _("The record cannot be published yet: %(errors)s") % {"errors": " ".join(error.messages)}

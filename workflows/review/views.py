@@ -392,7 +392,7 @@ def _visible_task(request, task_pk):
 def task_detail(request, task_pk):
     task = _visible_task(request, task_pk)
     if task.status not in ACTIVE_TASK_STATUSES:
-        messages.info(request, _("This task is already done; nothing more is needed from you."))
+        messages.info(request, services.task_closed_message(task))
         return redirect("workspace:submission_or_tasks", task_pk=task.pk)
     return task.flow_task.view(request, task=task)
 
