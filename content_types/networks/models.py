@@ -8,7 +8,7 @@ public site between two revisions, and publishing a page revision must never era
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -179,11 +179,18 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
         return NetworkMembership.objects.filter(network__translation_key=self.translation_key)
 
     def active_members(self) -> list["NetworkMembership"]:
-        """Active memberships with their member pages in this page's language (three queries)."""
+        """Active memberships with their member pages in this page's language (a few queries, once)."""
+        if not hasattr(self, "_active_members"):
+            self._active_members = self._find_active_members()
+        return self._active_members
+
+    def _find_active_members(self) -> list["NetworkMembership"]:
         from content_types.records.models import ExpertProfilePage, OrganisationPage
 
         memberships = list(
-            self.memberships().filter(status=MembershipStatus.ACTIVE).select_related("organisation", "expert")
+            self.memberships()
+            .filter(status=MembershipStatus.ACTIVE)
+            .select_related("organisation__locale", "expert__locale")
         )
         organisations = localize_pages([m.organisation for m in memberships], self.locale_id, OrganisationPage)
         experts = localize_pages([m.expert for m in memberships], self.locale_id, ExpertProfilePage)
@@ -201,14 +208,18 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
 
         events = [event for event in self.linked_events.all() if event.live] if self.pk else []
         translated = localize_pages(events, self.locale_id, EventPage)
-        return sorted((translated.get(event.translation_key, event) for event in events), key=lambda e: e.start)
+        shown = sorted((translated.get(event.translation_key, event) for event in events), key=lambda e: e.start)
+        prefetch_related_objects(shown, "locale", "venue_country", "gbf_targets")
+        return shown
 
     def localized_records(self) -> list:
         from content_types.records.models import RecordPage
 
         records = [record for record in self.linked_records.all() if record.live] if self.pk else []
         translated = localize_pages(records, self.locale_id, RecordPage)
-        return [translated.get(record.translation_key, record) for record in records]
+        shown = [translated.get(record.translation_key, record) for record in records]
+        prefetch_related_objects(shown, "locale")
+        return shown
 
     # --- routes: join, requests, decisions (see views.py) -----------------------------------------
     @path("join/", name="join")
@@ -236,6 +247,8 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
         from .permissions import can_manage_members
         from .views import join_state
 
+        # The template and the JSON-LD both read the classification: fetch each relation once.
+        prefetch_related_objects([self], "countries", "regions", "gbf_targets", "subjects", "languages")
         context = super().get_context(request, *args, **kwargs)
         context["members"] = self.active_members()
         context["events"] = self.localized_events()

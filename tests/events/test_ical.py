@@ -20,7 +20,7 @@ def parse(response) -> Calendar:
 
 
 def vevents(calendar: Calendar) -> list:
-    return [component for component in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 def test_event_file_has_times_with_tzid_uid_location_and_url(client, index):
@@ -85,8 +85,10 @@ def test_uid_is_the_same_in_every_language(client, index, translate_to):
     assert str(translated["summary"]) == "Atelier sur la restauration"
 
 
-def test_event_file_is_the_same_on_every_download(client, index):
+def test_a_published_event_gives_the_same_file_on_every_download(client, index):
     event = EventFactory()
+    event.save_revision().publish()
+    event.refresh_from_db()
 
     assert client.get(event.ical_url()).content == client.get(event.ical_url()).content
 
