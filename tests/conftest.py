@@ -86,13 +86,34 @@ def _raw_unsafe_receivers_disconnected():
             post_save.connect(receiver, sender=sender)
 
 
+def _reset_sequences(connection) -> None:
+    """Move every id sequence past the largest id in its table, as ``loaddata`` does after loading
+    rows with explicit ids; otherwise the next insert reuses an id."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 def _restore(connection, snapshot: str) -> None:
     """Empty the database, then load ``snapshot`` into it (whatever a previous test left)."""
     from django.core.management import call_command
 
-    call_command("flush", database=connection.alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
+    call_command(
+        "flush",
+        database=connection.alias,
+        interactive=False,
+        inhibit_post_migrate=True,
+        reset_sequences=False,
+        verbosity=0,
+    )
     with _raw_unsafe_receivers_disconnected():
         type(connection.creation).deserialize_db_from_string(connection.creation, snapshot)
+    _reset_sequences(connection)
 
 
 # The database's content right after ``django_db_setup``, when the session has transactional tests.
@@ -123,6 +144,7 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
                 "was interrupted). Run once with --create-db.",
                 returncode=1,
             )
+        _reset_sequences(connections["default"])  # in case an older run left them behind
         build_site_structure()
         # Serialized rollback restores this snapshot (taken after the structure, unlike Django's
         # own, which is taken right after migrating) in transactional tests.

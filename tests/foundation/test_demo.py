@@ -37,21 +37,34 @@ def load_demo(**options) -> str:
     return out.getvalue()
 
 
-def test_load_demo_twice_gives_the_same_content():
+def test_load_demo_is_idempotent_and_covers_every_language_and_role(tmp_path, monkeypatch):
+    """One test, because one demo load is what costs (a few seconds even at scale 0.02)."""
+    from cms.demo.management.commands import ensure_admin
+
     load_demo()
     first = page_counts()
     load_demo()
 
+    # Idempotent: the second run finds everything and adds nothing.
     assert page_counts() == first
-    assert first["pages"] > Page.objects.filter(depth__lte=3).count()  # content beyond the sections
+    assert first["pages"] > Page.objects.filter(depth__lte=3).count(), "no content beyond the sections"
+    # Every page has a version (translation or alias) in each of the six languages.
+    assert set(first["by locale"]) == {"en", "fr", "es", "ar", "ru", "zh-hans"}
+    assert len(set(first["by locale"].values())) == 1, first["by locale"]
+    # load_demo gives every role but Administrator a demo user; ensure_admin adds the administrator.
+    for role in roles.ROLE_NAMES:
+        if role != roles.ADMINISTRATOR:
+            assert Group.objects.get(name=role).user_set.filter(is_active=True).exists(), f"load_demo made no {role}"
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.check_password("chm-demo-2026")
+    assert editor.has_perm("wagtailadmin.access_admin")
 
+    monkeypatch.setattr(ensure_admin, "CREDENTIALS_FILE", tmp_path / "admin-login.txt")
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
 
-def test_load_demo_gives_every_page_a_version_in_each_language():
-    load_demo()
-
-    counts = page_counts()["by locale"]
-    assert set(counts) == {"en", "fr", "es", "ar", "ru", "zh-hans"}
-    assert len(set(counts.values())) == 1, counts
+    assert "Administrator login: admin / " in out.getvalue()
+    assert Group.objects.get(name=roles.ADMINISTRATOR).user_set.filter(username="admin", is_active=True).exists()
 
 
 def test_load_demo_if_empty_leaves_loaded_content_alone():
@@ -61,27 +74,3 @@ def test_load_demo_if_empty_leaves_loaded_content_alone():
 
     assert "already loaded" in output
     assert page_counts() == before
-
-
-def test_demo_users_cover_every_role(tmp_path, monkeypatch):
-    from cms.demo.management.commands import ensure_admin
-
-    monkeypatch.setattr(ensure_admin, "CREDENTIALS_FILE", tmp_path / "admin-login.txt")
-    load_demo()
-    out = StringIO()
-    call_command("ensure_admin", stdout=out)
-
-    for role in roles.ROLE_NAMES:
-        assert Group.objects.get(name=role).user_set.filter(is_active=True).exists(), f"no demo user is {role}"
-    assert "Administrator login: admin / " in out.getvalue()
-    editor = get_user_model().objects.get(username="editor")
-    assert editor.check_password("chm-demo-2026")
-    assert editor.has_perm("wagtailadmin.access_admin")
-
-
-def test_load_demo_alone_covers_every_role_but_administrator():
-    load_demo()
-
-    for role in roles.ROLE_NAMES:
-        if role != roles.ADMINISTRATOR:
-            assert Group.objects.get(name=role).user_set.exists(), f"load_demo made no {role}"
