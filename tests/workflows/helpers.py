@@ -86,7 +86,7 @@ def drive(submission, state, users) -> Submission:
     """Take a fresh draft to ``state`` the way people would (``users``: submitter, editor, reviewers)."""
     if state == State.DRAFT:
         return refreshed(submission)
-    services.submit(submission.pk, users.submitter)
+    services.submit(submission.pk, submission.submitter)
     if state == State.SCREENING:
         return refreshed(submission)
     if state == State.REJECTED:

@@ -122,7 +122,7 @@ class SubmissionFlow(flow.Flow):
     decide = (
         SubmissionTask(task_views.DecisionView.as_view(), action=Action.DECIDE, due_in_days=14, releasable=True)
         .Annotation(
-            title=_("Decide"),
+            title=_("Decide on the submission"),
             description=_("An editor reads the reviews and publishes, requests revisions or rejects."),
         )
         .Permission("review.decide_submission")

@@ -87,6 +87,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by ``RecordForm.clean_new_attachments``."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [uploaded for uploaded in files if uploaded]
+
+
 def _values(data, name) -> list:
     """Every value of ``name`` in a QueryDict, MultiValueDict or plain dict (forms built in code)."""
     if not data:
@@ -100,18 +110,17 @@ def _values(data, name) -> list:
 class RecordForm(forms.ModelForm):
     """Shared behaviour of the per-type forms built by :func:`record_form_class`."""
 
-    new_attachments = forms.FileField(
-        label=_("Add attachments"),
-        required=False,
-        widget=MultipleFileInput(attrs={"multiple": True}),
+    new_attachments = MultipleFileField(
+        label=_("Add attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
     )
 
     def __init__(self, *args, user=None, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.parent = parent
         self.staged = []
         if parent is not None and self.instance.pk is None:
-            self.instance._cached_parent_obj = parent  # lets Wagtail derive the slug and locale
+            self.instance._cached_parent_obj = parent  # lets Wagtail derive the locale
         extensions = ", ".join(allowed_extensions())
         self.fields["new_attachments"].help_text = _(
             "Up to %(count)s files of %(size)s MB each: %(extensions)s. Their content is checked, not just their name."
@@ -195,9 +204,19 @@ class RecordForm(forms.ModelForm):
                 % {"max": MAX_ATTACHMENTS},
             )
         title = cleaned_data.get("title")
-        if title and not self.instance.slug and not slugify(title, allow_unicode=True):
-            self.instance.slug = f"{type_slug(self._meta.model)}-{self.user.pk if self.user else 0}-{len(title)}"
+        if title and self.instance.pk is None and not self.instance.slug and self.parent is not None:
+            self.instance.slug = self._free_slug(title)
         return cleaned_data
+
+    def _free_slug(self, title: str) -> str:
+        """A slug from the title that no sibling uses (Wagtail only de-duplicates once the page has a path)."""
+        base = slugify(title, allow_unicode=True)[:70] or type_slug(self._meta.model)
+        taken = set(self.parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+        candidate, suffix = base, 1
+        while candidate in taken:
+            suffix += 1
+            candidate = f"{base}-{suffix}"
+        return candidate
 
     def save_to_instance(self):
         """The page with the form's values, relations and attachments set in memory (nothing saved yet)."""
