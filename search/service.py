@@ -247,13 +247,16 @@ class FacetLabels:
         if facet not in self._names:
             from django.apps import apps
 
+            from content_types.vocabularies.models import language_column
+
             model = apps.get_model("vocabularies", self.vocabularies[facet])
+            column = f"name_{language_column(self.language)}"
+            numbered = facet == "target"
             names = {}
-            for term in model.objects.all():
-                if facet == "target":
-                    names[term.code] = f"{term.number}. {term.name_in(self.language)}"
-                else:
-                    names[term.code] = term.name_in(self.language)
+            for code, name, english, *number in model.objects.values_list(
+                "code", column, "name_en", *(["number"] if numbered else [])
+            ):
+                names[code] = f"{number[0]}. {name or english}" if numbered else (name or english)
             self._names[facet] = names
         return self._names[facet]
 

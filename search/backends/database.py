@@ -9,11 +9,25 @@ small portal and keeps one code path for filters and facets.
 """
 
 import difflib
+import json
 import logging
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank
 from django.db import connection, transaction
-from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Q, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import Concat, Substr, Upper
 from django.utils import timezone
 
@@ -22,6 +36,7 @@ from ..service import BackendResults, SearchHit
 from ..text import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
+    TEXT_SEARCH_CONFIGS,
     WORD,
     cjk_bigrams,
     clean_text,
@@ -34,6 +49,41 @@ from ..text import (
 
 logger = logging.getLogger(__name__)
 
+STAGED_COLUMNS = (
+    "locale",
+    "translation_key",
+    "page_id",
+    "content_type",
+    "language",
+    "search_config",
+    "title",
+    "summary",
+    "body",
+    "tags",
+    "keywords",
+    "cjk_terms",
+    "identifier",
+    "url",
+    "date",
+    "codes",
+)
+STAGING_TABLE_SQL = """
+CREATE TEMPORARY TABLE IF NOT EXISTS chm_search_staging (
+    locale varchar(16), translation_key uuid, page_id integer, content_type varchar(100), language varchar(16),
+    search_config varchar(20), title varchar(255), summary text, body text, tags text, keywords text,
+    cjk_terms text, identifier varchar(100), url varchar(2000), date date, codes jsonb
+)"""
+# Each text part in the row's own configuration; identifiers, codes and CJK bigrams verbatim. The
+# vocabulary names (``tags``) differ per visitor language, so they are added per row (TAGS_VECTOR_SQL).
+TEXT_VECTOR_SQL = """(
+    setweight(to_tsvector(search_config::regconfig, title), 'A')
+    || setweight(to_tsvector('simple'::regconfig, keywords), 'A')
+    || setweight(to_tsvector(search_config::regconfig, summary), 'B')
+    || setweight(to_tsvector('simple'::regconfig, cjk_terms), 'B')
+    || setweight(to_tsvector(search_config::regconfig, body), 'C')
+)"""
+TAGS_VECTOR_SQL = "setweight(to_tsvector(staged.search_config::regconfig, staged.tags), 'B')"
+CONFIGS = sorted(set(TEXT_SEARCH_CONFIGS.values()) - {"simple"})
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]  # D, C, B, A
 TITLE_ONLY_WEIGHTS = [0.0, 0.0, 0.0, 1.0]
 HEADLINE_SOURCE_LENGTH = 20_000
@@ -52,11 +102,17 @@ class DatabaseBackend:
     # --- writing ----------------------------------------------------------------------------------
     def replace(self, keys: list[str], documents) -> None:
         """Make the rows of these translation groups exactly ``documents`` (one transaction)."""
+        rows = [self._row(document) for document in documents]
         with transaction.atomic():
             SearchEntry.objects.filter(translation_key__in=keys).delete()
-            self._insert(documents)
-            if self.is_postgresql and documents:
-                SearchEntry.objects.filter(translation_key__in=keys).update(search_vector=self.vector())
+            if not rows:
+                return
+            if self.is_postgresql:
+                self._insert_postgresql(rows)
+            else:
+                SearchEntry.objects.bulk_create(
+                    [SearchEntry(**dict(zip(STAGED_COLUMNS, row, strict=True))) for row in rows]
+                )
 
     def rebuild(self, batches) -> int:
         """Replace every group batch by batch, then drop rows of groups that no longer exist."""
@@ -71,51 +127,95 @@ class DatabaseBackend:
     def clear(self) -> None:
         SearchEntry.objects.all().delete()
 
-    def _insert(self, documents) -> None:
-        SearchEntry.objects.bulk_create(
-            [
-                SearchEntry(
-                    locale=document.locale,
-                    translation_key=document.translation_key,
-                    page_id=document.page_id,
-                    content_type=document.content_type,
-                    language=document.language,
-                    search_config=text_search_config(document.language),
-                    title=document.title,
-                    summary=document.summary,
-                    body=document.body,
-                    tags=document.tags,
-                    keywords=document.keywords,
-                    cjk_terms=cjk_bigrams(" ".join([document.title, document.summary, document.tags, document.body])),
-                    identifier=document.identifier,
-                    url=document.url,
-                    date=document.date,
-                    codes=document.code_list,
-                )
-                for document in documents
-            ],
-            batch_size=500,
+    @staticmethod
+    def _row(document) -> tuple:
+        return (
+            document.locale,
+            document.translation_key,
+            document.page_id,
+            document.content_type,
+            document.language,
+            text_search_config(document.language),
+            document.title,
+            document.summary,
+            document.body,
+            document.tags,
+            document.keywords,
+            cjk_bigrams(" ".join([document.title, document.summary, document.tags, document.body])),
+            document.identifier,
+            document.url,
+            document.date,
+            document.code_list,
         )
 
-    @staticmethod
-    def vector():
-        """The weighted document vector, each text part in the row's own configuration."""
-        config = F("search_config")
-        return (
-            SearchVector("title", config=config, weight="A")
-            + SearchVector("keywords", config="simple", weight="A")
-            + SearchVector("tags", config=config, weight="B")
-            + SearchVector("summary", config=config, weight="B")
-            + SearchVector("cjk_terms", config="simple", weight="B")
-            + SearchVector("body", config=config, weight="C")
-        )
+    def _insert_postgresql(self, rows: list[tuple]) -> None:
+        """COPY into a temporary table, then one INSERT … SELECT that computes each row's vector once."""
+        table = connection.ops.quote_name(SearchEntry._meta.db_table)
+        columns = ", ".join(STAGED_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(STAGING_TABLE_SQL)
+            with cursor.cursor.copy(f"COPY chm_search_staging ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([*row[:-1], json.dumps(row[-1])])
+            # An alias shows its original's text: compute each distinct text's vector once.
+            staged_columns = ", ".join(f"staged.{column}" for column in STAGED_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, search_vector, indexed_at) "  # noqa: S608 - constant names
+                f"SELECT {staged_columns}, texts.vector || {TAGS_VECTOR_SQL}, clock_timestamp() "
+                "FROM chm_search_staging AS staged JOIN ("
+                f"  SELECT translation_key, language, {TEXT_VECTOR_SQL} AS vector FROM ("
+                "    SELECT DISTINCT ON (translation_key, language) * FROM chm_search_staging"
+                "    ORDER BY translation_key, language"
+                "  ) AS distinct_texts"
+                ") AS texts USING (translation_key, language)"
+            )
+            cursor.execute("TRUNCATE chm_search_staging")
 
     # --- reading ----------------------------------------------------------------------------------
-    def _tsquery(self, text: str):
+    def _text_condition(self, text: str) -> Q:
+        """Rows matching ``text`` as parsed by their own configuration, or verbatim ('simple').
+
+        The query is parsed once per configuration (one small query); each distinct parse becomes
+        a constant ``search_vector @@ 'lexemes'`` that PostgreSQL answers from the GIN index (the
+        bitmaps are ORed), restricted to the rows whose configuration produced it.
+        """
+        condition = Q(pk__in=[])
+        column = f"{connection.ops.quote_name(SearchEntry._meta.db_table)}.search_vector"
+        for tsquery, configs in self._parses(text).items():
+            matches = Q(RawSQL(f"{column} @@ %s::tsquery", [tsquery], output_field=BooleanField()))  # noqa: S611
+            condition |= matches if "simple" in configs else matches & Q(search_config__in=configs)
+        return condition
+
+    def _parses(self, text: str) -> dict[str, list[str]]:
+        """Distinct ``websearch_to_tsquery`` results for ``text`` → the configurations giving each."""
         prepared = prepare_query_text(text)
-        return SearchQuery(prepared, search_type="websearch", config=F("search_config")) | SearchQuery(
-            prepared, search_type="websearch", config="simple"
+        cache = self.__dict__.setdefault("_parse_cache", {})
+        if prepared not in cache:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT config, websearch_to_tsquery(config::regconfig, %s)::text"
+                    " FROM unnest(%s::text[]) AS config",
+                    [prepared, ["simple", *CONFIGS]],
+                )
+                parses: dict[str, list[str]] = {}
+                for config, tsquery in cursor.fetchall():
+                    if tsquery:
+                        parses.setdefault(tsquery, []).append(config)
+            cache[prepared] = parses
+        return cache[prepared]
+
+    @staticmethod
+    def _tsquery(text: str) -> RawSQL:
+        """The query as each row's own configuration parses it (for ranking and highlighting)."""
+        prepared = prepare_query_text(text)
+        column = f"{connection.ops.quote_name(SearchEntry._meta.db_table)}.search_config"
+        whens = " ".join("WHEN %s THEN websearch_to_tsquery(%s::regconfig, %s)" for _config in CONFIGS)
+        sql = (
+            f"(CASE {column} {whens} ELSE websearch_to_tsquery('simple'::regconfig, %s) END"
+            " || websearch_to_tsquery('simple'::regconfig, %s))"
         )
+        params = [value for config in CONFIGS for value in (config, config, prepared)] + [prepared, prepared]
+        return RawSQL(sql, params, output_field=SearchQueryField())  # noqa: S611 - values are parameters
 
     def _identifier(self, text: str) -> str:
         candidate = text.strip().upper()
@@ -127,7 +227,7 @@ class DatabaseBackend:
         if query.text:
             identifier = self._identifier(query.text)
             if self.is_postgresql:
-                condition = Q(search_vector=self._tsquery(query.text))
+                condition = self._text_condition(query.text)
             else:
                 condition = Q()
                 for term in query_terms(query.text) or [query.text]:
@@ -155,8 +255,9 @@ class DatabaseBackend:
 
     def search(self, query) -> BackendResults:
         queryset = self.matching(query)
-        total = queryset.count()
-        hits = self._hits(queryset, query) if total and query.offset < total else []
+        hits, total = self._hits(queryset, query)
+        if total is None:  # past the last page: the page query saw no row to carry the total
+            total = queryset.count()
         facet_counts = self._facet_counts(query)
         return BackendResults(hits=hits, total=total, facet_counts=facet_counts)
 
@@ -187,9 +288,10 @@ class DatabaseBackend:
             return queryset.order_by("-score", newest, "pk")
         return queryset.order_by(newest, "title", "pk")
 
-    def _hits(self, queryset, query) -> list[SearchHit]:
+    def _hits(self, queryset, query) -> tuple[list[SearchHit], int | None]:
+        """One page of hits and, in the same query, the total (``None`` when the page is empty)."""
         fields = ["pk", "page_id", "url", "title", "content_type", "date", "summary", "body", "language", "locale"]
-        ordered = self._ordered(queryset, query)
+        ordered = self._ordered(queryset, query).annotate(total=Window(Count("pk")))
         use_headline = bool(query.text) and self.is_postgresql
         if use_headline:
             tsquery = self._tsquery(query.text)
@@ -207,7 +309,9 @@ class DatabaseBackend:
                 ),
             )
             fields += ["title_headline", "text_headline"]
-        rows = ordered.values(*fields, "identifier", "score")[query.offset : query.offset + query.page_size]
+        rows = list(
+            ordered.values(*fields, "identifier", "score", "total")[query.offset : query.offset + query.page_size]
+        )
         from ..registry import type_label
 
         terms = query_terms(query.text)
@@ -242,7 +346,7 @@ class DatabaseBackend:
                     score=float(row["score"] or 0),
                 )
             )
-        return hits
+        return hits, (rows[0]["total"] if rows else None)
 
     # --- facets -----------------------------------------------------------------------------------
     def _facet_counts(self, query) -> dict[str, dict[str, int]]:
