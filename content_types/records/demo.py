@@ -1,4 +1,4 @@
-"""Demo: a few hundred records of every type, classified, located and partly translated into French.
+"""Demo: about two hundred records (at scale 1) of every type, classified, located and partly translated into French.
 
 Deterministic (seeded) and idempotent (records are found again by slug).
 """
@@ -7,6 +7,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.text import slugify
 
 from cms.demo.pages import get_or_create_child, translate
@@ -403,12 +404,18 @@ def build_records(context):
     if index is None:
         return
     builder = Builder(context, index, Vocabulary(random.Random(3030)))
-    builder.organisations_(context.count(45))
-    builder.reports(context.count(30))
-    builder.decisions(context.count(16))
-    builder.documents(context.count(50))
-    builder.projects(context.count(40))
-    builder.practices(context.count(30))
-    builder.needs(context.count(40))
-    builder.offers(context.count(30))
-    builder.experts(context.count(35))
+    steps = [
+        (builder.organisations_, 30),
+        (builder.reports, 24),
+        (builder.decisions, 16),
+        (builder.documents, 30),
+        (builder.projects, 25),
+        (builder.practices, 20),
+        (builder.needs, 25),
+        (builder.offers, 20),
+        (builder.experts, 25),
+    ]
+    for step, count in steps:
+        # One transaction per type: on-commit work (search indexing) runs once per batch, not per page.
+        with transaction.atomic():
+            step(context.count(count))

@@ -223,6 +223,17 @@ def test_inverted_reporting_period_and_duplicate_target_sections_are_refused(edi
     assert "The report has two sections for target 3; merge them into one." in html
 
 
+@pytest.mark.parametrize("model", record_types(), ids=lambda model: model.__name__)
+def test_add_form_of_every_type_renders_its_tabs(editor_client, index, model):
+    response = editor_client.get(add_url(model, index))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for tab in ("Classification", "Record metadata", "Provenance"):
+        assert tab in html
+    assert 'name="identifier"' in html
+
+
 def test_only_concrete_types_are_offered_under_the_records_index(editor_client, index):
     response = editor_client.get(reverse("wagtailadmin_pages:add_subpage", args=[index.pk]))
 
