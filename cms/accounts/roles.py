@@ -140,7 +140,9 @@ def _ensure_tree_permissions(apps, models, group, role) -> None:
 
 
 def sync_roles_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
-    """post_migrate runs once per app; the roles only need syncing once, after the last one."""
-    if app_config is None or app_config is not list(global_apps.get_app_configs())[-1]:
+    """post_migrate runs once per app that has models; the roles only need syncing once, after the
+    last of those."""
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module is not None]
+    if app_config is None or not with_models or app_config is not with_models[-1]:
         return
     ensure_roles()

@@ -26,7 +26,10 @@ VARIABLES = {
     "SITE_URL": ("http://127.0.0.1:8000", "Public base address, used in e-mails, feeds and the API."),
     "MEDIA_ROOT": ("media", "Folder for uploaded files (relative to the project folder or absolute)."),
     "STATIC_ROOT": ("staticfiles", "Folder that collectstatic fills."),
-    "FRONTEND_CACHE_PURGE_URL": ("", "A caching proxy (Varnish, nginx) that accepts HTTP PURGE; publishing purges the page's URLs."),
+    "FRONTEND_CACHE_PURGE_URL": (
+        "",
+        "A caching proxy (Varnish, nginx) that accepts HTTP PURGE; publishing purges the page's URLs.",
+    ),
     "SERVE_MEDIA": (
         "false",
         "Let the portal itself serve uploaded files (true in docker-compose; use a web server at scale).",

@@ -36,16 +36,6 @@ def test_wagtail_starter_groups_are_gone():
     assert not Group.objects.filter(name__in=["Moderators", "Editors"]).exists()
 
 
-ROLES_NOT_SYNCED_AFTER_MIGRATE = (
-    "Application bug: cms/accounts/roles.py sync_roles_after_migrate waits for post_migrate from the last "
-    "INSTALLED_APPS entry (django.contrib.postgres), but Django sends post_migrate only to apps with a models "
-    "module, so ensure_roles() never runs after migrate. Roles keep what the 0002 migration could see: the "
-    "Administrator lacks the permissions of apps migrated later (news, home, wagtailusers, wagtailredirects…) "
-    "and the Editor lacks vocabularies.*_language."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ROLES_NOT_SYNCED_AFTER_MIGRATE)
 def test_migrate_leaves_every_role_complete():
     """After ``migrate`` the roles already hold everything ``ensure_roles`` would give them."""
     after_migrate = permission_counts()
@@ -92,7 +82,6 @@ def test_every_declared_permission_exists():
             assert set(wanted) <= granted, f"{role} lacks {set(wanted) - granted}"
 
 
-@pytest.mark.xfail(strict=True, reason=ROLES_NOT_SYNCED_AFTER_MIGRATE)
 def test_roles_hold_their_declared_permissions_after_migrate():
     from django.contrib.auth.models import Permission
 

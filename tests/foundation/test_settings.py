@@ -177,14 +177,6 @@ def test_check_deploy_passes(deploy_check):
     assert deploy_check.returncode == 0, deploy_check.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Application bug: cms/settings/production.py sets X_FRAME_OPTIONS = 'SAMEORIGIN' (for Wagtail's "
-        "preview frame) without silencing security.W019, so check --deploy warns. Add "
-        "SILENCED_SYSTEM_CHECKS = ['security.W019'] there with that reason."
-    ),
-)
 def test_check_deploy_has_no_warnings(deploy_check):
     output = deploy_check.stdout + deploy_check.stderr
     assert "WARNINGS" not in output, output
