@@ -284,3 +284,32 @@ def test_edit_keeps_the_identifier_even_when_the_field_is_cleared(editor_client,
     need.refresh_from_db()
     assert need.title == "Renamed need"
     assert need.identifier == identifier
+
+
+def test_preview_of_a_new_need_renders_the_typed_content(editor_client, index):
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["records", "needpage", index.pk])
+
+    posted = editor_client.post(url, need_data(title="Previewed need"))
+    assert posted.status_code == 200
+    assert posted.json()["is_valid"] is True
+
+    response = editor_client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Previewed need" in html
+    assert "Typed need text" in html
+
+
+def test_preview_of_an_existing_record_with_attachments(editor_client, index):
+    from .factories import attach_document
+
+    need = NeedFactory()
+    attach_document(need, title="Annex for preview")
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[need.pk])
+
+    editor_client.post(url, need_data(title="Edited in preview", slug=need.slug))
+    response = editor_client.get(url)
+
+    assert response.status_code == 200
+    assert "Edited in preview" in response.content.decode()
