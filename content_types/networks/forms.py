@@ -69,7 +69,7 @@ class JoinRequestForm(forms.Form):
             return _("%(member)s is already a member of this network.") % {"member": page.title}
         return _(
             "%(member)s already asked to join on %(date)s; the coordinator has not answered yet. "
-            "You will be told when they do."
+            "The answer will show on this page."
         ) % {"member": page.title, "date": date_format(timezone.localtime(existing.requested_at), "DATE_FORMAT")}
 
     def save(self) -> NetworkMembership:

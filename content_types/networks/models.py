@@ -381,6 +381,11 @@ class NetworkMembership(models.Model):
         return self.organisation if self.organisation_id else self.expert
 
     @property
+    def is_open(self) -> bool:
+        """Pending or active: the member may not ask again."""
+        return self.status in OPEN_STATUSES
+
+    @property
     def member_kind(self) -> str:
         return _("Organisation") if self.organisation_id else _("Expert")
 

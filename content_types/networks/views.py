@@ -31,19 +31,17 @@ def join_state(request, network, form=None) -> dict:
         return {"join_profiles": [], "join_form": None}
     organisations = [page.pk for page in profiles if profile_value(page).startswith("organisation")]
     experts = [page.pk for page in profiles if profile_value(page).startswith("expert")]
-    open_memberships = {}
-    rows = network.memberships().filter(status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE])
+    latest = {}
+    rows = network.memberships().exclude(status=MembershipStatus.LEFT).order_by("requested_at", "pk")
     for membership in rows.filter(organisation_id__in=organisations) | rows.filter(expert_id__in=experts):
-        key = (
-            f"organisation:{membership.organisation_id}"
-            if membership.organisation_id
-            else f"expert:{membership.expert_id}"
-        )
-        open_memberships[key] = membership
-    states = [(page, open_memberships.get(profile_value(page))) for page in profiles]
-    if form is None and any(membership is None for _page, membership in states):
+        if membership.organisation_id:
+            latest[f"organisation:{membership.organisation_id}"] = membership
+        else:
+            latest[f"expert:{membership.expert_id}"] = membership
+    states = [(page, latest.get(profile_value(page))) for page in profiles]
+    free = [profile_value(page) for page, membership in states if membership is None or not membership.is_open]
+    if form is None and free:
         form = JoinRequestForm(network=network, profiles=profiles, user=user)
-        free = [profile_value(page) for page, membership in states if membership is None]
         form.fields["member"].initial = free[0]
     return {"join_profiles": states, "join_form": form}
 

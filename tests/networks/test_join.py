@@ -160,6 +160,18 @@ def test_an_active_member_is_told_it_is_already_one(client, member_user, network
     assert NetworkMembership.objects.count() == 1
 
 
+def test_after_a_decline_the_member_sees_it_and_may_ask_again(client, member_user, network, own_organisation):
+    MembershipFactory(network=network, organisation=own_organisation, status="declined", since=None)
+    client.force_login(member_user)
+
+    page = soup(client.get(network.url)).select_one("section.join")
+    client.post(join_url(network), {"member": f"organisation:{own_organisation.pk}", "message": "Once more"})
+
+    assert "The request of Kenya Forest Institute was declined on" in page.get_text()
+    assert page.select_one("form") is not None
+    assert NetworkMembership.objects.filter(status="pending").count() == 1
+
+
 def test_nobody_can_ask_in_the_name_of_a_record_they_do_not_own(client, member_user, network, own_organisation):
     someone_else = OrganisationFactory(title="Not mine")
     client.force_login(member_user)
