@@ -24,7 +24,7 @@ class RegionFacetMixin:
         queryset = self.filtered(exclude="region")
         pages_by_code: dict[str, set[int]] = {}
         for relation in ("regions__code", "countries__region__code"):
-            rows = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", relation).distinct()
+            rows = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", relation).order_by().distinct()
             for pk, code in rows:
                 pages_by_code.setdefault(code, set()).add(pk)
         regions = list(Region.objects.all())

@@ -37,4 +37,4 @@ def member_profiles(user) -> list:
     return profiles
 
 
-__all__ = ["MANAGE_PERMISSION", "can_manage_members", "member_profiles", "original_of"]
+__all__ = ["MANAGE_PERMISSION", "can_manage_members", "member_profiles"]
