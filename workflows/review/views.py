@@ -9,7 +9,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,11 +20,13 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow import STATUS
 
 from workflows.permissions import (
+    ACTIVE_STATES,
     Action,
     State,
     allowed,
     allowed_actions,
     can_create_submissions,
+    is_editor,
     is_secretariat_editor,
     national_editor_country_id,
 )
@@ -104,9 +107,11 @@ def submission_context(request, submission) -> dict:
         "admin_url": admin_url if Action.OPEN_IN_ADMIN in actions else "",
         "live_url": page.get_url(request) if page.live else "",
         "my_tasks": list(
-            _flow().task_class.objects.filter(
+            _flow()
+            .task_class.objects.filter(
                 process__submissionprocess__submission=submission, owner=user, status__in=ACTIVE_TASK_STATUSES
             )
+            .exclude(flow_task=_flow().revise)  # the revision is answered on this page itself
         ),
         "State": State,
         "Action": Action,
@@ -379,7 +384,29 @@ def task_inbox(request):
             "overdue": bool(due and due < today),
         }
         (mine if task.owner_id == request.user.pk else group).append(row)
-    return render(request, "review/tasks.html", {"mine": mine, "group": group, "today": today})
+    followed = []
+    if is_editor(request.user):
+        overdue = (
+            ReviewAssignment.objects.overdue(today)
+            .filter(submission=OuterRef("pk"), round=OuterRef("round"))
+            .order_by()
+            .values("submission")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        followed = (
+            Submission.objects.visible_to(request.user)
+            .filter(state__in=ACTIVE_STATES)
+            .exclude(submitter=request.user)
+            .select_related("page", "acting_for_country")
+            .annotate(overdue_reviews=Coalesce(Subquery(overdue, output_field=IntegerField()), 0))
+            .order_by("submitted_at", "pk")
+        )
+    return render(
+        request,
+        "review/tasks.html",
+        {"mine": mine, "group": group, "today": today, "is_editor": is_editor(request.user), "followed": followed},
+    )
 
 
 def _visible_task(request, task_pk):
