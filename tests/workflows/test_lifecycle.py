@@ -1,5 +1,7 @@
 """The submission's life beyond the happy path: withdrawal, grants, anonymity, working copies, the admin."""
 
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -183,3 +185,29 @@ def test_every_node_is_annotated_and_every_human_step_permissioned():
 
 def test_the_permissions_page_is_current():
     call_command("render_permissions", "--check")
+
+
+def test_a_go_live_date_set_in_the_admin_schedules_the_publication(people, draft, django_capture_on_commit_callbacks):
+    """An editor gave the record a future go-live date: the decision schedules it through Wagtail."""
+    import datetime
+
+    from django.utils import timezone
+
+    drive(draft, State.DECISION, people)
+    page = draft.page.specific.get_latest_revision_as_object()
+    page.go_live_at = timezone.now() + datetime.timedelta(days=3)
+    page.save()
+    page.save_revision(user=people.editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(draft, people.editor, "publish")
+
+    page = NeedPage.objects.get(pk=draft.page_id)
+    assert not page.live
+    assert page.get_latest_revision().approved_go_live_at is not None
+    assert Submission.objects.get(pk=draft.pk).state == State.PUBLISHED
+    assert "scheduled to go live" in draft.audit_entries.last().comment
+
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(days=4)):
+        call_command("publish_scheduled")
+    assert NeedPage.objects.get(pk=draft.page_id).live

@@ -516,21 +516,31 @@ def publish(submission_pk) -> None:
     decision = submission.decisions.filter(outcome=Decision.Outcome.PUBLISH).order_by("-pk").first()
     page = submission.page.specific
     revision = page.get_latest_revision()
-    revision.publish(user=decision.editor if decision else None)
+    # The permission matrix authorised the decision; Wagtail's own page permissions are the admin's concern.
+    revision.publish(user=decision.editor if decision else None, skip_permission_checks=True)
     make_attachments_public(page)
     if decision is not None:
         decision.published_revision = revision
         decision.save(update_fields=["published_revision"])
     grants.revoke_submitter(submission)
-    audit(
-        submission,
-        None,
-        AuditEntry.Action.PUBLISHED,
-        role="system",
-        comment=_("Revision %(id)s is live.") % {"id": revision.pk},
-    )
+    revision.refresh_from_db()
+    go_live = revision.approved_go_live_at  # set when the revision carries a future go-live date
+    if go_live:
+        comment = _("Revision %(id)s is scheduled to go live on %(when)s.") % {
+            "id": revision.pk,
+            "when": timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
+        }
+    else:
+        comment = _("Revision %(id)s is live.") % {"id": revision.pk}
+    audit(submission, None, AuditEntry.Action.PUBLISHED, role="system", comment=comment)
     page.refresh_from_db()
-    _notify([submission.submitter], Event.PUBLISHED, submission, live_url=page.get_full_url())
+    _notify(
+        [submission.submitter],
+        Event.PUBLISHED,
+        submission,
+        live_url=page.get_full_url(),
+        go_live=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M") if go_live else None,
+    )
 
 
 def close_rejected(submission_pk) -> None:
