@@ -212,7 +212,7 @@ def seed(args, rng) -> None:
     from django.db import connection
 
     from search.backends.database import DatabaseBackend
-    from search.models import SearchEntry
+    from search.models import SearchEntry, SearchText
 
     seeder = Seeder(rng)
     expected = args.records * len(seeder.locales)
@@ -220,7 +220,7 @@ def seed(args, rng) -> None:
         print(f"Reusing {expected:,} rows already seeded.")
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}")  # noqa: S608 - our own table name
+        cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}, {SearchText._meta.db_table}")  # noqa: S608
     backend = DatabaseBackend()
     started = time.perf_counter()
     build_time = 0.0
@@ -237,8 +237,9 @@ def seed(args, rng) -> None:
             elapsed = time.perf_counter() - started - build_time
             print(f"  indexed {done:>7,} records ({done / elapsed:,.0f} records/s)", flush=True)
     write_time = time.perf_counter() - started - build_time
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")  # noqa: S608 - our own table name
+    with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+        cursor.execute(f"VACUUM ANALYZE {SearchEntry._meta.db_table}")  # noqa: S608 - our own table names
+        cursor.execute(f"VACUUM ANALYZE {SearchText._meta.db_table}")  # noqa: S608
     rows = SearchEntry.objects.count()
     print(
         f"Indexing: {args.records:,} records = {rows:,} rows (one per language) in {write_time:.1f} s "

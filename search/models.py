@@ -1,8 +1,15 @@
-"""The database backend's own search table: one row per record and visitor language.
+"""The database backend's own search tables.
 
-A row answers "what does a visitor reading in ``locale`` find for this record": the page in that
-language (a translation or an alias of the original), or else the original itself. The unique
-(locale, translation_key) pair is what guarantees that a record is counted once per language.
+``SearchEntry`` — one row per record and visitor language: what a visitor reading ``locale`` finds
+for the record ``translation_key``: the page in that language (a translation, or an alias of the
+original), or else the original itself. The unique (locale, translation_key) pair guarantees that a
+record is counted once per language. Entries are narrow (codes for facets, date, address), so that
+counting facets over many rows reads little.
+
+``SearchText`` — the searchable text of a record in one language, with its weighted ``tsvector``.
+An alias shows its original's text, so the entries of the original and of all its aliases share one
+text: a record translated into two languages and aliased into four has six entries but two texts.
+
 Rows are written only by ``search.indexing`` from live, public pages, never from drafts.
 """
 
@@ -40,13 +47,26 @@ class HasCode(Lookup):
         return sql, [*lhs_params, self.rhs]
 
 
-class SearchEntry(models.Model):
-    """What a visitor reading ``locale`` finds for the record ``translation_key``."""
+@SearchVectorField.register_lookup
+class MatchesTSQuery(Lookup):
+    """``search_vector__matches="'restaur' & 'wetland'"``: the vector matches a tsquery given in its
+    text form (already parsed), which PostgreSQL answers from the GIN index."""
 
-    locale = models.CharField(_("visitor language"), max_length=16)
+    lookup_name = "matches"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [value])
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} @@ %s::tsquery", [*lhs_params, self.rhs]
+
+
+class SearchText(models.Model):
+    """The searchable text of one record in one language (an alias and its original share it)."""
+
     translation_key = models.UUIDField(_("translation key"))
-    page_id = models.PositiveIntegerField(_("page"), db_index=True)
-    content_type = models.CharField(_("content type"), max_length=100)
     language = models.CharField(_("language of the text"), max_length=16)
     search_config = models.CharField(_("text search configuration"), max_length=20, default="simple")
     title = models.CharField(_("title"), max_length=255)
@@ -55,11 +75,36 @@ class SearchEntry(models.Model):
     tags = models.TextField(_("vocabulary names"), blank=True)
     keywords = models.TextField(_("identifier and codes"), blank=True)
     cjk_terms = models.TextField(_("CJK bigrams"), blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("search text")
+        verbose_name_plural = _("search texts")
+        constraints = [
+            models.UniqueConstraint(fields=["translation_key", "language"], name="chm_search_one_text_per_language")
+        ]
+        indexes = [
+            # PostgreSQL only (the migration skips them elsewhere): full text and suggestions.
+            GinIndex(fields=["search_vector"], name="chm_search_text_vector_gin"),
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="chm_search_text_title_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class SearchEntry(models.Model):
+    """What a visitor reading ``locale`` finds for the record ``translation_key``."""
+
+    locale = models.CharField(_("visitor language"), max_length=16)
+    translation_key = models.UUIDField(_("translation key"))
+    page_id = models.PositiveIntegerField(_("page"), db_index=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    text = models.ForeignKey(SearchText, verbose_name=_("text"), on_delete=models.CASCADE, related_name="entries")
     identifier = models.CharField(_("identifier"), max_length=100, blank=True, db_index=True)
     url = models.CharField(_("address"), max_length=2000)
     date = models.DateField(_("date"), null=True, blank=True)
     codes = FacetCodesField(_("facet codes"), default=list, blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
 
     class Meta:
@@ -71,11 +116,9 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["locale", "date"], name="chm_search_locale_date"),
             models.Index(fields=["translation_key"], name="chm_search_translation_key"),
-            # PostgreSQL only (the migration skips them elsewhere): full text, facet codes, suggestions.
-            GinIndex(fields=["search_vector"], name="chm_search_vector_gin"),
+            # PostgreSQL only (the migration skips it elsewhere): facet codes.
             GinIndex(fields=["codes"], opclasses=["jsonb_path_ops"], name="chm_search_codes_gin"),
-            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="chm_search_title_trgm"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.locale})"
+        return f"{self.translation_key} ({self.locale})"

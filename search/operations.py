@@ -29,3 +29,15 @@ class PostgresTrigramExtension(TrigramExtension):
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         """Leave the extension in place: other apps may use it."""
+
+
+class RemovePostgresIndex(migrations.RemoveIndex):
+    """``RemoveIndex`` that does nothing outside PostgreSQL (where ``AddPostgresIndex`` made none)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

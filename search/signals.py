@@ -85,7 +85,9 @@ def on_restriction_change(sender, instance, raw=False, **kwargs):
 def connect() -> None:
     page_published.connect(on_publish_change, dispatch_uid="chm_search_published")
     page_unpublished.connect(on_publish_change, dispatch_uid="chm_search_unpublished")
-    post_delete.connect(on_delete, dispatch_uid="chm_search_deleted")
+    # Deleting any page (or a subtree) deletes its ``Page`` row: listening there only lets Django
+    # delete rows of other models, our own search rows included, without loading them first.
+    post_delete.connect(on_delete, sender=Page, dispatch_uid="chm_search_deleted")
     post_save.connect(on_alias_created, dispatch_uid="chm_search_alias_created")
     post_page_move.connect(on_subtree_change, dispatch_uid="chm_search_moved")
     page_slug_changed.connect(on_subtree_change, dispatch_uid="chm_search_slug_changed")

@@ -1,21 +1,27 @@
-"""The database backend: our own ``SearchEntry`` table, searched with PostgreSQL full text.
+"""The database backend: our own search tables, searched with PostgreSQL full text.
 
-On PostgreSQL each row holds a weighted ``tsvector`` built with its own language's configuration
-(title A, tags and summary B, body C; identifier and vocabulary codes A with 'simple'), and a query
-is parsed with the row's configuration *and* 'simple', so that stemming works per language while
-codes match exactly. Facet codes live in a JSON list with a GIN index (``codes @> '["country:FR"]'``).
-On SQLite (the embedded default) the same table is searched by substring, which is enough for a
-small portal and keeps one code path for filters and facets.
+``SearchEntry`` holds one narrow row per record and visitor language (facet codes, date, address);
+``SearchText`` the searchable text, shared by the entries of an original and its aliases. On
+PostgreSQL each text has a weighted ``tsvector`` built with its own language's configuration (title
+A, tags and summary B, body C; identifier and vocabulary codes A with 'simple'), and a query is
+parsed with each configuration *and* 'simple', so that stemming works per language while codes match
+exactly. Facet codes live in a JSON list with a GIN index (``codes @> '["country:FR"]'``). On SQLite
+(the embedded default) the same tables are searched by substring: enough for a small portal, and one
+code path for filters and facets.
 """
 
 import difflib
+import hashlib
 import json
 import logging
+import uuid
+from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     ExpressionWrapper,
@@ -31,7 +37,7 @@ from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import Concat, Substr, Upper
 from django.utils import timezone
 
-from ..models import SearchEntry
+from ..models import SearchEntry, SearchText
 from ..service import BackendResults, SearchHit
 from ..text import (
     HIGHLIGHT_START,
@@ -40,6 +46,7 @@ from ..text import (
     WORD,
     cjk_bigrams,
     clean_text,
+    mark_terms,
     prepare_query_text,
     query_terms,
     render_highlight,
@@ -49,11 +56,8 @@ from ..text import (
 
 logger = logging.getLogger(__name__)
 
-STAGED_COLUMNS = (
-    "locale",
+TEXT_COLUMNS = (
     "translation_key",
-    "page_id",
-    "content_type",
     "language",
     "search_config",
     "title",
@@ -62,36 +66,68 @@ STAGED_COLUMNS = (
     "tags",
     "keywords",
     "cjk_terms",
+)
+ENTRY_COLUMNS = (
+    "locale",
+    "translation_key",
+    "page_id",
+    "content_type",
+    "text_id",
     "identifier",
     "url",
     "date",
     "codes",
+    "indexed_at",
 )
 STAGING_TABLE_SQL = """
-CREATE TEMPORARY TABLE IF NOT EXISTS chm_search_staging (
-    locale varchar(16), translation_key uuid, page_id integer, content_type varchar(100), language varchar(16),
-    search_config varchar(20), title varchar(255), summary text, body text, tags text, keywords text,
-    cjk_terms text, identifier varchar(100), url varchar(2000), date date, codes jsonb
+CREATE TEMPORARY TABLE IF NOT EXISTS chm_search_staged_text (
+    translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
+    summary text, body text, tags text, keywords text, cjk_terms text
 )"""
-# Each text part in the row's own configuration; identifiers, codes and CJK bigrams verbatim. The
-# vocabulary names (``tags``) differ per visitor language, so they are added per row (TAGS_VECTOR_SQL).
-TEXT_VECTOR_SQL = """(
+# Each part in the text's own configuration; identifiers, codes and CJK bigrams verbatim.
+VECTOR_SQL = """(
     setweight(to_tsvector(search_config::regconfig, title), 'A')
     || setweight(to_tsvector('simple'::regconfig, keywords), 'A')
+    || setweight(to_tsvector(search_config::regconfig, tags), 'B')
     || setweight(to_tsvector(search_config::regconfig, summary), 'B')
     || setweight(to_tsvector('simple'::regconfig, cjk_terms), 'B')
     || setweight(to_tsvector(search_config::regconfig, body), 'C')
 )"""
-TAGS_VECTOR_SQL = "setweight(to_tsvector(staged.search_config::regconfig, staged.tags), 'B')"
 CONFIGS = sorted(set(TEXT_SEARCH_CONFIGS.values()) - {"simple"})
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]  # D, C, B, A
 TITLE_ONLY_WEIGHTS = [0.0, 0.0, 0.0, 1.0]
 HEADLINE_SOURCE_LENGTH = 20_000
 SPELLING_MAX_WORDS = 5
+TEXT_TABLE = SearchText._meta.db_table
+
+
+FACET_CACHE_SECONDS = getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 300)
+INDEX_VERSION_KEY = "chm_search:index-version"
+
+
+def index_version() -> str:
+    """A token that changes whenever the index does (kept in the shared cache, so every process sees it)."""
+    version = cache.get(INDEX_VERSION_KEY)
+    if version is None:
+        cache.add(INDEX_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(INDEX_VERSION_KEY, "")
+    return version
+
+
+def changed_index() -> None:
+    """Invalidate cached facet counts: now (for this transaction's own reads) and again after the commit
+    (so that nothing counted by another process meanwhile, from the old rows, survives)."""
+    cache.set(INDEX_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def facet_cache_key(query) -> str:
+    filters = sorted((facet, sorted(values)) for facet, values in query.filters.items())
+    signature = json.dumps([query.language, query.text, filters, list(query.facets)], ensure_ascii=True)
+    return f"chm_search:facets:{index_version()}:{hashlib.sha256(signature.encode()).hexdigest()}"
 
 
 class DatabaseBackend:
-    """Search over ``SearchEntry``; PostgreSQL full text when available, substring matching elsewhere."""
+    """Search over ``SearchEntry`` and ``SearchText``; PostgreSQL full text, or substrings elsewhere."""
 
     name = "database"
 
@@ -102,74 +138,110 @@ class DatabaseBackend:
     # --- writing ----------------------------------------------------------------------------------
     def replace(self, keys: list[str], documents) -> None:
         """Make the rows of these translation groups exactly ``documents`` (one transaction)."""
-        rows = [self._row(document) for document in documents]
+        texts, entries = self._split(documents)
+        changed_index()
         with transaction.atomic():
-            SearchEntry.objects.filter(translation_key__in=keys).delete()
-            if not rows:
+            transaction.on_commit(changed_index)
+            SearchEntry.objects.filter(translation_key__in=keys)._raw_delete(SearchEntry.objects.db)
+            SearchText.objects.filter(translation_key__in=keys)._raw_delete(SearchText.objects.db)
+            if not entries:
                 return
             if self.is_postgresql:
-                self._insert_postgresql(rows)
+                text_ids = self._insert_texts_postgresql(list(texts.values()))
+            else:
+                created = SearchText.objects.bulk_create(
+                    [SearchText(**dict(zip(TEXT_COLUMNS, row, strict=True))) for row in texts.values()]
+                )
+                text_ids = {(str(text.translation_key), text.language): text.pk for text in created}
+            now = timezone.now()
+            rows = [(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries]
+            if self.is_postgresql:
+                self._copy_entries(rows)
             else:
                 SearchEntry.objects.bulk_create(
-                    [SearchEntry(**dict(zip(STAGED_COLUMNS, row, strict=True))) for row in rows]
+                    [SearchEntry(**dict(zip(ENTRY_COLUMNS, row, strict=True))) for row in rows]
                 )
 
+    @staticmethod
+    def _split(documents) -> tuple[dict, list]:
+        """One text per (record, language of the text) — its tags merged from every entry showing it —
+        and one entry per document, pointing at its text."""
+        grouped = defaultdict(list)
+        for document in documents:
+            grouped[(document.translation_key, document.language)].append(document)
+        texts = {}
+        for text_key, group in grouped.items():
+            first = group[0]
+            tags = " · ".join(dict.fromkeys(tag for document in group for tag in document.tags.split(" · ") if tag))
+            texts[text_key] = (
+                first.translation_key,
+                first.language,
+                text_search_config(first.language),
+                first.title,
+                first.summary,
+                first.body,
+                tags,
+                first.keywords,
+                cjk_bigrams(" ".join([first.title, first.summary, tags, first.body])),
+            )
+        entries = [
+            (
+                (
+                    document.locale,
+                    document.translation_key,
+                    document.page_id,
+                    document.content_type,
+                    document.identifier,
+                    document.url,
+                    document.date,
+                    document.code_list,
+                ),
+                (document.translation_key, document.language),
+            )
+            for document in documents
+        ]
+        return texts, entries
+
+    def _insert_texts_postgresql(self, texts: list[tuple]) -> dict:
+        """COPY the texts into a temporary table, then insert them with their vectors computed there."""
+        columns = ", ".join(TEXT_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(STAGING_TABLE_SQL)
+            with cursor.cursor.copy(f"COPY chm_search_staged_text ({columns}) FROM STDIN") as copy:
+                for row in texts:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {TEXT_TABLE} ({columns}, search_vector) "  # noqa: S608 - constant names
+                f"SELECT {columns}, {VECTOR_SQL} FROM chm_search_staged_text "
+                "RETURNING id, translation_key, language"
+            )
+            ids = {(str(key), language): pk for pk, key, language in cursor.fetchall()}
+            cursor.execute("TRUNCATE chm_search_staged_text")
+        return ids
+
+    @staticmethod
+    def _copy_entries(rows: list[tuple]) -> None:
+        columns = ", ".join(ENTRY_COLUMNS)
+        table = SearchEntry._meta.db_table
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([*row[:-2], json.dumps(row[-2]), row[-1]])
+
     def rebuild(self, batches) -> int:
-        """Replace every group batch by batch, then drop rows of groups that no longer exist."""
+        """Replace every group batch by batch, then drop the rows of groups that no longer exist."""
         started = timezone.now()
         count = 0
         for keys, documents in batches:
             self.replace(keys, documents)
             count += len(documents)
-        SearchEntry.objects.filter(indexed_at__lt=started).delete()
+        SearchEntry.objects.filter(indexed_at__lt=started)._raw_delete(SearchEntry.objects.db)
+        SearchText.objects.filter(entries__isnull=True).delete()
         return count
 
     def clear(self) -> None:
         SearchEntry.objects.all().delete()
-
-    @staticmethod
-    def _row(document) -> tuple:
-        return (
-            document.locale,
-            document.translation_key,
-            document.page_id,
-            document.content_type,
-            document.language,
-            text_search_config(document.language),
-            document.title,
-            document.summary,
-            document.body,
-            document.tags,
-            document.keywords,
-            cjk_bigrams(" ".join([document.title, document.summary, document.tags, document.body])),
-            document.identifier,
-            document.url,
-            document.date,
-            document.code_list,
-        )
-
-    def _insert_postgresql(self, rows: list[tuple]) -> None:
-        """COPY into a temporary table, then one INSERT … SELECT that computes each row's vector once."""
-        table = connection.ops.quote_name(SearchEntry._meta.db_table)
-        columns = ", ".join(STAGED_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.execute(STAGING_TABLE_SQL)
-            with cursor.cursor.copy(f"COPY chm_search_staging ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([*row[:-1], json.dumps(row[-1])])
-            # An alias shows its original's text: compute each distinct text's vector once.
-            staged_columns = ", ".join(f"staged.{column}" for column in STAGED_COLUMNS)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, search_vector, indexed_at) "  # noqa: S608 - constant names
-                f"SELECT {staged_columns}, texts.vector || {TAGS_VECTOR_SQL}, clock_timestamp() "
-                "FROM chm_search_staging AS staged JOIN ("
-                f"  SELECT translation_key, language, {TEXT_VECTOR_SQL} AS vector FROM ("
-                "    SELECT DISTINCT ON (translation_key, language) * FROM chm_search_staging"
-                "    ORDER BY translation_key, language"
-                "  ) AS distinct_texts"
-                ") AS texts USING (translation_key, language)"
-            )
-            cursor.execute("TRUNCATE chm_search_staging")
+        SearchText.objects.all().delete()
+        changed_index()
 
     # --- reading ----------------------------------------------------------------------------------
     def _text_condition(self, text: str) -> Q:
@@ -180,10 +252,9 @@ class DatabaseBackend:
         bitmaps are ORed), restricted to the rows whose configuration produced it.
         """
         condition = Q(pk__in=[])
-        column = f"{connection.ops.quote_name(SearchEntry._meta.db_table)}.search_vector"
         for tsquery, configs in self._parses(text).items():
-            matches = Q(RawSQL(f"{column} @@ %s::tsquery", [tsquery], output_field=BooleanField()))  # noqa: S611
-            condition |= matches if "simple" in configs else matches & Q(search_config__in=configs)
+            matches = Q(text__search_vector__matches=tsquery)
+            condition |= matches if "simple" in configs else matches & Q(text__search_config__in=configs)
         return condition
 
     def _parses(self, text: str) -> dict[str, list[str]]:
@@ -208,7 +279,7 @@ class DatabaseBackend:
     def _tsquery(text: str) -> RawSQL:
         """The query as each row's own configuration parses it (for ranking and highlighting)."""
         prepared = prepare_query_text(text)
-        column = f"{connection.ops.quote_name(SearchEntry._meta.db_table)}.search_config"
+        column = f"{connection.ops.quote_name(TEXT_TABLE)}.search_config"  # joined by the F("text__…") beside it
         whens = " ".join("WHEN %s THEN websearch_to_tsquery(%s::regconfig, %s)" for _config in CONFIGS)
         sql = (
             f"(CASE {column} {whens} ELSE websearch_to_tsquery('simple'::regconfig, %s) END"
@@ -225,21 +296,23 @@ class DatabaseBackend:
         """Rows in the visitor's language that match the text and every filter but ``exclude_facet``."""
         queryset = SearchEntry.objects.filter(locale=query.language)
         if query.text:
-            identifier = self._identifier(query.text)
             if self.is_postgresql:
+                # Identifiers and codes are in every text's 'simple' part: the condition stays on the
+                # texts table, where the GIN index answers it.
                 condition = self._text_condition(query.text)
             else:
+                identifier = self._identifier(query.text)
                 condition = Q()
                 for term in query_terms(query.text) or [query.text]:
                     condition &= (
-                        Q(title__icontains=term)
-                        | Q(summary__icontains=term)
-                        | Q(body__icontains=term)
-                        | Q(tags__icontains=term)
-                        | Q(keywords__icontains=term)
+                        Q(text__title__icontains=term)
+                        | Q(text__summary__icontains=term)
+                        | Q(text__body__icontains=term)
+                        | Q(text__tags__icontains=term)
+                        | Q(text__keywords__icontains=term)
                     )
-            if identifier:
-                condition |= Q(identifier=identifier)
+                if identifier:
+                    condition |= Q(identifier=identifier)
             queryset = queryset.filter(condition)
         for facet, values in query.filters.items():
             if facet == exclude_facet:
@@ -256,7 +329,7 @@ class DatabaseBackend:
     def search(self, query) -> BackendResults:
         queryset = self.matching(query)
         hits, total = self._hits(queryset, query)
-        if total is None:  # past the last page: the page query saw no row to carry the total
+        if total is None:  # no text (the count is cheap on its own) or past the last page
             total = queryset.count()
         facet_counts = self._facet_counts(query)
         return BackendResults(hits=hits, total=total, facet_counts=facet_counts)
@@ -265,8 +338,8 @@ class DatabaseBackend:
         text = query.text
         if text and self.is_postgresql:
             tsquery = self._tsquery(text)
-            score = SearchRank(F("search_vector"), tsquery, weights=RANK_WEIGHTS) + SearchRank(
-                F("search_vector"), tsquery, weights=TITLE_ONLY_WEIGHTS
+            score = SearchRank(F("text__search_vector"), tsquery, weights=RANK_WEIGHTS) + SearchRank(
+                F("text__search_vector"), tsquery, weights=TITLE_ONLY_WEIGHTS
             )
             identifier = self._identifier(text)
             if identifier:
@@ -275,31 +348,36 @@ class DatabaseBackend:
         elif text:
             terms = query_terms(text) or [text]
             whens = [When(identifier=self._identifier(text), then=Value(100))] if self._identifier(text) else []
-            whens.append(When(title__icontains=text, then=Value(10)))
-            whens += [When(title__icontains=term, then=Value(5)) for term in terms]
-            whens += [When(summary__icontains=term, then=Value(2)) for term in terms]
+            whens.append(When(text__title__icontains=text, then=Value(10)))
+            whens += [When(text__title__icontains=term, then=Value(5)) for term in terms]
+            whens += [When(text__summary__icontains=term, then=Value(2)) for term in terms]
             queryset = queryset.annotate(score=Case(*whens, default=Value(1), output_field=IntegerField()))
         else:
             queryset = queryset.annotate(score=Value(0.0, output_field=FloatField()))
         newest = F("date").desc(nulls_last=True)
         if query.sort == "date":
-            return queryset.order_by(newest, "-score", "title", "pk")
+            return queryset.order_by(newest, "-score", "text__title", "pk")
         if text:
             return queryset.order_by("-score", newest, "pk")
-        return queryset.order_by(newest, "title", "pk")
+        return queryset.order_by(newest, "text__title", "pk")
 
     def _hits(self, queryset, query) -> tuple[list[SearchHit], int | None]:
-        """One page of hits and, in the same query, the total (``None`` when the page is empty)."""
-        fields = ["pk", "page_id", "url", "title", "content_type", "date", "summary", "body", "language", "locale"]
-        ordered = self._ordered(queryset, query).annotate(total=Window(Count("pk")))
+        """One page of hits and the total. With text, the total comes with the page (ranking reads every
+        match anyway); without, it is ``None`` and counted apart, so that the page is read from the
+        (locale, date) index alone."""
+        fields = ["pk", "page_id", "url", "content_type", "date", "locale", "identifier", "score", "total"]
+        texts = {name: F(f"text__{name}") for name in ("title", "summary", "body", "language")}
+        ordered = self._ordered(queryset, query)
+        ordered = ordered.annotate(total=Window(Count("pk")) if query.text else Value(None, IntegerField()))
         use_headline = bool(query.text) and self.is_postgresql
         if use_headline:
             tsquery = self._tsquery(query.text)
-            options = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP, "config": F("search_config")}
+            options = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP, "config": F("text__search_config")}
+            source = Concat("text__summary", Value(" "), "text__body", output_field=TextField())
             ordered = ordered.annotate(
-                title_headline=SearchHeadline("title", tsquery, highlight_all=True, **options),
+                title_headline=SearchHeadline("text__title", tsquery, highlight_all=True, **options),
                 text_headline=SearchHeadline(
-                    Substr(Concat("summary", Value(" "), "body", output_field=TextField()), 1, HEADLINE_SOURCE_LENGTH),
+                    Substr(source, 1, HEADLINE_SOURCE_LENGTH),
                     tsquery,
                     max_words=35,
                     min_words=15,
@@ -309,9 +387,8 @@ class DatabaseBackend:
                 ),
             )
             fields += ["title_headline", "text_headline"]
-        rows = list(
-            ordered.values(*fields, "identifier", "score", "total")[query.offset : query.offset + query.page_size]
-        )
+        window = slice(query.offset, query.offset + query.page_size)
+        rows = list(ordered.values(*fields, **texts)[window])
         from ..registry import type_label
 
         terms = query_terms(query.text)
@@ -323,8 +400,6 @@ class DatabaseBackend:
                 if HIGHLIGHT_START not in text and terms:
                     text = snippet(f"{row['summary']} {row['body']}", terms)
             elif terms:
-                from ..text import mark_terms
-
                 title = mark_terms(clean_text(row["title"]), terms)
                 text = snippet(f"{row['summary']} {row['body']}", terms)
             else:
@@ -350,7 +425,20 @@ class DatabaseBackend:
 
     # --- facets -----------------------------------------------------------------------------------
     def _facet_counts(self, query) -> dict[str, dict[str, int]]:
-        """Counts per facet value; a facet with an active filter is counted without that filter."""
+        """Counts per facet value; a facet with an active filter is counted without that filter.
+
+        Counting reads every matching entry, so the counts are cached until the index changes (the
+        broadest searches, such as the search page without a query, are also the most frequent).
+        """
+        key = facet_cache_key(query)
+        counts = cache.get(key) if FACET_CACHE_SECONDS else None
+        if counts is None:
+            counts = self._count_facets(query)
+            if FACET_CACHE_SECONDS:
+                cache.set(key, counts, FACET_CACHE_SECONDS)
+        return counts
+
+    def _count_facets(self, query) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {facet: {} for facet in query.facets}
         shared = [facet for facet in query.facets if facet not in query.filters]
         if shared:
@@ -384,18 +472,24 @@ class DatabaseBackend:
         prefix = clean_text(prefix)[:100]
         if len(prefix) < 2:
             return []
-        starts = Q(title__istartswith=prefix)
-        word = Q(title__icontains=f" {prefix}")
-        identifier = Q(identifier__startswith=prefix.upper())
-        rows = (
-            SearchEntry.objects.filter(locale=language)
-            .filter(starts | word | identifier)
-            .annotate(
-                rank=Case(When(starts, then=Value(0)), When(identifier, then=Value(1)), default=Value(2)),
-            )
-            .order_by("rank", "title", "pk")
-            .values("title", "url", "content_type", "identifier")[: limit * 3]
+        entries = SearchEntry.objects.filter(locale=language)
+        fields = {"title": F("text__title"), "code": F("identifier")}
+        # Two queries, each on one table's index: titles (trigram index) and identifiers (b-tree).
+        starts = Q(text__title__istartswith=prefix)
+        by_title = (
+            entries.filter(starts | Q(text__title__icontains=f" {prefix}"))
+            .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
+            .order_by("rank", "text__title", "pk")
+            .values("rank", "url", "content_type", **fields)[: limit * 3]
         )
+        by_identifier = (
+            entries.filter(identifier__startswith=prefix.upper())
+            .order_by("identifier")
+            .values("url", "content_type", **fields)[:limit]
+        )
+        titles = list(by_title)
+        rows = [row for row in titles if row["rank"] == 0] + list(by_identifier)
+        rows += [row for row in titles if row["rank"] != 0]
         from ..registry import type_label
 
         suggestions, seen = [], set()
@@ -408,7 +502,7 @@ class DatabaseBackend:
                     "title": row["title"],
                     "url": row["url"],
                     "type": type_label(row["content_type"]),
-                    "identifier": row["identifier"],
+                    "identifier": row["code"],
                 }
             )
             if len(suggestions) == limit:
@@ -436,14 +530,14 @@ class DatabaseBackend:
 
     def _title_words(self, words: list[str], language: str) -> dict[str, str]:
         """Lower-case word → word, from titles that look like the query's words."""
-        titles = SearchEntry.objects.filter(locale=language)
+        titles = SearchText.objects.filter(entries__locale=language)
         if self.is_postgresql:
             condition = Q()
             for word in words:
                 condition |= Q(upper_title__trigram_word_similar=word.upper())
             titles = titles.annotate(upper_title=Upper("title")).filter(condition)[:50]
         else:
-            titles = titles.order_by("-date")[:5000]
+            titles = titles.order_by("-pk")[:5000]
         vocabulary = {}
         for title in titles.values_list("title", flat=True):
             for match in WORD.finditer(title):

@@ -65,3 +65,13 @@ def search(db):
 
 def titles(results) -> list[str]:
     return [hit.plain_title for hit in results.hits]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached facet counts must not travel from one test's (rolled back) data to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

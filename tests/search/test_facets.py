@@ -166,3 +166,28 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_results(index, p
 
     assert queries_for(3) == queries_for(30)
     assert queries_for(1) <= 14
+
+
+def test_cached_counts_follow_every_change_of_the_index(records, publish, on_commit, search):
+    before = search(type=["records.offerpage"])
+    countries = {
+        option.value: option.count for facet in before.facets if facet.name == "country" for option in facet.options
+    }
+    assert countries.get("KE", 0) == 0
+
+    offer = publish(OfferFactory(title="Offer three", countries=[country("KE")]))
+    after = search(type=["records.offerpage"])
+    countries = {
+        option.value: option.count for facet in after.facets if facet.name == "country" for option in facet.options
+    }
+    assert countries["KE"] == 1
+
+    with on_commit():
+        offer.unpublish()
+    countries = {
+        option.value: option.count
+        for facet in search(type=["records.offerpage"]).facets
+        if facet.name == "country"
+        for option in facet.options
+    }
+    assert countries.get("KE", 0) == 0

@@ -7,7 +7,7 @@ from django.db import transaction
 from wagtail.models import Locale, PageViewRestriction
 
 from cms.home.models import StandardPage
-from search.models import SearchEntry
+from search.models import SearchEntry, SearchText
 from search.service import SearchService
 from tests.records.factories import NeedFactory, OfferFactory
 
@@ -140,7 +140,7 @@ def test_deleting_a_subtree_costs_one_task(site_pages, publish, on_commit, djang
         parent.delete()
 
     assert len(calls) == 1 and len(calls[0]) == 4
-    assert not SearchEntry.objects.filter(title__startswith="Guide to ibis").exists()
+    assert not SearchText.objects.filter(title__startswith="Guide to ibis").exists()
 
 
 def test_moving_a_page_updates_its_address(site_pages, publish, on_commit):
@@ -180,7 +180,8 @@ def test_a_new_alias_gives_visitors_its_local_address(index, publish, translate)
     alias = translate(offer, "ru", alias=True)
 
     row = entries(offer).get(locale="ru")
-    assert (row.page_id, row.url, row.language) == (alias.pk, alias.url, "en")
+    assert (row.page_id, row.url, row.text.language) == (alias.pk, alias.url, "en")
+    assert row.text_id == entries(offer).get(locale="en").text_id  # an alias shares its original's text
 
 
 def test_a_rolled_back_publication_is_not_indexed(index, django_capture_on_commit_callbacks, search):
@@ -212,20 +213,17 @@ def test_a_search_outage_never_blocks_publishing(index, publish, monkeypatch, ca
 def test_reindex_restores_missing_rows_and_drops_orphans(index, publish, search):
     need = publish(NeedFactory(title="Quokka habitat need"))
     entries(need).delete()
+    key = "00000000-0000-0000-0000-000000000001"
+    text = SearchText.objects.create(translation_key=key, language="en", title="Orphan quokka row")
     orphan = SearchEntry.objects.create(
-        locale="en",
-        translation_key="00000000-0000-0000-0000-000000000001",
-        page_id=999999,
-        content_type="x.y",
-        language="en",
-        title="Orphan quokka row",
-        url="/en/gone/",
+        locale="en", translation_key=key, page_id=999999, content_type="x.y", text=text, url="/en/gone/"
     )
 
     call_command("reindex", "--batch-size", "2", "--no-progress", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
 
     assert titles(search("quokka")) == ["Quokka habitat need"]
     assert not SearchEntry.objects.filter(pk=orphan.pk).exists()
+    assert not SearchText.objects.filter(pk=text.pk).exists()
 
 
 def test_reindex_refuses_a_zero_batch():
@@ -237,9 +235,11 @@ def test_reindex_refuses_a_zero_batch():
 
 def test_the_index_task_is_idempotent(index, publish):
     need = publish(NeedFactory(title="Idempotent dugong"))
-    before = list(entries(need).order_by("locale").values_list("locale", "page_id", "url", "title"))
+    before = list(entries(need).order_by("locale").values_list("locale", "page_id", "url", "text__title"))
 
     SearchService().index_translation_keys([need.translation_key])
     SearchService().index_translation_keys([need.translation_key])
 
-    assert list(entries(need).order_by("locale").values_list("locale", "page_id", "url", "title")) == before
+    after = list(entries(need).order_by("locale").values_list("locale", "page_id", "url", "text__title"))
+    assert after == before
+    assert SearchText.objects.filter(translation_key=need.translation_key).count() == 1

@@ -11,9 +11,24 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def records(site_pages, publish):
     return publish(
-        NeedFactory(title="Invasive species early warning", countries=[country("FR")], gbf_targets=[target(6)]),
-        NeedFactory(title="Invasive plants in wetlands", countries=[country("KE")], gbf_targets=[target(6)]),
-        OfferFactory(title="Training on species distribution", countries=[country("FR")], gbf_targets=[target(3)]),
+        NeedFactory(
+            title="Invasive species early warning",
+            summary="Alerts at borders.",
+            countries=[country("FR")],
+            gbf_targets=[target(6)],
+        ),
+        NeedFactory(
+            title="Invasive plants in wetlands",
+            summary="Removal campaigns.",
+            countries=[country("KE")],
+            gbf_targets=[target(6)],
+        ),
+        OfferFactory(
+            title="Training on species distribution",
+            summary="Herbarium curation exchange.",
+            countries=[country("FR")],
+            gbf_targets=[target(3)],
+        ),
     )
 
 
@@ -66,9 +81,9 @@ def test_no_results_offers_a_spelling_and_the_filters_to_remove(client, records)
     assert "Nothing matches “invasve”." in html
     assert "Did you mean:" in html and 'href="?q=invasive&amp;country=KE"' in html
 
-    html = text_of(client.get("/en/search/", {"q": "experts", "country": "KE"}))
+    html = text_of(client.get("/en/search/", {"q": "herbarium", "country": "KE"}))
     assert "Remove “Country: Kenya”" in html and "(1 result)" in html
-    assert 'href="?q=experts"' in html
+    assert 'href="?q=herbarium"' in html
 
 
 @pytest.mark.parametrize(
@@ -165,3 +180,12 @@ def test_the_api_is_in_the_openapi_schema(client):
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"q", "lang", "sort", "page", "per_page", "country", "target", "type", "status", "source"} <= names
     assert "SearchResponse" in str(operation["responses"]["200"])
+
+
+def test_suggestions_complete_identifiers_too(client, records):
+    records[0].refresh_from_db()
+    identifier = records[0].identifier
+
+    data = client.get("/en/search/suggest/", {"q": identifier[:10].lower()}).json()
+
+    assert identifier in [item["identifier"] for item in data["suggestions"]]
