@@ -13,14 +13,12 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 from tests.workflows import conftest as review_fixtures
 
-# The review tests' fixtures: the people of a review, and ids past the restored baseline.
+# The review tests' fixture: the people of a review.
 people = review_fixtures.people
-sequences_past_restored_rows = review_fixtures.sequences_past_restored_rows
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("sequences_past_restored_rows"),
 ]
 
 TITLE = "Seagrass mapping for the Mediterranean coast"

@@ -54,20 +54,3 @@ def client_for():
         return client
 
     return make
-
-
-@pytest.fixture
-def sequences_past_restored_rows(transactional_db):
-    """Move the id sequences past the rows a serialized rollback restored with explicit ids.
-
-    The shared restore flushes (which resets the sequences) and then loads the baseline with its
-    ids, so without this the first page a transactional test creates collides with an existing id.
-    """
-    from django.apps import apps
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)

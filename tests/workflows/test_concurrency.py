@@ -19,10 +19,7 @@ from workflows.review.models import Decision, ScreeningDecision, Submission
 
 from .helpers import drive, new_need, open_task
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("sequences_past_restored_rows"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WON = "Decision recorded."
 LOST = ("already done", "acting on this submission right now")

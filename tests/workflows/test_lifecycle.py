@@ -211,3 +211,12 @@ def test_a_go_live_date_set_in_the_admin_schedules_the_publication(people, draft
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(days=4)):
         call_command("publish_scheduled")
     assert NeedPage.objects.get(pk=draft.page_id).live
+
+
+def test_wagtails_own_moderation_is_off_for_records(people, client_for, draft):
+    """Two engines never disagree: records have no Wagtail workflow, so the admin offers no moderation."""
+    submission = drive(draft, State.SCREENING, people)
+    page = submission.page.specific
+    assert page.get_workflow() is None
+    body = client_for(people.editor).get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert 'name="action-submit"' not in body and 'name="action-publish"' not in body
