@@ -10,7 +10,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_roles(apps)
+    ensure_roles(apps, strict=False)
     # Wagtail's own starter groups would sit beside our roles and confuse; drop them while unused.
     Group = apps.get_model("auth", "Group")
     Group.objects.filter(name__in=["Moderators", "Editors"], user__isnull=True).delete()

@@ -1,6 +1,7 @@
 """Fill the portal with realistic demo content (idempotent; shows progress)."""
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 from tqdm import tqdm
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         from wagtail_localize.models import LocaleSynchronization
         from wagtail_localize.synctree import PageIndex
 
+        from cms.demo.indexing import bulk_page_creation
+
         page_index = PageIndex.from_database().sort_by_tree_position()
         for sync in LocaleSynchronization.objects.select_related("locale", "sync_from"):
             missing = [
@@ -47,8 +50,17 @@ class Command(BaseCommand):
                 for entry in page_index.not_translated_into(sync.locale)
                 if sync.sync_from_id in entry.locales and sync.locale_id not in entry.aliased_locales
             ]
-            for entry in progress(missing, f"Aliases in {sync.locale.language_code}"):
-                source = entry.content_type.model_class().objects.get(
-                    translation_key=entry.translation_key, locale=sync.sync_from
-                )
-                source.copy_for_translation(sync.locale, copy_parents=True, alias=True)
+            bar = progress(None, f"Aliases in {sync.locale.language_code}", total=len(missing))
+            # One transaction per batch: far fewer commits, and one search-index task per batch.
+            for start in range(0, len(missing), 50):
+                batch = missing[start : start + 50]
+                with bulk_page_creation(), transaction.atomic():
+                    for entry in batch:
+                        source = entry.content_type.model_class().objects.get(
+                            translation_key=entry.translation_key, locale=sync.sync_from
+                        )
+                        source.copy_for_translation(sync.locale, copy_parents=True, alias=True)
+                if bar is not None:
+                    bar.update(len(batch))
+            if bar is not None:
+                bar.close()
