@@ -253,5 +253,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
     },
 }

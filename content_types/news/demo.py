@@ -52,7 +52,7 @@ def build_news(context):
     countries = list(Country.objects.filter(is_party=True).order_by("code"))
     subjects = list(Subject.objects.order_by("code"))
     today = datetime.date(2026, 11, 1)
-    for number in context.progress(range(context.count(150)), "News articles"):
+    for number in context.progress(range(context.count(60)), "News articles"):
         country, subject = rng.choice(countries), rng.choice(subjects)
         title_en, title_fr, text_en, text_fr = rng.choice(TEMPLATES)
         values = {
