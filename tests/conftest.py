@@ -9,6 +9,9 @@ Transactional tests (``live_server``, ``transaction=True``) end by emptying the 
 ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` (or request
 ``django_db_serialized_rollback``): they then start from the same structure as the others, and the
 session puts it back at its end so that ``--reuse-db`` finds it next time.
+
+``--reuse-db`` keeps the structure between runs; when the code that builds it changes, run once
+with ``--create-db`` (the session says so when the old structure gets in the way).
 """
 
 from contextlib import contextmanager
@@ -135,7 +138,7 @@ def arm_serialized_rollback(connection=None) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker, django_db_createdb):
     """The migrated test database plus the site structure, built once for the session."""
     with django_db_blocker.unblock():
         if not _baseline_present():
@@ -145,7 +148,17 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
                 returncode=1,
             )
         _reset_sequences(connections["default"])  # in case an older run left them behind
-        build_site_structure()
+        try:
+            build_site_structure()
+        except Exception as error:
+            if django_db_createdb:
+                raise
+            # A reused database keeps the structure an older version of the code built.
+            pytest.exit(
+                f"Building the site structure in the reused test database failed ({error!r}); it was "
+                "probably built by an older version of the code. Run once with --create-db.",
+                returncode=1,
+            )
         # Serialized rollback restores this snapshot (taken after the structure, unlike Django's
         # own, which is taken right after migrating) in transactional tests.
         if _session_has_transactional_tests(request.session.items):
