@@ -64,7 +64,15 @@ def database_config(sqlite_path) -> dict:
     url = env("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path)}
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(sqlite_path),
+        # WAL lets the server read while a command writes; NORMAL sync is safe with WAL.
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
 
 
 def email_config() -> dict:

@@ -25,7 +25,9 @@ def test_database_url_unset_gives_sqlite(monkeypatch, tmp_path):
 
     config = env.database_config(tmp_path / "db.sqlite3")
 
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "db.sqlite3")
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 
 
 def test_database_url_set_gives_postgresql(monkeypatch, tmp_path):
