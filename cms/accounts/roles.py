@@ -148,4 +148,9 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", plan=None
     with_models = [config for config in global_apps.get_app_configs() if config.models_module is not None]
     if app_config is None or not with_models or app_config is not with_models[-1]:
         return
+    # Our receiver may run before auth's for this last app (apps connect in INSTALLED_APPS order):
+    # create its permissions first so that the Administrator role gets them too.
+    from django.contrib.auth.management import create_permissions
+
+    create_permissions(app_config, verbosity=0, using=using)
     ensure_roles()

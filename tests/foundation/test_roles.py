@@ -47,17 +47,6 @@ def replay_first_migrate_post_migrate():
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
 
-ROLES_SYNCED_BEFORE_LAST_PERMISSIONS = (
-    "Application bug: cms/accounts/roles.py sync_roles_after_migrate runs ensure_roles() when post_migrate "
-    "reaches the last app with models (django.contrib.sessions), but its receiver is connected before "
-    "django.contrib.auth's create_permissions (cms.accounts comes first in INSTALLED_APPS), so that app's "
-    "permissions do not exist yet: on a new database the Administrator lacks sessions.add/change/delete/"
-    "view_session (446 of 450). Create the sender's permissions first (django.contrib.auth.management."
-    "create_permissions(app_config, verbosity=0, using=using)) or sync the roles in a later receiver."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ROLES_SYNCED_BEFORE_LAST_PERMISSIONS)
 def test_first_migrate_leaves_every_role_complete():
     """After ``migrate`` the roles already hold everything ``ensure_roles`` would give them."""
     replay_first_migrate_post_migrate()
@@ -105,7 +94,6 @@ def test_every_declared_permission_exists():
             assert set(wanted) <= granted, f"{role} lacks {set(wanted) - granted}"
 
 
-@pytest.mark.xfail(strict=True, reason=ROLES_SYNCED_BEFORE_LAST_PERMISSIONS)
 def test_roles_hold_their_declared_permissions_after_first_migrate():
     from django.contrib.auth.models import Permission
 
