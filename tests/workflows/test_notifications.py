@@ -121,3 +121,15 @@ def test_overdue_reviews_are_reminded_once_a_day(people, draft, django_capture_o
 def test_reminders_are_scheduled_with_celery_beat(settings):
     entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "workflows.review.tasks.send_review_reminders" in entries
+
+
+def test_a_french_reviewer_gets_a_french_e_mail(people, draft, django_capture_on_commit_callbacks):
+    with translation.override("fr"):
+        if translation.gettext("Review requested: %(title)s") == "Review requested: %(title)s":
+            pytest.skip("The French catalogue is not compiled: run manage.py compile_catalogues")
+    with django_capture_on_commit_callbacks(execute=True):
+        drive(draft, State.IN_REVIEW, people)
+    to_bruno = [message for message in mail.outbox if message.to == [people.reviewer_b.email]]
+    to_ada = [message for message in mail.outbox if message.to == [people.reviewer_a.email]]
+    assert to_bruno[0].subject == "Évaluation demandée : Training in marine spatial planning"
+    assert to_ada[0].subject == "Review requested: Training in marine spatial planning"
