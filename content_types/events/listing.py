@@ -3,77 +3,13 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from content_types.base.listing import Facet, FacetedListing
-from content_types.vocabularies.models import Region
+from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
 from .models import EventType
-
-WORLD = "001"
-
-
-class RegionFacetMixin:
-    """A Region facet for a :class:`FacetedListing` of classified pages: a page counts for a region
-    when one of its regions or one of its countries' regions lies within it (three queries)."""
-
-    def region_facet(self) -> Facet:
-        queryset = self.filtered(exclude="region")
-        pages_by_code: dict[str, set[int]] = {}
-        for relation in ("regions__code", "countries__region__code"):
-            rows = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", relation).order_by().distinct()
-            for pk, code in rows:
-                pages_by_code.setdefault(code, set()).add(pk)
-        regions = list(Region.objects.all())
-        by_id = {region.pk: region for region in regions}
-        by_code = {region.code: region for region in regions}
-        totals: dict[str, set[int]] = {}
-        for code, pks in pages_by_code.items():
-            node = by_code.get(code)
-            while node is not None and node.code != WORLD:
-                totals.setdefault(node.code, set()).update(pks)
-                node = by_id.get(node.parent_id)
-        children: dict[str | None, list[Region]] = {}
-        for region in regions:
-            if region.code in totals:
-                parent = by_id.get(region.parent_id)
-                children.setdefault(parent.code if parent else None, []).append(region)
-        options = []
-
-        def walk(parent_code, depth):
-            for region in sorted(children.get(parent_code, []), key=lambda item: item.name):
-                label = "– " * depth + region.name
-                options.append(self._option("region", region.code, label, len(totals[region.code])))
-                walk(region.code, depth + 1)
-
-        walk(WORLD, 0)
-        walk(None, 0)
-        return Facet("region", _("Region"), options)
-
-    def facets_with_region(self, facets: list[Facet]) -> list[Facet]:
-        position = next((index + 1 for index, facet in enumerate(facets) if facet.name == "country"), len(facets))
-        return [*facets[:position], self.region_facet(), *facets[position:]]
-
-
-class ChoiceFiltersMixin:
-    """Lets a listing replace or add choice fields of the base's filter form after it was validated,
-    re-checking only those values (the vocabulary filters would cost their queries again)."""
-
-    def set_choice_field(self, name: str, field: forms.ChoiceField, default: str = "") -> None:
-        self.form.fields[name] = field
-        self.form.errors.pop(name, None)
-        self.filters.pop(name, None)
-        try:
-            value = field.clean(self.request.GET.get(name, ""))
-        except ValidationError as error:
-            self.form.add_error(name, error)
-            value = ""
-        if value:
-            self.filters[name] = value
-        self.form.cleaned_data[name] = value or default
 
 
 class EventListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):

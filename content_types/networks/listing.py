@@ -4,8 +4,7 @@ from django import forms
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from content_types.base.listing import Facet, FacetedListing
-from content_types.events.listing import ChoiceFiltersMixin, RegionFacetMixin
+from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
 from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope, localize_pages
 

@@ -1,11 +1,9 @@
 """The records listing: the shared faceted listing plus a Region facet.
 
-The Region facet is the events app's ``RegionFacetMixin``; it belongs in ``content_types.base.listing``
-(both sections use it), where it should move, and this import with it.
+The Region facet comes from ``content_types.base.listing``, shared with events and networks.
 """
 
-from content_types.base.listing import FacetedListing
-from content_types.events.listing import RegionFacetMixin
+from content_types.base.listing import FacetedListing, RegionFacetMixin
 
 
 class RecordListing(RegionFacetMixin, FacetedListing):
