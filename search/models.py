@@ -18,7 +18,7 @@ import json
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Lookup
+from django.db.models import F, Lookup
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
@@ -114,9 +114,9 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["locale", "translation_key"], name="chm_search_one_entry_per_language")
         ]
         indexes = [
-            models.Index(fields=["locale", "date"], name="chm_search_locale_date"),
             models.Index(fields=["translation_key"], name="chm_search_translation_key"),
-            # PostgreSQL only (the migration skips it elsewhere): facet codes.
+            # PostgreSQL only (the migrations skip them elsewhere): newest first, facet codes.
+            models.Index(F("locale"), F("date").desc(nulls_last=True), F("id").desc(), name="chm_search_locale_newest"),
             GinIndex(fields=["codes"], opclasses=["jsonb_path_ops"], name="chm_search_codes_gin"),
         ]
 

@@ -356,10 +356,10 @@ class DatabaseBackend:
             queryset = queryset.annotate(score=Value(0.0, output_field=FloatField()))
         newest = F("date").desc(nulls_last=True)
         if query.sort == "date":
-            return queryset.order_by(newest, "-score", "text__title", "pk")
+            return queryset.order_by(newest, "-score", "-pk")
         if text:
-            return queryset.order_by("-score", newest, "pk")
-        return queryset.order_by(newest, "text__title", "pk")
+            return queryset.order_by("-score", newest, "-pk")
+        return queryset.order_by(newest, "-pk")  # read in the order of the (locale, date, id) index
 
     def _hits(self, queryset, query) -> tuple[list[SearchHit], int | None]:
         """One page of hits and the total. With text, the total comes with the page (ranking reads every

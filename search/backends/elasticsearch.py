@@ -237,12 +237,13 @@ class ElasticsearchBackend:
         from ..indexing import site_locales
 
         ensure_index(self.client, self.alias)
+        locales = site_locales()
         present = {document_id(document.locale, document.translation_key) for document in documents}
         actions = [self._index_action(self.alias, document) for document in documents]
         actions += [
             {"_op_type": "delete", "_index": self.alias, "_id": document_id(locale, key)}
             for key in keys
-            for locale in site_locales()
+            for locale in locales
             if document_id(locale, key) not in present
         ]
         self._bulk(actions)
