@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public records, events and networks of a biodiversity clearing-house.",
     "VERSION": "1.0.0",
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_paths"],
+    # The facet names serve two fields of the search API; one name for the one choice set.
+    "ENUM_NAME_OVERRIDES": {"FacetEnum": "search.indexing.FACETS"},
 }
 
 # --- Background work (Celery) ---------------------------------------------------------------

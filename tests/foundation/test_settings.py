@@ -179,15 +179,6 @@ def test_check_deploy_passes(deploy_check):
     assert deploy_check.returncode == 0, deploy_check.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Application bug: search/api.py uses the FACETS choice set for two fields (FacetSerializer.name, "
-        "AppliedFilterSerializer.facet), so drf-spectacular names it twice (NameEnum/FacetEnum) and "
-        "check --deploy warns drf_spectacular.W001. Name it once: SPECTACULAR_SETTINGS['ENUM_NAME_OVERRIDES'] "
-        "= {'FacetEnum': 'search.api.FACETS'} in cms/settings/base.py."
-    ),
-)
 def test_check_deploy_has_no_warnings(deploy_check):
     output = deploy_check.stdout + deploy_check.stderr
     assert "WARNINGS" not in output, output
