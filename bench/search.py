@@ -95,7 +95,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.DEBUG = False  # dev settings log every query in memory: not what production does
 
     call_command("migrate", verbosity=0)
 
@@ -269,7 +272,7 @@ def timed(label: str, count: int, make_call) -> None:
 
 
 def measure(args, rng) -> None:
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     from search.models import SearchEntry
@@ -321,6 +324,7 @@ def measure(args, rng) -> None:
     database.FACET_CACHE_SECONDS = cached or 300
     print("With facet counts cached until the index changes (the search page's default view):")
     timed("browse everything, counts cached", max(20, args.queries // 5), searching(False, False))
+    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         service.search(query(True, True))
     print(f"SQL queries for one search with three facets: {len(captured)}")
