@@ -1,6 +1,9 @@
 """Demo: the portal's frame — settings, home page and sections in the six languages, About pages."""
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from cms.demo.pages import LANGUAGES, get_or_create_child, translate
@@ -188,6 +191,11 @@ def build_structure(context):
         context.pages[f"about/{slug}"] = page
 
     site = Site.objects.get(is_default_site=True)
+    # Links in e-mails and feeds use the site's address: make it the one the portal is served on.
+    address = urlsplit(settings.SITE_URL)
+    site.hostname = address.hostname or site.hostname
+    site.port = address.port or (443 if address.scheme == "https" else 80)
+    site.save(update_fields=["hostname", "port"])
     portal = PortalSettings.for_site(site)
     portal.portal_name = "CHM Portal"
     portal.tagline = "Clearing-house mechanism of the Convention on Biological Diversity"
