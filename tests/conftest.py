@@ -256,3 +256,31 @@ def _media_root(tmp_path_factory):
 
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield
+
+
+@pytest.fixture
+def translate_to(django_capture_on_commit_callbacks):
+    """``translate_to(page, "fr", **fields)``: a published translation (an alias when ``alias``)."""
+
+    def translate(page, language: str, alias: bool = False, **fields):
+        from wagtail.models import Locale
+
+        locale = Locale.objects.get(language_code=language)
+        existing = page.get_translation_or_none(locale)
+        with django_capture_on_commit_callbacks(execute=True):
+            if existing is not None and existing.alias_of_id is not None and not alias:
+                translated = existing.specific
+                translated.alias_of = None
+            elif existing is not None:
+                return existing.specific
+            else:
+                translated = page.copy_for_translation(locale, copy_parents=False, alias=alias).specific
+            if alias:
+                return translated
+            for name, value in fields.items():
+                setattr(translated, name, value)
+            translated.save()
+            translated.save_revision().publish()
+        return translated
+
+    return translate

@@ -2,8 +2,6 @@
 
 import pytest
 
-from tests.events.conftest import translate_to  # noqa: F401  (the same helper, shared)
-
 from .factories import networks_index
 
 
