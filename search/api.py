@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -102,10 +103,11 @@ class SearchAPIView(APIView):
     def get(self, request):
         language = request.query_params.get("lang") or settings.LANGUAGE_CODE
         if language not in LANGUAGE_CODES:
-            return Response(
-                {"lang": [f"Unknown language “{language[:20]}”; use one of {', '.join(LANGUAGE_CODES)}."]},
-                status=400,
-            )
+            message = _("Unknown language “%(language)s”; use one of %(codes)s.") % {
+                "language": language[:20],
+                "codes": ", ".join(LANGUAGE_CODES),
+            }
+            return Response({"lang": [message]}, status=400)
         with translation.override(language):
             parsed = parse_search(request.query_params, language)
             results = run_search(parsed)
