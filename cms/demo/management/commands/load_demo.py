@@ -1,5 +1,7 @@
 """Fill the portal with realistic demo content (idempotent; shows progress)."""
 
+import logging
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -31,10 +33,17 @@ class Command(BaseCommand):
             return tqdm(iterable, desc=f"{desc:<24}", total=total, unit="item", leave=True, disable=disable)
 
         context = DemoContext(progress=progress, scale=scale)
-        # The demo's notifications go nowhere: demo users have example.org addresses.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            for builder in builders():
-                builder.function(context)
+        # The demo's notifications go nowhere (demo users have example.org addresses), quietly.
+        workflow_log = logging.getLogger("workflows")
+        level = workflow_log.level
+        if options.get("verbosity", 1) < 2:
+            workflow_log.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                for builder in builders():
+                    builder.function(context)
+        finally:
+            workflow_log.setLevel(level)
         self._sync_locale_trees(progress)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
 
