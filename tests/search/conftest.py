@@ -2,7 +2,6 @@
 on-commit task runs), translations and aliases, and a shortcut to search."""
 
 import pytest
-from wagtail.models import Locale
 
 from search.service import SearchQuery, SearchService
 
@@ -27,29 +26,9 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def translate(django_capture_on_commit_callbacks):
-    """``translate(page, "fr", **fields)``: a published translation; ``alias=True`` for an alias."""
-
-    def run(page, language: str, alias: bool = False, **fields):
-        locale = Locale.objects.get(language_code=language)
-        with django_capture_on_commit_callbacks(execute=True):
-            existing = page.get_translation_or_none(locale)
-            if existing is not None and existing.alias_of_id is not None and not alias:
-                translated = existing.specific
-                translated.alias_of = None
-            elif existing is not None:
-                return existing.specific
-            else:
-                translated = page.copy_for_translation(locale, copy_parents=False, alias=alias).specific
-            if alias:
-                return translated
-            for name, value in fields.items():
-                setattr(translated, name, value)
-            translated.save()
-            translated.save_revision().publish()
-        return translated
-
-    return run
+def translate(translate_to):
+    """``translate(page, "fr", **fields)``: the shared ``translate_to`` (``alias=True`` for an alias)."""
+    return translate_to
 
 
 @pytest.fixture
