@@ -67,6 +67,26 @@ class PortalSettings(ClusterableModel, BaseSiteSetting):
     class Meta:
         verbose_name = _("portal settings")
 
+    def footer_items(self) -> list[dict]:
+        """The footer links in the active language, in three queries whatever their number: a
+        linked page shows as its translation (title and address) when there is one."""
+        from wagtail.models import Locale, Page
+
+        links = list(self.footer_links.select_related("page"))
+        keys = [link.page.translation_key for link in links if link.page_id]
+        translations = {}
+        if keys:
+            pages = Page.objects.live().filter(translation_key__in=keys, locale=Locale.get_active())
+            translations = {page.translation_key: page for page in pages}
+        items = []
+        for link in links:
+            if link.page_id:
+                page = translations.get(link.page.translation_key, link.page)
+                items.append({"text": page.title if page is not link.page else link.text, "href": page.url})
+            else:
+                items.append({"text": link.text, "href": link.url})
+        return items
+
     def clean(self):
         super().clean()
         if self.scope == self.Scope.NATIONAL and not self.country_id:
