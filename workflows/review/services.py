@@ -123,6 +123,12 @@ def _notify(recipients, event, submission, actor=None, **extra):
     )
 
 
+def _reject(submission, user, action, outcome, comment) -> None:
+    """Rejection at screening or at the decision: the same end state and message to the submitter."""
+    move(submission, State.REJECTED, user, action, comment=comment, decided_at=timezone.now())
+    _notify([submission.submitter], Event.DECISION, submission, actor=user, outcome=outcome.label, comment=comment)
+
+
 # --- locking ----------------------------------------------------------------------------------
 
 
@@ -400,15 +406,7 @@ def perform_screening(activation, submission, user, outcome, comment):
             comment=comment,
         )
     else:
-        move(submission, State.REJECTED, user, AuditEntry.Action.SCREENED, comment=comment, decided_at=timezone.now())
-        _notify(
-            [submission.submitter],
-            Event.DECISION,
-            submission,
-            actor=user,
-            outcome=Outcome.REJECT.label,
-            comment=comment,
-        )
+        _reject(submission, user, AuditEntry.Action.SCREENED, Outcome.REJECT, comment)
 
 
 def perform_assignment(activation, submission, user, reviewers, due_date, anonymous):
@@ -484,15 +482,7 @@ def perform_decision(activation, submission, user, outcome, comment, revision_du
             revision_due=revision_due.isoformat() if revision_due else None,
         )
     else:
-        move(submission, State.REJECTED, user, AuditEntry.Action.DECIDED, comment=comment, decided_at=timezone.now())
-        _notify(
-            [submission.submitter],
-            Event.DECISION,
-            submission,
-            actor=user,
-            outcome=Outcome.REJECT.label,
-            comment=comment,
-        )
+        _reject(submission, user, AuditEntry.Action.DECIDED, Outcome.REJECT, comment)
     return decision
 
 
