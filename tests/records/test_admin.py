@@ -131,20 +131,26 @@ def test_malformed_identifier_is_refused_in_the_admin(editor_client, index):
     assert "CHM-TYPE-COUNTRY-YEAR-NUMBER" in response.content.decode()
 
 
+def project_data(**overrides) -> dict:
+    """An ongoing project that ends before it starts, with ``overrides``."""
+    fields = {
+        "status": "ongoing",
+        "start_date": "2026-06-01",
+        "end_date": "2025-06-01",
+        "implementing_agencies": "",
+        "funding_amount": "",
+        "funding_currency": "",
+        "funders": "",
+        "latitude": "",
+        "longitude": "",
+    }
+    return record_data(**{**fields, **overrides})
+
+
 def test_project_dates_and_negative_funding_are_refused(editor_client, index):
     from content_types.records.models import ProjectPage
 
-    data = record_data(
-        status="ongoing",
-        start_date="2026-06-01",
-        end_date="2025-06-01",
-        implementing_agencies="UNDP",
-        funding_amount="-100",
-        funding_currency="USD",
-        funders="",
-        latitude="",
-        longitude="",
-    )
+    data = project_data(implementing_agencies="UNDP", funding_amount="-100", funding_currency="USD")
 
     response = editor_client.post(add_url(ProjectPage, index), data)
 
@@ -157,17 +163,7 @@ def test_project_dates_and_negative_funding_are_refused(editor_client, index):
 def test_project_ending_before_it_starts_is_refused(editor_client, index):
     from content_types.records.models import ProjectPage
 
-    data = record_data(
-        status="ongoing",
-        start_date="2026-06-01",
-        end_date="2025-06-01",
-        implementing_agencies="",
-        funding_amount="",
-        funding_currency="",
-        funders="",
-        latitude="",
-        longitude="",
-    )
+    data = project_data()
 
     response = editor_client.post(add_url(ProjectPage, index), data)
 
