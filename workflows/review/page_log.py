@@ -58,7 +58,7 @@ ACTIONS = {
         _("Decided: publish after round %(round)s"),
     ),
     "review.resubmitted": (_("Review: resubmitted"), _("Revised and resubmitted")),
-    "review.published": (_("Review: published"), _("Published by the review's decision")),
+    "review.published": (_("Review: published"), _("Published through the review workflow")),
 }
 REJECTED = "review.rejected"
 
