@@ -75,7 +75,7 @@ def test_the_decision_due_date_is_shown_while_the_decision_waits(people, client_
     due = timezone.localdate() + datetime.timedelta(days=14)
     assert "Awaiting decision, review round 1" in body
     assert "Decision due" in body and f'<time datetime="{due.isoformat()}">' in body
-    assert "review sent" in body
+    assert "Review submitted" in body
 
 
 @pytest.mark.parametrize(
