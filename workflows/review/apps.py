@@ -8,4 +8,10 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Submission review")
 
     def ready(self):
+        from content_types.records.models import RecordPage
+
         from . import flows  # noqa: F401  (defines the flow, whose nodes add the process permissions)
+        from .locks import review_lock
+
+        if review_lock not in RecordPage.lock_sources:
+            RecordPage.lock_sources.append(review_lock)

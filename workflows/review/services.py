@@ -29,6 +29,7 @@ from workflows.permissions import (
 
 from . import grants
 from .models import AuditEntry, Decision, ReviewAssignment, ScreeningDecision, Submission, SubmissionProcess
+from .page_log import log_to_page_history
 
 ACTIVE_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -55,7 +56,7 @@ def acting_role(user, submission) -> str:
 
 
 def audit(submission, actor, action, *, from_state="", to_state="", comment="", role=None, assignment=None):
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         submission=submission,
         actor=actor,
         actor_role=role or (acting_role(actor, submission) if actor else "system"),
@@ -66,6 +67,8 @@ def audit(submission, actor, action, *, from_state="", to_state="", comment="", 
         round=submission.round,
         comment=comment,
     )
+    log_to_page_history(entry)  # the same step in Wagtail's page history
+    return entry
 
 
 def move(submission, to_state, actor, action, *, comment="", role=None, assignment=None, **fields):

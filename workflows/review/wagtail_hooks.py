@@ -1,52 +1,74 @@
-"""Keep the Wagtail admin and the review flow from disagreeing.
+"""Keep the Wagtail admin and the review flow from disagreeing, and show the review in the admin.
 
-Records are published by the flow's publish step only. While a record has an open submission, the
-admin offers no Publish action and refuses publishing (and deleting an active one) by any other door:
-editors still open and edit it in the admin (their edits become the revision the flow publishes).
+Records are published by the flow's publish step only. While a record has an open submission it
+carries a ``ReviewLock`` (see ``locks``): Wagtail's edit view shows its state, round and due dates
+and offers no save, and Wagtail's own permission tester refuses to unpublish it. Every other door
+that would change, publish, move or copy-and-publish it refuses with the same message; deleting is
+refused once it is submitted. The dashboard lists what waits for the editor, the explorer shows the
+review state, and the review's steps are Wagtail log actions shown in page and site history.
 """
 
 from django.contrib import messages
+from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 
-from workflows.permissions import ACTIVE_STATES, OPEN_STATES
+from workflows.permissions import ACTIVE_STATES, OPEN_STATES, State
 
+from . import dashboard, page_log
+from .locks import open_submission_of, refusal_message
 from .models import Submission
 
-PUBLISHING_ACTIONS = {"action-publish", "action-submit", "action-restart-workflow"}
+# Bulk actions that would change what the flow owns; "delete" is refused only once submitted.
+LOCKED_BULK_ACTIONS = {"publish", "unpublish", "move"}
 
 
-def _open_submission_ids(page_ids) -> set[int]:
-    return set(Submission.objects.filter(page_id__in=page_ids, state__in=OPEN_STATES).values_list("page_id", flat=True))
-
-
-@hooks.register("construct_page_action_menu")
-def hide_publish_while_in_review(menu_items, request, context):
-    page = context.get("page")
-    if page is None or page.pk is None or not _open_submission_ids([page.pk]):
-        return
-    menu_items[:] = [item for item in menu_items if item.name not in PUBLISHING_ACTIONS]
+def _refuse(request, submission, page_id):
+    messages.error(request, refusal_message(submission))
+    return redirect("wagtailadmin_pages:edit", page_id)
 
 
 @hooks.register("before_edit_page")
-def refuse_publish_while_in_review(request, page):
-    if request.method != "POST" or not PUBLISHING_ACTIONS & set(request.POST):
+def refuse_changes_while_in_review(request, page):
+    """Any POST of the edit view (save, publish, schedule, revert, autosave) while the lock holds."""
+    if request.method != "POST":
         return None
-    if not _open_submission_ids([page.pk]):
+    submission = open_submission_of(page)
+    return _refuse(request, submission, page.pk) if submission else None
+
+
+@hooks.register("before_move_page")
+def refuse_move_while_in_review(request, page, destination):
+    submission = open_submission_of(page)
+    return _refuse(request, submission, page.pk) if submission else None
+
+
+@hooks.register("before_copy_page")
+def refuse_publishing_copy_while_in_review(request, page):
+    """A plain copy is a new draft; a published copy or an alias would publish what is under review."""
+    if request.method != "POST" or not {"publish_copies", "alias"} & set(request.POST):
         return None
-    messages.error(request, _("This record is in the review workflow: it is published by the editor's decision."))
-    return redirect("wagtailadmin_pages:edit", page.pk)
+    submission = open_submission_of(page)
+    return _refuse(request, submission, page.pk) if submission else None
 
 
 @hooks.register("before_bulk_action")
-def refuse_bulk_publish_while_in_review(request, action_type, objects, action_class_instance):
-    if action_type != "publish":
+def refuse_bulk_actions_while_in_review(request, action_type, objects, action_class_instance):
+    if action_type in LOCKED_BULK_ACTIONS:
+        states = OPEN_STATES
+    elif action_type == "delete":
+        states = ACTIVE_STATES
+    else:
         return None
-    if not _open_submission_ids([getattr(obj, "pk", None) for obj in objects]):
+    page_ids = [getattr(obj, "pk", None) for obj in objects]
+    if not Submission.objects.filter(page_id__in=page_ids, state__in=states).exists():
         return None
-    messages.error(request, _("Some of these records are in the review workflow: they are published by its decisions."))
+    messages.error(
+        request,
+        _("Some of these records are in the review workflow, which owns them until its decision: leave them out."),
+    )
     return redirect(get_valid_next_url_from_request(request) or "wagtailadmin_explore_root")
 
 
@@ -56,3 +78,23 @@ def refuse_delete_while_in_review(request, page):
         return None
     messages.error(request, _("This record is under review; withdraw or decide it before deleting it."))
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def show_review_state_in_explorer(parent_page, pages, request):
+    """The listing's status reads ``review_status`` (see ``RecordPage.status_string``): one subquery."""
+    state = Subquery(Submission.objects.filter(page_id=OuterRef("pk"), state__in=OPEN_STATES).values("state")[:1])
+    labels = [When(open_review_state=value, then=Value(str(State(value).label))) for value in OPEN_STATES]
+    return pages.alias(open_review_state=state).annotate(review_status=Case(*labels, default=Value("")))
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_queue_panel(request, panels):
+    panel = dashboard.panel_for(request.user)
+    if panel is not None:
+        panels.append(panel)
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    page_log.register(actions)

@@ -248,6 +248,25 @@ class RecordPage(ClassifiedPage):
     def get_workflow(self):
         return None
 
+    # --- other apps may own a record for a while (the review flow): they lock it here ------------
+    #: Callables ``(page) -> wagtail.locks.BaseLock | None``, registered by the apps that own records
+    #: for a while (the review flow, in its ``AppConfig.ready``), so that records never import them.
+    lock_sources: list = []
+
+    def get_lock(self):
+        """A registered owner's lock first: it outranks a personal lock and a publishing schedule."""
+        for source in self.lock_sources:
+            if (lock := source(self)) is not None:
+                return lock
+        return super().get_lock()
+
+    @property
+    def status_string(self):
+        """Wagtail's status, with the review state the admin listing annotates (``review_status``)."""
+        status = super().status_string
+        review = getattr(self, "review_status", "")
+        return _("%(status)s · %(review)s") % {"status": status, "review": review} if review else status
+
     # --- presentation ---------------------------------------------------------------------------
     @property
     def is_harvested(self) -> bool:

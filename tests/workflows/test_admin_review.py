@@ -1,0 +1,168 @@
+"""The review seen from the Wagtail admin: the lock and its panel, and the doors it closes.
+
+While a submission is open, its record is locked in the admin (Wagtail's own lock mechanism), and
+every admin door that would change what is reviewed refuses without changing anything.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+
+from content_types.records.models import NeedPage, RecordIndexPage
+from tests.records.test_admin import need_data as admin_need_data
+from workflows.permissions import State
+from workflows.review import services
+from workflows.review.locks import ReviewLock
+
+from .helpers import assign, drive, refreshed
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(page_id) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page_id])
+
+
+def latest_revision_id(page_id):
+    return Page.objects.values_list("latest_revision_id", flat=True).get(pk=page_id)
+
+
+def admin_edit(client, submission, **fields):
+    """What the admin's edit form posts for the record, with ``fields`` changed."""
+    page = submission.page.specific
+    data = admin_need_data(title=page.title, slug=page.slug, **fields)
+    return client.post(edit_url(page.pk), data)
+
+
+def in_review_with_an_overdue_review(people, draft):
+    drive(draft, State.ASSIGNMENT, people)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assign(draft, people.editor, [people.reviewer_a, people.reviewer_b], due=yesterday)
+    return refreshed(draft), yesterday
+
+
+def test_the_edit_view_shows_the_state_round_due_dates_and_the_submission(people, client_for, draft):
+    submission, yesterday = in_review_with_an_overdue_review(people, draft)
+
+    body = client_for(people.editor).get(edit_url(submission.page_id)).content.decode()
+
+    assert "Locked by the review" in body
+    assert "In review, review round 1" in body
+    assert "request revisions at the decision" in body
+    assert f'<time datetime="{yesterday.isoformat()}">' in body and "overdue" in body
+    assert "Ada Quist" in body  # the secretariat editor reads the reviewers' names, as in the workspace
+    assert reverse("workspace:submission", args=[submission.pk]) in body
+    assert 'name="action-publish"' not in body and "Page locked" in body
+
+
+def test_an_editor_outside_the_submission_sees_the_lock_but_not_the_review(people, client_for, draft):
+    """A national editor of another country may open the page, but the matrix keeps the review from it."""
+    submission, _ = in_review_with_an_overdue_review(people, draft)
+
+    body = client_for(people.other_national_editor).get(edit_url(submission.page_id)).content.decode()
+
+    assert "Locked by the review" in body and "In review, review round 1" in body
+    assert "Ada Quist" not in body and "Reviewer 1" not in body
+    assert reverse("workspace:submission", args=[submission.pk]) not in body
+
+
+def test_the_decision_due_date_is_shown_while_the_decision_waits(people, client_for, draft):
+    submission = drive(draft, State.DECISION, people)
+    body = client_for(people.editor).get(edit_url(submission.page_id)).content.decode()
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    assert "Awaiting decision, review round 1" in body
+    assert "Decision due" in body and f'<time datetime="{due.isoformat()}">' in body
+    assert "Review submitted" in body
+
+
+@pytest.mark.parametrize(
+    "state", [State.DRAFT, State.SCREENING, State.ASSIGNMENT, State.IN_REVIEW, State.DECISION, State.REVISION]
+)
+def test_saving_and_publishing_in_the_admin_are_refused_while_the_submission_is_open(
+    state, people, client_for, draft, administrator
+):
+    submission = drive(draft, state, people)
+    page_id = submission.page_id
+    assert isinstance(NeedPage.objects.get(pk=page_id).get_lock(), ReviewLock)
+    before = latest_revision_id(page_id)
+
+    for user in (people.editor, administrator):  # the review's lock binds superusers too
+        client = client_for(user)
+        for action in ({}, {"action-publish": "1"}):
+            response = admin_edit(client, submission, summary="Changed behind the reviewers' backs", **action)
+            assert response.status_code == 302 and response.url == edit_url(page_id)
+            messages = client.get(response.url).content.decode()
+            assert "cannot be changed or published in the admin" in messages
+
+    page = NeedPage.objects.get(pk=page_id)
+    assert latest_revision_id(page_id) == before and not page.live
+    assert "Changed behind" not in page.get_latest_revision_as_object().summary
+    assert refreshed(submission).state == state
+
+
+def test_reverting_copying_and_bulk_actions_are_refused_while_locked(people, client_for, draft, administrator):
+    submission = drive(draft, State.IN_REVIEW, people)
+    page = submission.page.specific
+    first_revision = page.revisions.order_by("pk").first()
+    before = latest_revision_id(page.pk)
+    client = client_for(administrator)
+
+    revert = reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, first_revision.pk])
+    response = client.post(revert, admin_need_data(title=page.title, slug=page.slug, summary="Reverted"))
+    assert response.status_code == 302 and response.url == edit_url(page.pk)
+
+    copy = client.post(
+        reverse("wagtailadmin_pages:copy", args=[page.pk]),
+        {"new_title": "Copy", "new_slug": "copy", "new_parent_page": page.get_parent().pk, "publish_copies": "on"},
+    )
+    assert copy.status_code == 302 and not NeedPage.objects.filter(slug="copy").exists()
+
+    for action in ("publish", "delete"):
+        url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", action)) + f"?id={page.pk}"
+        response = client.post(url, {})
+        assert response.status_code == 302
+    assert NeedPage.objects.filter(pk=page.pk, live=False).exists()
+    assert latest_revision_id(page.pk) == before
+
+
+def test_a_live_record_under_revision_cannot_be_unpublished_or_moved(people, client_for, draft):
+    published = drive(draft, State.PUBLISHED, people)
+    services.start_revision_of_live(published.pk, people.submitter)
+    page = NeedPage.objects.get(pk=published.page_id)
+    client = client_for(people.editor)
+
+    assert isinstance(page.get_lock(), ReviewLock)
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")  # Wagtail: not permitted
+    french_records = RecordIndexPage.objects.get(locale__language_code="fr")
+    response = client.post(reverse("wagtailadmin_pages:move_confirm", args=[page.pk, french_records.pk]))
+    assert response.status_code == 302 and response.url == edit_url(page.pk)
+
+    page.refresh_from_db()
+    assert page.live and page.get_parent().pk != french_records.pk
+
+
+@pytest.mark.parametrize("state", [State.PUBLISHED, State.REJECTED])
+def test_the_lock_is_released_once_the_review_is_decided(state, people, client_for, draft):
+    submission = drive(draft, state, people)
+    page = NeedPage.objects.get(pk=submission.page_id)
+    assert page.get_lock() is None
+    before = latest_revision_id(page.pk)
+
+    response = admin_edit(client_for(people.editor), submission, summary="Curated after the decision")
+
+    assert response.status_code == 302
+    assert latest_revision_id(page.pk) != before
+    assert NeedPage.objects.get(pk=page.pk).get_latest_revision_as_object().summary == "Curated after the decision"
+
+
+def test_the_explorer_shows_the_review_state(people, client_for, draft):
+    submission = drive(draft, State.SCREENING, people)
+    parent = submission.page.get_parent()
+    client = client_for(people.editor)
+    for query in ("", "?q=marine"):
+        body = client.get(reverse("wagtailadmin_explore", args=[parent.pk]) + query).content.decode()
+        assert "draft · Screening" in body
