@@ -124,6 +124,8 @@ class PortalBoundField(forms.BoundField):
             attrs["data-char-count"] = f"{self.auto_id}_count"
         if self.requirement == "submit":
             attrs["required"] = False  # a draft may be saved without it
+        elif self.requirement == "required" and not attrs.get("required") and not self.use_fieldset:
+            attrs["aria-required"] = "true"  # a select that always has a value gets no "required"
         if self.form.is_bound and self.form.errors:
             attrs["autofocus"] = False  # the error summary takes the focus
         return attrs
