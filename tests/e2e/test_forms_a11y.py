@@ -125,6 +125,7 @@ def test_the_type_ahead_works_from_the_keyboard_with_combobox_semantics(live_sit
     page.keyboard.type("Keny")
     expect(countries).to_have_attribute("aria-expanded", "true")
     expect(listbox.get_by_role("option", name="Kenya")).to_be_visible()
+    assert_no_serious_violations(page)  # with the list open
     page.keyboard.press("Enter")
     chosen = page.locator("#id_countries ~ .ts-wrapper .item")
     expect(chosen).to_have_text([re.compile("^Kenya")])
@@ -158,6 +159,8 @@ def test_the_type_ahead_works_from_the_keyboard_with_combobox_semantics(live_sit
     countries.focus()
     page.keyboard.type("Atlantis")
     expect(listbox).to_contain_text("Nothing matches “Atlantis”.")
+    expect(page.locator("#id_countries-ts-status")).to_have_text("Nothing matches “Atlantis”.")
+    assert_no_serious_violations(page)
 
     # Chosen terms are sent with the form.
     targets = page.get_by_role("combobox", name=re.compile("^GBF targets"))

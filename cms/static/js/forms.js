@@ -161,8 +161,11 @@
       clearAfterSelect: true, // the next term is typed afresh
       create: false,
       render: {
+        // Inside the listbox, so an option (that cannot be chosen); said aloud as well.
         no_results: function (data, escape) {
-          return '<div class="no-results">' + escape(format(messages.noResults, { query: data.input })) + "</div>";
+          var text = format(messages.noResults, { query: data.input });
+          live.textContent = text;
+          return '<div class="no-results" role="option" aria-disabled="true">' + escape(text) + "</div>";
         },
       },
     });
