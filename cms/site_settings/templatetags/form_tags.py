@@ -12,6 +12,8 @@ register = template.Library()
 def error_title_prefix(context) -> str:
     """``Error: `` when a form of the page (one of the shared rendering) was sent and refused."""
     for value in context.flatten().values():
-        if isinstance(value, PortalFormMixin) and value.is_bound and value.errors:
+        # type(), not isinstance(): the latter would evaluate lazy values (the CSRF token, the user),
+        # which sets a cookie and makes anonymous pages uncacheable.
+        if issubclass(type(value), PortalFormMixin) and value.is_bound and value.errors:
             return gettext("Error:") + " "
     return ""
