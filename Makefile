@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test check lint format lock demo messages clean help
+.PHONY: run test install install-test check lint format lock demo messages vendor clean help
 
 help:
 	@echo "make run   - install, migrate, load demo content and serve on http://$(HOST):$(PORT)/"
@@ -40,6 +40,7 @@ run: install
 
 test: install-test
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-frontend.sh
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) compile_catalogues
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
@@ -60,6 +61,10 @@ messages: install
 
 demo: install
 	$(MANAGE) load_demo
+
+# Refresh cms/static/vendor/ from the versions pinned in package.json (needs npm).
+vendor:
+	bash scripts/vendor-frontend.sh
 
 # Re-resolve the locked sets from requirements/*.in (needs network access to the package index).
 lock:

@@ -258,6 +258,17 @@ def _media_root(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request under /fr/ leaves French active in the
+    thread, and the next test on the same worker would render, reverse and compare in French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
 @pytest.fixture
 def translate_to(django_capture_on_commit_callbacks):
     """``translate_to(page, "fr", **fields)``: a published translation (an alias when ``alias``)."""

@@ -2,17 +2,25 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from cms.forms import PortalFormMixin
+
 from .models import UserProfile
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(PortalFormMixin, AuthenticationForm):
+    character_counts = False
     error_messages = {
         "invalid_login": _("The user name or password is not right. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name")
+        self.fields["password"].label = _("Password")
 
-class ProfileForm(forms.ModelForm):
+
+class ProfileForm(PortalFormMixin, forms.ModelForm):
     """What people may change about themselves; the country they act for is set by an administrator,
     because it decides which submissions a national editor acts on."""
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for cms.forms.PortalFormRenderer (the project's engine)
     "django.contrib.postgres",  # Wagtail's database search on PostgreSQL needs it
 ]
 

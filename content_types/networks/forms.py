@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cms.forms import PortalFormMixin
+
 from .models import MemberRole, MembershipStatus, NetworkMembership, original_of
 
 
@@ -14,7 +16,7 @@ def profile_value(page) -> str:
     return f"{kind}:{page.pk}"
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(PortalFormMixin, forms.Form):
     """A request to join ``network`` as one of the organisation or expert pages the person owns."""
 
     member = forms.ChoiceField(label=_("Join as"))

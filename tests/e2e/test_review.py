@@ -74,7 +74,9 @@ def test_a_record_goes_from_draft_through_two_review_rounds_to_the_listing(live_
     form.get_by_label("Summary").fill("Maps of seagrass meadows to plan marine protected areas.")
     form.get_by_label("What is needed").fill("Two weeks of training for ten people.")
     form.get_by_label("Kind of support").select_option("training")
-    form.get_by_role("checkbox", name=re.compile(r"^\s*3\. ")).check()
+    targets = form.get_by_role("combobox", name=re.compile("^GBF targets"))  # the type-ahead
+    targets.fill("Conserve 30")
+    targets.press("Enter")
     form.get_by_role("button", name="Save and submit for review").click()
     expect(form.get_by_text("Submitted.")).to_be_visible()
     expect(form.locator(".state")).to_have_text("Screening")

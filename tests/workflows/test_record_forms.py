@@ -48,7 +48,7 @@ def create_url():
 
 def test_missing_fields_are_named_and_typed_values_kept(people, client_for, create_url):
     client = client_for(people.submitter)
-    data = need_data(title="", needed="", gbf_targets=[], summary="Typed with care: keep me.")
+    data = need_data(title="", needed="", gbf_targets=[], summary="Typed with care: keep me.", submit="1")
 
     response = client.post(create_url, data)
 

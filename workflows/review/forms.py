@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.forms import PortalFormMixin
 from workflows.permissions import REVIEWER_GROUP
 
 from .models import Decision, Recommendation, ScreeningDecision
@@ -22,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(PortalFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ScreeningDecision.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment to the submitter"),
@@ -49,7 +50,7 @@ class ReviewerChoiceField(forms.ModelMultipleChoiceField):
         return f"{name} ({country})" if country else name
 
 
-class AssignReviewersForm(forms.Form):
+class AssignReviewersForm(PortalFormMixin, forms.Form):
     reviewers = ReviewerChoiceField(
         label=_("Reviewers"),
         queryset=get_user_model().objects.none(),
@@ -96,7 +97,7 @@ class AssignReviewersForm(forms.Form):
         return due
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalFormMixin, forms.Form):
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
     )
@@ -113,7 +114,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment to the submitter"),
@@ -142,7 +143,7 @@ class DecisionForm(forms.Form):
         return cleaned_data
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalFormMixin, forms.Form):
     """An optional note that goes into the history (withdrawal, resubmission)."""
 
     comment = forms.CharField(

@@ -12,10 +12,12 @@ import re
 from django import forms
 from django.db import models
 from django.utils.html import escape, strip_tags
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.fields import RichTextField, StreamField
+
+from cms.forms import PortalFormMixin, TypeaheadSelectMultiple
 
 from .documents import staged_documents, store_upload
 from .uploads import MAX_ATTACHMENTS, allowed_extensions, max_upload_size, validate_attachment
@@ -57,6 +59,20 @@ def own_fields(model) -> list[str]:
 
 def form_fields(model) -> list[str]:
     return [*SHARED_FIELDS, *own_fields(model), *CLASSIFICATION_FIELDS]
+
+
+def missing_to_submit(page) -> list[str]:
+    """Labels of what ``page`` needs before it is submitted and lacks (a need's GBF targets).
+
+    A draft may be saved without them: the form asks for them only when the person submits, and
+    the submission service checks them again whatever the way it is submitted.
+    """
+    model = type(page)
+    return [
+        capfirst(model._meta.get_field(name).verbose_name)
+        for name in getattr(model, "required_classifications", ())
+        if not list(getattr(page, name).all())
+    ]
 
 
 def html_to_text(value: str) -> str:
@@ -107,14 +123,18 @@ def _values(data, name) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-class RecordForm(forms.ModelForm):
-    """Shared behaviour of the per-type forms built by :func:`record_form_class`."""
+class RecordForm(PortalFormMixin, forms.ModelForm):
+    """Shared behaviour of the per-type forms built by :func:`record_form_class`.
+
+    ``submitting`` is true when the person saves and submits: only then are the fields a draft may
+    lack (``required_classifications`` of the type) required.
+    """
 
     new_attachments = MultipleFileField(
         label=_("Add attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
     )
 
-    def __init__(self, *args, user=None, parent=None, **kwargs):
+    def __init__(self, *args, user=None, parent=None, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.parent = parent
@@ -145,14 +165,15 @@ class RecordForm(forms.ModelForm):
             elif isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             elif isinstance(field, forms.ModelMultipleChoiceField):
-                field.widget.attrs.setdefault("size", 8)
+                field.widget = TypeaheadSelectMultiple(choices=field.choices)
             if isinstance(model_field, models.ForeignKey) and hasattr(model_field.related_model, "live"):
                 field.queryset = model_field.related_model.objects.live().order_by("title")
-        for name in getattr(self._meta.model, "required_classifications", ()):
-            if name in self.fields:
-                self.fields[name].required = True
-        if "gbf_targets" in self.fields:
-            self.fields["gbf_targets"].widget = forms.CheckboxSelectMultiple(choices=self.fields["gbf_targets"].choices)
+        required = getattr(self._meta.model, "required_classifications", ())
+        self.required_to_submit = tuple(name for name in required if name in self.fields)
+        for name in self.required_to_submit:
+            field = self.fields[name]
+            field.required = submitting
+            field.error_messages["required"] = _("Choose at least one value for “%(field)s”.") % {"field": field.label}
         if self.is_bound:
             self.staged = staged_documents(user, _values(self.data, "staged_documents")) if user else []
 

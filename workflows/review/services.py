@@ -223,6 +223,18 @@ def start_revision_of_live(submission_pk, user) -> Submission:
 # --- submitter's transitions ------------------------------------------------------------------
 
 
+def require_complete(submission):
+    """A record goes to review only with what its type asks before submission (a draft may lack it)."""
+    from .record_forms import missing_to_submit
+
+    missing = missing_to_submit(submission.page.specific.get_latest_revision_as_object())
+    if missing:
+        raise TransitionError(
+            _("Fill in %(fields)s before you submit: edit the record, then submit it again.")
+            % {"fields": ", ".join(str(label) for label in missing)}
+        )
+
+
 def submit(submission_pk, user) -> Submission:
     """Send a draft for review: the process starts with an editor's screening."""
     with transaction.atomic():
@@ -230,6 +242,7 @@ def submit(submission_pk, user) -> Submission:
         if submission.state != State.DRAFT:
             raise TransitionError(_("This submission was already submitted."))
         require(user, submission, Action.SUBMIT)
+        require_complete(submission)
         move(submission, State.SCREENING, user, AuditEntry.Action.SUBMITTED, submitted_at=timezone.now())
         grants.revoke_submitter(submission)
         _flow().start.run(submission=submission, user=user)
@@ -296,6 +309,7 @@ def resubmit(submission_pk, user, comment="") -> Submission:
     )
     if task is None:
         raise TransitionError(_("This submission is not waiting for a revision."))
+    require_complete(submission)
 
     def perform(activation, submission):
         resume_at = activation.process.resume_at

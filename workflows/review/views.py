@@ -163,7 +163,14 @@ def create_record(request, type_name):
         return redirect("workspace:home")
     form_class = record_form_class(model)
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, instance=model(), user=request.user, parent=parent)
+        form = form_class(
+            request.POST,
+            request.FILES,
+            instance=model(),
+            user=request.user,
+            parent=parent,
+            submitting="submit" in request.POST,
+        )
         if form.is_valid():
             submission = services.create_draft(form.save_to_instance(), parent, request.user)
             if "submit" in request.POST:
@@ -189,7 +196,9 @@ def edit_record(request, pk):
     page = submission.page.specific.get_latest_revision_as_object()
     form_class = record_form_class(type(page))
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, instance=page, user=request.user)
+        form = form_class(
+            request.POST, request.FILES, instance=page, user=request.user, submitting="submit" in request.POST
+        )
         if form.is_valid():
             services.save_changes(submission.pk, form.save_to_instance(), request.user)
             if "submit" in request.POST:
