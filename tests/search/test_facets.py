@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from content_types.base.listing import FacetedListing
 from content_types.records.models import record_types
 from content_types.vocabularies.models import Language, Subject
 from search.registry import model_label
@@ -48,8 +47,7 @@ def records(index, publish):
 
 
 def listing_counts(index, **params) -> dict:
-    request = RequestFactory().get("/en/records/", params)
-    listing = FacetedListing(request, index.records(), date_field="publication_date", type_choices=index.type_choices)
+    listing = index.listing(RequestFactory().get("/en/records/", params))
     counts = {}
     for facet in listing.facets():
         key = "type" if facet.name == "type" else facet.name

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.fields import RichTextField, StreamField
 
+from content_types.base.codes import page_type_code
+
 from .documents import staged_documents, store_upload
 from .uploads import MAX_ATTACHMENTS, allowed_extensions, max_upload_size, validate_attachment
 
@@ -33,7 +35,7 @@ def submittable_types() -> list:
 
 
 def type_slug(model) -> str:
-    return model._meta.model_name.removesuffix("page")
+    return page_type_code(model)
 
 
 def model_for_slug(slug: str):
