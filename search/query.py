@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from content_types.base.codes import unknown_code_message
+
+from . import registry
 from .indexing import FACETS
 from .service import DEFAULT_PAGE_SIZE, FACET_LABELS, MAX_FILTER_VALUES, MAX_PAGE_SIZE, SORTS, FacetLabels, SearchQuery
 from .text import MAX_QUERY_LENGTH, clean_text
@@ -59,6 +62,8 @@ def parse_search(params, language: str, *, page_size: int | None = None) -> Pars
     filters: dict[str, list[str]] = {}
     for facet in FACETS:
         values = [clean_text(value) for value in params.getlist(facet) if clean_text(value)]
+        if facet == "type":  # older addresses and API clients name types by model label
+            values = [registry.type_aliases().get(value, value) for value in values]
         accepted = []
         for value in values:
             if len(accepted) >= MAX_FILTER_VALUES:
@@ -68,10 +73,7 @@ def parse_search(params, language: str, *, page_size: int | None = None) -> Pars
                 )
                 break
             if len(value) > MAX_CODE_LENGTH or not labels.is_known(facet, value):
-                messages.append(
-                    _("“%(value)s” is not a known %(facet)s code; that filter was not applied.")
-                    % {"value": value[:MAX_CODE_LENGTH], "facet": str(FACET_LABELS[facet]).lower()}
-                )
+                messages.append(unknown_code_message(FACET_LABELS[facet], value))
                 continue
             if value not in accepted:
                 accepted.append(value)

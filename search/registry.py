@@ -183,10 +183,25 @@ def searchable_labels() -> set[str]:
     return {model_label(model) for model in searchable_models()}
 
 
+@cache
+def type_codes() -> dict[str, str]:
+    """The public code of each searchable type, as listings write it (``need``) → its model label
+    (``records.needpage``), which the index stores."""
+    from content_types.base.codes import page_type_code
+
+    return {page_type_code(model): model_label(model) for model in searchable_models()}
+
+
+@cache
+def type_aliases() -> dict[str, str]:
+    """Model label → public code: what older search addresses wrote for a type."""
+    return {label: code for code, label in type_codes().items()}
+
+
 def type_label(code: str) -> str:
-    """The readable name of a content type code (``records.needpage`` → "Need")."""
+    """The readable name of a type, by its public code or model label (``need`` → "Need")."""
     try:
-        model = apps.get_model(code)
+        model = apps.get_model(type_codes().get(code, code))
     except (LookupError, ValueError):
         return code
     return str(model._meta.verbose_name).capitalize()

@@ -8,7 +8,7 @@ the labels (in the visitor's language), the applied filters and the pagination.
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.conf import settings
@@ -155,7 +155,10 @@ class SearchService:
 
     # --- reading ----------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
-        raw = self.backend.search(query)
+        raw = self.backend.search(index_query(query))
+        if "type" in raw.facet_counts:
+            aliases = registry.type_aliases()
+            raw.facet_counts["type"] = {aliases.get(key, key): n for key, n in raw.facet_counts["type"].items()}
         num_pages = max(1, math.ceil(raw.total / query.page_size))
         labels = FacetLabels(query.language)
         facets = []
@@ -191,7 +194,7 @@ class SearchService:
         )
 
     def count(self, query: SearchQuery) -> int:
-        return self.backend.count(query)
+        return self.backend.count(index_query(query))
 
     def suggest(self, prefix: str, language: str, limit: int = 8) -> list[dict]:
         return self.backend.suggest(prefix.strip(), language, limit)
@@ -218,6 +221,15 @@ class SearchService:
                     progress(len(chunk))
 
         return self.backend.rebuild(batches())
+
+
+def index_query(query: SearchQuery) -> SearchQuery:
+    """``query`` as the index reads it: the index knows types by model label, visitors by code."""
+    types = query.filters.get("type")
+    if not types:
+        return query
+    codes = registry.type_codes()
+    return replace(query, filters={**query.filters, "type": [codes.get(value, value) for value in types]})
 
 
 def sort_options(name: str, options: list[FacetOption]) -> list[FacetOption]:
@@ -276,7 +288,7 @@ class FacetLabels:
         if facet in self.vocabularies:
             return code in self._vocabulary(facet)
         if facet == "type":
-            return code in registry.searchable_labels()
+            return code in registry.type_codes()
         if facet == "status":
             return code in status_labels()
         if facet == "year":

@@ -8,6 +8,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from content_types.base.codes import legacy_redirect
+
+from . import registry
 from .query import ParsedSearch, parse_search
 from .service import SearchResults, SearchService
 from .text import clean_text
@@ -97,6 +100,9 @@ def facet_views(parsed: ParsedSearch, results: SearchResults) -> list[dict]:
 
 @require_GET
 def search_page(request):
+    redirect = legacy_redirect(request, registry.type_aliases())
+    if redirect:
+        return redirect
     language = get_language()
     parsed = parse_search(request.GET, language)
     service = SearchService()

@@ -67,10 +67,21 @@ class SectionPage(Page):
     class Meta:
         verbose_name = _("section page")
 
+    def empty_message(self) -> str:
+        """What the section says while it holds nothing yet, in place of an empty list ("" to say nothing)."""
+        if self.section == self.Section.AWARDS:
+            return _(
+                "No award cycle has been announced yet. Award cycles will be announced on this page: the call "
+                "for nominations, the criteria and the deadlines, then the results."
+            )
+        return ""
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         children = self.get_children().live().public().specific().order_by("title")
         context["children"] = paginate(request, children)
+        if not context["children"].object_list:
+            context["empty_message"] = self.empty_message()
         return context
 
 

@@ -4,53 +4,64 @@ A section's index page builds a :class:`FacetedListing` from its base queryset. 
 one aggregate query computed with every *other* active filter applied, so the counts say how many
 results choosing that value would give; the page of results costs a fixed number of queries
 (``specific()`` per page type present, plus one per prefetched relation).
+
+Addresses name every filter value by its stable code (see :mod:`content_types.base.codes`); a value
+that names nothing is reported on the page and not applied, and the links the listing emits carry only
+the values it applied.
 """
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import ExtractYear
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject, language_column
 
+from .codes import shown_value, unknown_code_message
+
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE_DIGITS = 9
+YEAR_RANGE = (1900, 2100)
+CODE_PATTERN = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A vocabulary term chosen by its code; a value that cannot be a code is refused without a query
+    (PostgreSQL would refuse a NUL character with an error rather than find nothing)."""
+
+    def __init__(self, model, **kwargs):
+        super().__init__(queryset=model.objects.all(), to_field_name="code", required=False, **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and not CODE_PATTERN.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().to_python(value)
 
 
 class ListingFilterForm(forms.Form):
     """The filters a visitor can set in the query string. Unknown values are reported, not applied."""
 
     type = forms.ChoiceField(label=_("Type"), required=False)
-    country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), to_field_name="code", required=False
-    )
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
-    )
-    target = forms.ModelChoiceField(
-        label=_("GBF target"), queryset=GBFTarget.objects.all(), to_field_name="code", required=False
-    )
-    subject = forms.ModelChoiceField(
-        label=_("Subject"), queryset=Subject.objects.all(), to_field_name="code", required=False
-    )
-    language = forms.ModelChoiceField(
-        label=_("Language"), queryset=Language.objects.all(), to_field_name="code", required=False
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    country = CodeChoiceField(Country, label=_("Country"))
+    region = CodeChoiceField(Region, label=_("Region"))
+    target = CodeChoiceField(GBFTarget, label=_("GBF target"))
+    subject = CodeChoiceField(Subject, label=_("Subject"))
+    language = CodeChoiceField(Language, label=_("Language"))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1])
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, data, *, type_choices, sort_choices):
         super().__init__(data)
         self.fields["type"].choices = [("", _("All types")), *type_choices]
         self.fields["sort"].choices = sort_choices
-        for name in ("country", "region", "target", "subject", "language"):
-            self.fields[name].error_messages["invalid_choice"] = _("“%(value)s” is not a known code.")
 
     def valid_filters(self) -> dict:
         """The filters whose values are valid; invalid ones stay in ``errors`` for the page to show."""
@@ -90,8 +101,9 @@ def region_codes_within(region: Region) -> list[str]:
 class FacetedListing:
     """Apply the query string's filters to ``queryset`` and compute facets, chips and a page.
 
-    ``type_choices`` maps a content-type id to its label (for the Type facet); ``date_field`` is
-    the field that Year and date sorting use.
+    ``type_choices`` maps a type code to its label (for the Type facet); when the types are page
+    types, ``type_content_types`` maps each code to its content-type id. ``date_field`` is the field
+    that Year and date sorting use.
     """
 
     vocabulary_facets = {
@@ -101,11 +113,21 @@ class FacetedListing:
         "language": ("languages", _("Language")),
     }
 
-    def __init__(self, request, queryset, *, date_field: str, type_choices: dict | None = None, page_size=PAGE_SIZE):
+    def __init__(
+        self,
+        request,
+        queryset,
+        *,
+        date_field: str,
+        type_choices: dict | None = None,
+        type_content_types: dict[str, int] | None = None,
+        page_size=PAGE_SIZE,
+    ):
         self.request = request
         self.base = queryset
         self.date_field = date_field
         self.type_choices = {str(key): label for key, label in (type_choices or {}).items()}
+        self.type_content_types = dict(type_content_types or {})
         self.sort_choices = [
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
@@ -115,14 +137,23 @@ class FacetedListing:
             request.GET, type_choices=list(self.type_choices.items()), sort_choices=self.sort_choices
         )
         self.filters = self.form.valid_filters()
-        self.page_size = page_size
+        self.page_size, self.per_page = self._page_size(request.GET.get("per_page", ""), page_size)
+        self.page_messages: list[str] = []
         self._column = language_column(get_language())
         self._region_codes: dict[str, list[str]] = {}  # one region query per listing, not per facet
+
+    @staticmethod
+    def _page_size(raw: str, default: int) -> tuple[int, str]:
+        """The page size and the ``per_page`` value links repeat ("" when the default applies)."""
+        if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS and int(raw) >= 1:
+            size = min(int(raw), MAX_PAGE_SIZE)
+            return size, str(size)
+        return default, ""
 
     # --- filtering ---------------------------------------------------------------------------
     def _condition(self, name, value) -> Q:
         if name == "type":
-            return Q(content_type_id=value)
+            return Q(content_type_id=self.type_content_types[value])
         if name == "region":
             codes = self._region_codes.get(value.code)
             if codes is None:
@@ -153,22 +184,30 @@ class FacetedListing:
         return queryset.order_by(f"-{self.date_field}", "-pk")
 
     # --- results ---------------------------------------------------------------------------------
+    def _page_number(self, paginator) -> int:
+        """The page asked for; a page that is not a number, or past the end, is reported."""
+        raw = self.request.GET.get("page", "").strip()
+        if not raw:
+            return 1
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS else 0
+        if number < 1:
+            self.page_messages.append(
+                gettext("“%(page)s” is not a page number; the first page is shown.") % {"page": shown_value(raw)}
+            )
+            return 1
+        if number > paginator.num_pages:
+            if paginator.count:
+                self.page_messages.append(
+                    gettext("There is no page %(page)d: the results end at page %(last)d, shown here.")
+                    % {"page": number, "last": paginator.num_pages}
+                )
+            return paginator.num_pages
+        return number
+
     def page(self):
         """The current page of specific pages, with the card relations prefetched."""
-        from django.db.models import prefetch_related_objects
-
-        results = self.ordered(self.filtered())
-        try:
-            size = min(int(self.request.GET.get("per_page", self.page_size)), MAX_PAGE_SIZE)
-        except ValueError:
-            size = self.page_size
-        paginator = Paginator(results, max(size, 1))
-        try:
-            page = paginator.page(self.request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage:
-            page = paginator.page(paginator.num_pages)
+        paginator = Paginator(self.ordered(self.filtered()), self.page_size)
+        page = paginator.page(self._page_number(paginator))
         items = list(page.object_list.specific().select_related("locale"))
         prefetch = getattr(self.base.model, "listing_prefetch", [])
         if items and prefetch:
@@ -179,14 +218,14 @@ class FacetedListing:
     # --- facets ---------------------------------------------------------------------------------
     def facets(self) -> list[Facet]:
         facets = []
-        if self.type_choices:
+        if self.type_content_types:
             counts = dict(
                 self.filtered(exclude="type").values_list("content_type_id").annotate(n=Count("pk")).order_by()
             )
             options = [
-                self._option("type", key, label, counts.get(int(key), 0))
-                for key, label in self.type_choices.items()
-                if counts.get(int(key))
+                self._option("type", code, label, counts[self.type_content_types[code]])
+                for code, label in self.type_choices.items()
+                if counts.get(self.type_content_types.get(code))
             ]
             facets.append(Facet("type", _("Type"), options))
         for name, (relation, label) in self.vocabulary_facets.items():
@@ -230,18 +269,32 @@ class FacetedListing:
         return facets
 
     def _option(self, name, value, label, count) -> FacetOption:
-        current = self.filters.get(name)
-        current_value = getattr(current, "code", current)
-        selected = str(current_value) == str(value) if current is not None else False
+        selected = self.code(name) == str(value)
         return FacetOption(str(value), label, count, selected, self.url_with(name, None if selected else value))
 
     # --- links ----------------------------------------------------------------------------------
+    def code(self, name) -> str:
+        """The applied value of filter ``name`` as the address writes it (a term's code), or ""."""
+        value = self.filters.get(name)
+        return "" if value in (None, "") else str(getattr(value, "code", value))
+
+    def link_params(self) -> list[tuple[str, str]]:
+        """The parameters every link of this listing repeats: the applied filters as codes, in the
+        form's order, and the page size; values that were not applied are left out."""
+        pairs = [(name, self.code(name)) for name in self.form.fields if self.code(name)]
+        if self.per_page:
+            pairs.append(("per_page", self.per_page))
+        return pairs
+
     def url_with(self, name, value) -> str:
         """The query string with ``name`` set to ``value`` (or removed), back on page 1."""
-        params = {key: item for key, item in self.request.GET.items() if key not in (name, "page") and item}
+        order = [*self.form.fields, "per_page"]
+        params = dict(self.link_params())
+        params.pop(name, None)
         if value not in (None, ""):
-            params[name] = value
-        return "?" + urlencode(params) if params else "?"
+            params[name] = str(value)
+        pairs = sorted(params.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        return "?" + urlencode(pairs) if pairs else "?"
 
     def chips(self) -> list[dict]:
         """The active filters, each with the link that removes it."""
@@ -265,18 +318,45 @@ class FacetedListing:
             )
         return chips
 
+    def clear_url(self) -> str:
+        """The listing without any filter (the order and page size kept)."""
+        pairs = [(name, value) for name, value in self.link_params() if name in ("sort", "per_page")]
+        return "?" + urlencode(pairs) if pairs else "?"
+
     def query_string(self) -> str:
         """The current filters for pagination links (without ``page``)."""
-        return urlencode({key: item for key, item in self.request.GET.items() if key != "page" and item})
+        return urlencode(self.link_params())
+
+    def filter_messages(self) -> list[str]:
+        """The filters asked in the address but not applied, and why, in the visitor's language."""
+        messages = []
+        for name in self.form.errors:
+            raw = self.request.GET.get(name, "")
+            field = self.form.fields[name]
+            if name == "year":
+                message = gettext("“%(value)s” is not a year from %(first)d to %(last)d; that filter was not applied.")
+                messages.append(message % {"value": shown_value(raw), "first": YEAR_RANGE[0], "last": YEAR_RANGE[1]})
+            elif name == "sort":
+                messages.append(
+                    gettext("“%(value)s” is not a way to sort this list; the usual order is used.")
+                    % {"value": shown_value(raw)}
+                )
+            else:
+                messages.append(unknown_code_message(field.label, raw))
+        return messages
 
     def context(self) -> dict:
         page = self.page()
+        chips = self.chips()
         return {
             "listing": self,
             "filter_form": self.form,
             "results": page,
             "facets": self.facets(),
-            "chips": self.chips(),
+            "chips": chips,
+            "filter_messages": self.filter_messages(),
+            "page_messages": self.page_messages,
+            "clear_url": self.clear_url(),
             "query_string": self.query_string(),
             "total": page.paginator.count,
         }

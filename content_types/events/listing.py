@@ -57,12 +57,8 @@ class EventListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
         return queryset.order_by("start", "pk")
 
     def facets(self):
-        # The base counts page types; events are one page type, typed by their ``event_type`` field.
-        type_choices, self.type_choices = self.type_choices, {}
-        try:
-            facets = super().facets()
-        finally:
-            self.type_choices = type_choices
+        # Events are one page type, typed by their ``event_type`` field (the base counts page types).
+        facets = super().facets()
         counts = dict(self.filtered(exclude="type").values_list("event_type").annotate(n=Count("pk")).order_by())
         options = [
             self._option("type", value, label, counts[value]) for value, label in EventType.choices if counts.get(value)
@@ -77,6 +73,5 @@ class EventListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
         )
 
     def feed_query_string(self) -> str:
-        """The filters alone (no page, size or order) for the calendar feed's address."""
-        skip = {"page", "per_page", "sort"}
-        return urlencode({key: item for key, item in self.request.GET.items() if key not in skip and item})
+        """The applied filters alone (no page size or order), as codes, for the calendar feed's address."""
+        return urlencode([(name, value) for name, value in self.link_params() if name not in ("per_page", "sort")])

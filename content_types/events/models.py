@@ -20,6 +20,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from content_types.base.codes import legacy_redirect
+from content_types.base.maps import MapScope, map_caption
 from content_types.base.models import ClassifiedPage, GeoLocated
 
 from .forms import EventPageForm
@@ -98,14 +100,21 @@ class EventIndexPage(RoutablePageMixin, Page):
         return self._render_listing(request, "past")
 
     def _render_listing(self, request, when):
+        redirect = legacy_redirect(request)
+        if redirect:
+            return redirect
         listing = self.listing(request, when)
         context = listing.context()
+        events = list(context["results"])
+        markers = [event.map_marker(url=event.get_url(request), label=event.marker_label()) for event in events]
+        markers = [marker for marker in markers if marker]
         context.update(
             when=when,
             tab_counts=listing.tab_counts(),
-            markers=[
-                event.map_marker(url=event.get_url(request), label=event.marker_label()) for event in context["results"]
-            ],
+            markers=markers,
+            map_caption=map_caption(
+                shown=len(markers), located=len(markers), results=len(events), scope=MapScope.THIS_PAGE
+            ),
             upcoming_url=self.url + self.reverse_subpage("upcoming").lstrip("/"),
             past_url=self.url + self.reverse_subpage("past").lstrip("/"),
             calendar_url=self.calendar_url(),
@@ -123,6 +132,9 @@ class EventIndexPage(RoutablePageMixin, Page):
         At ``calendar/`` rather than ``calendar.ics``: Wagtail's page URLs allow no dot."""
         from .ical import calendar_response
 
+        redirect = legacy_redirect(request)
+        if redirect:
+            return redirect
         listing = self.listing(request, "upcoming")
         events = (
             listing.filtered()

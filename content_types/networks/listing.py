@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
@@ -50,12 +51,8 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
         )
 
     def facets(self):
-        # The base counts page types; networks are one page type, typed by their ``kind`` field.
-        type_choices, self.type_choices = self.type_choices, {}
-        try:
-            facets = super().facets()
-        finally:
-            self.type_choices = type_choices
+        # Networks are one page type, typed by their ``kind`` field (the base counts page types).
+        facets = super().facets()
         return [
             self._choice_facet("type", _("Kind"), "kind", NetworkKind.choices),
             self._choice_facet("scope", _("Scope"), "scope", NetworkScope.choices),
@@ -84,13 +81,11 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
             network.member_count = counts.get(network.translation_key, 0)
         return page
 
-    def member_organisations(self, locale_id) -> list:
-        """The located organisations that are active members of the listed networks, in the
-        listing's language where translated (two queries)."""
+    def _located_members(self):
         from content_types.records.models import OrganisationPage
 
         networks = self.filtered().values("translation_key")
-        organisations = list(
+        return (
             OrganisationPage.objects.live()
             .public()
             .filter(
@@ -99,9 +94,41 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
                 latitude__isnull=False,
                 longitude__isnull=False,
             )
-            .select_related("locale")
-            .distinct()
-            .order_by("title", "pk")[:MAX_MAP_MARKERS]
+        )
+
+    def member_organisations(self, locale_id) -> list:
+        """The located organisations that are active members of the listed networks, in the
+        listing's language where translated (two queries)."""
+        from content_types.records.models import OrganisationPage
+
+        organisations = list(
+            self._located_members().select_related("locale").distinct().order_by("title", "pk")[:MAX_MAP_MARKERS]
         )
         translated = localize_pages(organisations, locale_id, OrganisationPage)
         return [translated.get(page.translation_key, page) for page in organisations]
+
+    def map_caption(self, shown: int, results: int) -> str:
+        """What the members map shows; counting all located members costs a query only past the cap."""
+        located = self._located_members().distinct().count() if shown >= MAX_MAP_MARKERS else shown
+        values = {"shown": shown, "located": located, "results": results}
+        if located > shown:
+            return (
+                ngettext(
+                    "On the map: the first %(shown)s, by name, of the %(located)s member organisations that have "
+                    "a location, from the networks found on every page of results (%(results)s network).",
+                    "On the map: the first %(shown)s, by name, of the %(located)s member organisations that have "
+                    "a location, from the networks found on every page of results (%(results)s networks).",
+                    results,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "On the map: %(shown)s member organisation that has a location, from the networks found on "
+                "every page of results (%(results)s).",
+                "On the map: %(shown)s member organisations that have a location, from the networks found on "
+                "every page of results (%(results)s).",
+                shown,
+            )
+            % values
+        )

@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from content_types.base.codes import legacy_redirect
 from content_types.base.models import ClassifiedPage
 
 from .admin_forms import NetworkPageForm
@@ -108,7 +109,11 @@ class NetworkIndexPage(Page):
             organisation.map_marker(url=organisation.get_url(request), label=organisation.acronym)
             for organisation in organisations
         ]
+        context["map_caption"] = listing.map_caption(len(context["markers"]), context["total"])
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return legacy_redirect(request) or super().serve(request, *args, **kwargs)
 
 
 class NetworkPage(RoutablePageMixin, ClassifiedPage):

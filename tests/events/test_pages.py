@@ -108,8 +108,8 @@ def test_unknown_filter_values_are_reported_not_applied(client, index, sample):
     document = soup(client.get(index.url, {"country": "ZZ", "type": "party"}))
 
     errors = document.select_one(".form-errors").get_text(" ", strip=True)
-    assert "“ZZ” is not a known code." in errors
-    assert "party" in errors
+    assert "“ZZ” is not a known country code; that filter was not applied." in errors
+    assert "“party” is not a known type code; that filter was not applied." in errors
     assert len(document.select(".event-card")) == 2
 
 

@@ -88,7 +88,8 @@ class DecisionFactory(RecordFactory):
     title = factory.Sequence(lambda n: f"Decision {n}")
     slug = factory.Sequence(lambda n: f"decision-{n}")
     meeting = "COP-16"
-    number = factory.Sequence(lambda n: f"16/{n + 1}")
+    # The counter is shared by every record factory: keep the number within the three digits allowed.
+    number = factory.Sequence(lambda n: f"16/{n % 999 + 1}")
     paragraphs = factory.LazyFunction(
         lambda: [
             DecisionParagraph(

@@ -5,11 +5,11 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from content_types.records.models import NeedPage, OrganisationPage
+from content_types.base.codes import page_type_code
+from content_types.records.models import record_types
 from content_types.vocabularies.models import Language, Subject
 
 from .factories import (
@@ -123,15 +123,14 @@ def test_each_facet_filters(client, sample, query, expected):
     assert total(response) == len(expected)
 
 
-def test_type_facet_filters_by_record_type(client, sample):
-    need_type = ContentType.objects.get_for_model(NeedPage).pk
-
-    response = client.get(f"{URL}?type={need_type}")
+def test_type_facet_filters_by_record_type_code(client, sample):
+    response = client.get(f"{URL}?type=need")
 
     assert titles(response) == {"French need", "Kenyan need"}
     counts = facet_counts(response, "type")
-    assert counts[str(need_type)] == 2
-    assert counts[str(ContentType.objects.get_for_model(OrganisationPage).pk)] == 1
+    assert counts["need"] == 2
+    assert counts["organisation"] == 1
+    assert set(counts) <= {page_type_code(model) for model in record_types()}
 
 
 def test_counts_reflect_the_other_filters(client, sample):
@@ -165,15 +164,15 @@ def test_invalid_code_is_reported_and_not_applied(client, sample, query):
 
     assert response.status_code == 200
     assert total(response) == 5
-    errors = soup(response).select_one(".listing-filters .form-errors")
+    errors = soup(response).select_one(".results-summary .form-errors")
     assert errors is not None
     assert "Some filters were not applied" in errors.get_text()
 
 
-def test_unknown_country_message_names_the_code(client, sample):
+def test_unknown_country_message_names_the_parameter_and_the_code(client, sample):
     errors = soup(client.get(f"{URL}?country=XX")).select_one(".form-errors").get_text()
 
-    assert "“XX” is not a known code." in errors
+    assert "“XX” is not a known country code; that filter was not applied." in errors
 
 
 def test_sorting_by_title_and_oldest(client, sample):
@@ -246,8 +245,8 @@ def test_listing_costs_the_same_queries_for_10_and_100_items(client, index, djan
 
     ten = count_queries(client, f"{URL}?per_page=10")
     hundred = count_queries(client, f"{URL}?per_page=100")
-    filtered_ten = count_queries(client, f"{URL}?per_page=10&country=FR&target=GBF-T3")
-    filtered_hundred = count_queries(client, f"{URL}?per_page=100&country=FR&target=GBF-T3")
+    filtered_ten = count_queries(client, f"{URL}?per_page=10&type=need&country=FR&target=GBF-T3")
+    filtered_hundred = count_queries(client, f"{URL}?per_page=100&type=need&country=FR&target=GBF-T3")
 
     assert ten == hundred, (ten, hundred)
     assert filtered_ten == filtered_hundred

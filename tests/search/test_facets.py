@@ -8,10 +8,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from content_types.base.listing import FacetedListing
+from content_types.base.codes import page_type_code
 from content_types.records.models import record_types
 from content_types.vocabularies.models import Language, Subject
-from search.registry import model_label
 from tests.events.factories import EventFactory, WebinarFactory
 from tests.records.factories import DecisionFactory, NeedFactory, OfferFactory, country, target
 
@@ -19,7 +18,7 @@ from .conftest import titles
 
 pytestmark = pytest.mark.django_db
 
-RECORD_TYPES = [model_label(model) for model in record_types()]
+RECORD_TYPES = [page_type_code(model) for model in record_types()]
 
 
 @pytest.fixture
@@ -48,8 +47,7 @@ def records(index, publish):
 
 
 def listing_counts(index, **params) -> dict:
-    request = RequestFactory().get("/en/records/", params)
-    listing = FacetedListing(request, index.records(), date_field="publication_date", type_choices=index.type_choices)
+    listing = index.listing(RequestFactory().get("/en/records/", params))
     counts = {}
     for facet in listing.facets():
         key = "type" if facet.name == "type" else facet.name
@@ -89,12 +87,12 @@ def test_a_facet_is_counted_without_its_own_filter(records, search):
     assert results.total == 3
     assert facets["country"]["KE"] == 2 and facets["country"]["FR"] == 3  # other countries stay choosable
     assert facets["target"] == {"GBF-T3": 2, "GBF-T6": 2}  # within France only
-    assert facets["type"]["records.needpage"] == 2
+    assert facets["type"]["need"] == 2
 
 
 def test_filters_combine_and_across_and_or_within(records, search):
     assert set(titles(search(country=["FR"], target=["GBF-T6"]))) == {"Need two", "Offer one"}
-    assert set(titles(search(country=["FR", "BR"], type=["records.offerpage"]))) == {"Offer one", "Offer two"}
+    assert set(titles(search(country=["FR", "BR"], type=["offer"]))) == {"Offer one", "Offer two"}
     assert titles(search("need", country=["KE"], target=["GBF-T3"])) == ["Need two"]
 
 
@@ -120,7 +118,7 @@ def test_year_and_source_facets(records, search):
 def test_event_status_facet(site_pages, publish, search):
     publish(EventFactory(title="Restoration workshop"), WebinarFactory(title="Invasives webinar", status="cancelled"))
 
-    results = search(type=["events.eventpage"])
+    results = search(type=["event"])
     status = next(facet for facet in results.facets if facet.name == "status")
 
     assert {option.value: (option.label, option.count) for option in status.options} == {
@@ -160,7 +158,7 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_results(index, p
                 NeedFactory(title=f"Budget need {count}-{number}", countries=[country("FR")], gbf_targets=[target(3)])
             )
         with CaptureQueriesContext(connection) as captured:
-            results = search("budget", country=["FR"], target=["GBF-T3"], type=["records.needpage"], page_size=50)
+            results = search("budget", country=["FR"], target=["GBF-T3"], type=["need"], page_size=50)
         assert results.total >= count
         return len(captured)
 
@@ -169,14 +167,14 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_results(index, p
 
 
 def test_cached_counts_follow_every_change_of_the_index(records, publish, on_commit, search):
-    before = search(type=["records.offerpage"])
+    before = search(type=["offer"])
     countries = {
         option.value: option.count for facet in before.facets if facet.name == "country" for option in facet.options
     }
     assert countries.get("KE", 0) == 0
 
     offer = publish(OfferFactory(title="Offer three", countries=[country("KE")]))
-    after = search(type=["records.offerpage"])
+    after = search(type=["offer"])
     countries = {
         option.value: option.count for facet in after.facets if facet.name == "country" for option in facet.options
     }
@@ -186,7 +184,7 @@ def test_cached_counts_follow_every_change_of_the_index(records, publish, on_com
         offer.unpublish()
     countries = {
         option.value: option.count
-        for facet in search(type=["records.offerpage"]).facets
+        for facet in search(type=["offer"]).facets
         if facet.name == "country"
         for option in facet.options
     }

@@ -93,7 +93,7 @@ def test_no_results_offers_a_spelling_and_the_filters_to_remove(client, records)
         ({"q": "invasive", "page": "99999"}, "Results stop at page 500"),
         ({"q": "invasive", "page": "7"}, "There is no page 7: the results end at page 1, shown here."),
         ({"q": "invasive", "country": "XX"}, "“XX” is not a known country code; that filter was not applied."),
-        ({"q": "invasive", "target": "GBF-T99"}, "“GBF-T99” is not a known gbf target code"),
+        ({"q": "invasive", "target": "GBF-T99"}, "“GBF-T99” is not a known GBF target code"),
         ({"q": "invasive", "sort": "price"}, "“price” is not a way to sort; results are sorted by relevance."),
         ({"q": "invasive " + "x" * 1000}, "Your search was longer than 200 characters: only the first 200 were used."),
     ],

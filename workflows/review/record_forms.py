@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from wagtail.fields import RichTextField, StreamField
 
 from cms.forms import PortalFormMixin, TypeaheadSelectMultiple
+from content_types.base.codes import page_type_code
 
 from .documents import staged_documents, store_upload
 from .uploads import MAX_ATTACHMENTS, allowed_extensions, max_upload_size, validate_attachment
@@ -35,7 +36,7 @@ def submittable_types() -> list:
 
 
 def type_slug(model) -> str:
-    return model._meta.model_name.removesuffix("page")
+    return page_type_code(model)
 
 
 def model_for_slug(slug: str):

@@ -32,13 +32,17 @@ def opengraph(context, page):
 
 
 @register.inclusion_tag("content_base/map.html")
-def map_of(markers, map_id="map", label=""):
-    """A map of ``markers`` (dicts with lat, lon, title, url, label) drawn by the bundled Leaflet."""
+def map_of(markers, map_id="map", label="", caption=""):
+    """A map of ``markers`` (dicts with lat, lon, title, url, label) drawn by the bundled Leaflet.
+
+    ``caption`` says what the map shows (see ``content_types.base.maps``); without one it counts places.
+    """
     markers = [marker for marker in markers if marker]
     return {
         "markers": markers,
         "map_id": map_id,
         "markers_id": f"{map_id}-markers",
         "label": label,
+        "caption": caption,
         "count": len(markers),
     }

@@ -7,6 +7,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from content_types.base.codes import legacy_redirect, page_type_code
+from content_types.base.maps import MapScope, map_caption
+
 from ..listing import RecordListing
 from .base import RecordPage
 
@@ -64,36 +67,67 @@ class RecordIndexPage(Page):
         verbose_name = _("records index")
 
     @cached_property
-    def type_choices(self) -> dict[int, str]:
-        """Content-type id → type label (content types are cached by Django: no query after the first)."""
+    def record_type_codes(self) -> dict[str, tuple[type[RecordPage], int]]:
+        """Type code (``need``) → (model, content-type id); content types are cached by Django."""
         models = record_types()
         content_types = ContentType.objects.get_for_models(*models)
-        return {content_types[model].pk: model._meta.verbose_name.capitalize() for model in models}
+        return {page_type_code(model): (model, content_types[model].pk) for model in models}
+
+    @property
+    def type_choices(self) -> dict[str, str]:
+        return {code: model._meta.verbose_name.capitalize() for code, (model, _id) in self.record_type_codes.items()}
+
+    @property
+    def type_aliases(self) -> dict[str, str]:
+        """What older addresses wrote for a type (its content-type id or model label) → its code."""
+        aliases = {}
+        for code, (model, content_type_id) in self.record_type_codes.items():
+            aliases[str(content_type_id)] = code
+            aliases[model._meta.label_lower] = code
+        return aliases
 
     def records(self):
         """Live, public records of this section in this index's language tree."""
         return RecordPage.objects.live().public().descendant_of(self)
 
-    def map_markers(self, listing, request) -> list[dict]:
-        """Markers for the filtered records that have coordinates: one query per located type."""
+    def listing(self, request) -> RecordListing:
+        return RecordListing(
+            request,
+            self.records(),
+            date_field="publication_date",
+            type_choices=self.type_choices,
+            type_content_types={code: pk for code, (_model, pk) in self.record_type_codes.items()},
+        )
+
+    def map_markers(self, listing, request) -> tuple[list[dict], int]:
+        """Markers for the filtered records that have coordinates (one query per located type), and
+        how many records have coordinates (one more query per type only when markers were capped)."""
         from . import OrganisationPage, ProjectPage
 
         ids = listing.filtered().values("pk")
-        markers = []
+        markers, located_total = [], 0
         for model in (OrganisationPage, ProjectPage):
-            located = (
-                model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
-                .select_related("locale")
+            located_pages = model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
+            located = list(
+                located_pages.select_related("locale")
                 .only("id", "title", "url_path", "latitude", "longitude", "locale__language_code", "depth", "path")
                 .order_by("title")[:MAX_MAP_MARKERS]
             )
+            located_total += located_pages.count() if len(located) == MAX_MAP_MARKERS else len(located)
             label = model._meta.verbose_name.capitalize()
             markers.extend(page.map_marker(url=page.get_url(request), label=label) for page in located)
-        return markers
+        return markers, located_total
+
+    def serve(self, request, *args, **kwargs):
+        return legacy_redirect(request, self.type_aliases) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        listing = RecordListing(request, self.records(), date_field="publication_date", type_choices=self.type_choices)
+        listing = self.listing(request)
         context.update(listing.context())
-        context["markers"] = self.map_markers(listing, request)
+        markers, located = self.map_markers(listing, request)
+        context["markers"] = markers
+        context["map_caption"] = map_caption(
+            shown=len(markers), located=located, results=context["total"], scope=MapScope.ALL_RESULTS
+        )
         return context
