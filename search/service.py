@@ -85,14 +85,6 @@ class SearchHit:
         """Shown in its original language because it has no version in the visitor's."""
         return self.language != self.locale.split("-")[0]
 
-    @property
-    def language_label(self) -> str:
-        """The name of the hit's language, in the active language ("French")."""
-        for code, name in settings.LANGUAGE_NAMES_IN_ENGLISH.items():
-            if code.split("-")[0] == self.language:
-                return str(name)
-        return self.language
-
 
 @dataclass
 class FacetOption:

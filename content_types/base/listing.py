@@ -17,6 +17,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from content_types.base.languages import prime_text_languages
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject, language_column
 
 PAGE_SIZE = 20
@@ -173,7 +174,7 @@ class FacetedListing:
         prefetch = getattr(self.base.model, "listing_prefetch", [])
         if items and prefetch:
             prefetch_related_objects(items, *prefetch)
-        page.object_list = items
+        page.object_list = prime_text_languages(items)
         return page
 
     # --- facets ---------------------------------------------------------------------------------

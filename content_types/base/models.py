@@ -128,7 +128,15 @@ class GeoLocated(models.Model):
             raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
 
     def map_marker(self, url: str = "", label: str = "") -> dict | None:
+        """The marker of this place; a page's title in another language than the active one says
+        which (``lang``, ``dir``), so that the map's pop-up can mark it."""
+        from .languages import direction, is_foreign, text_language
+
         if not self.has_coordinates:
             return None
         title = getattr(self, "title", "") or str(self)
-        return {"lat": float(self.latitude), "lon": float(self.longitude), "title": title, "url": url, "label": label}
+        marker = {"lat": float(self.latitude), "lon": float(self.longitude), "title": title, "url": url, "label": label}
+        if isinstance(self, Page) and is_foreign(self, "title"):
+            language = text_language(self, "title")
+            marker.update(lang=language, dir=direction(language))
+        return marker

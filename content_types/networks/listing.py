@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from content_types.base.languages import prime_text_languages
 from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
 from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope, localize_pages
@@ -104,4 +105,4 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
             .order_by("title", "pk")[:MAX_MAP_MARKERS]
         )
         translated = localize_pages(organisations, locale_id, OrganisationPage)
-        return [translated.get(page.translation_key, page) for page in organisations]
+        return prime_text_languages([translated.get(page.translation_key, page) for page in organisations])

@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from content_types.base.languages import prime_text_languages
+
 from ..listing import RecordListing
 from .base import RecordPage
 
@@ -84,9 +86,21 @@ class RecordIndexPage(Page):
             located = (
                 model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
                 .select_related("locale")
-                .only("id", "title", "url_path", "latitude", "longitude", "locale__language_code", "depth", "path")
+                .only(
+                    "id",
+                    "title",
+                    "url_path",
+                    "latitude",
+                    "longitude",
+                    "locale__language_code",
+                    "depth",
+                    "path",
+                    "translation_key",
+                    "alias_of",
+                )
                 .order_by("title")[:MAX_MAP_MARKERS]
             )
+            located = prime_text_languages(located)
             label = model._meta.verbose_name.capitalize()
             markers.extend(page.map_marker(url=page.get_url(request), label=label) for page in located)
         return markers
