@@ -35,28 +35,22 @@ class PortalTexts:
 
 
 class PortalSettingsForm(WagtailAdminModelForm):
-    """Refuses two rows of texts for one language, and a row for the default language (whose
-    texts are the fields above), with the error on the row; nothing is saved until it is fixed."""
+    """Refuses a row of texts for the default language, whose texts are the fields above, with the
+    error on the row; nothing is saved until it is fixed. (Two rows for one language are refused
+    by the formset, from the model's unique constraint.)"""
 
     def clean(self):
         cleaned_data = super().clean()
         formset = self.formsets.get("texts")
         if formset is None or not formset.is_valid():
             return cleaned_data
-        seen = set()
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}
-            language = data.get("language")
-            if not language or data.get("DELETE"):
+            if data.get("DELETE") or not same_language(data.get("language"), django_settings.LANGUAGE_CODE):
                 continue
-            if same_language(language, django_settings.LANGUAGE_CODE):
-                form.add_error(
-                    "language",
-                    _("The texts in the default language are the fields above; choose another language."),
-                )
-            elif language in seen:
-                form.add_error("language", _("This language already has its texts; edit them there."))
-            seen.add(language)
+            form.add_error(
+                "language", _("The texts in the default language are the fields above; choose another language.")
+            )
         return cleaned_data
 
 

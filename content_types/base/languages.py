@@ -21,6 +21,9 @@ from wagtail.models import Locale, Page
 # language; they are isolated (<bdi>) rather than given a language.
 NEUTRAL = "zxx"
 
+# Translatable fields that no visitor reads as text (a page's address keeps its source slug).
+PATHS_NOT_SHOWN = ("slug",)
+
 _locale_codes: dict[int, str] = {}
 
 
@@ -108,6 +111,7 @@ def _load_fallback_fields(pages: list[Page]) -> None:
     pending = [page for page in pages if not page.alias_of_id and not hasattr(page, "_fallback_fields")]
     for page in pending:
         page._fallback_fields = {}
+        page._copied_fields = {}
     if not pending:
         return
     by_key = {(str(page.translation_key), page.locale_id): page for page in pending}
@@ -123,12 +127,13 @@ def _load_fallback_fields(pages: list[Page]) -> None:
             sources.setdefault(target_locale_id, {})[source_id] = (page, source_locale_id)
             # Child objects that are not translatable are copied from the source as they are.
             for name in getattr(type(page), "source_text_fields", ()):
-                page._fallback_fields[name] = locale_code(source_locale_id)
+                page._copied_fields[name] = locale_code(source_locale_id)
     for target_locale_id, targets in sources.items():
         untranslated = (
             StringSegment.objects.filter(source_id__in=targets)
             .annotate_translation(target_locale_id)
             .filter(translation__isnull=True)
+            .exclude(context__path__in=PATHS_NOT_SHOWN)
             .values_list("source_id", "context__path")
         )
         for source_id, path in untranslated:
@@ -159,7 +164,9 @@ def prime_text_languages(pages) -> list:
 
 
 def fallback_fields(page: Page) -> dict[str, str]:
-    """Paths of the fields a translated page shows in its source's language, with that language."""
+    """Paths of the translatable fields a translated page shows in its source's language (left
+    untranslated), with that language. Fields never translated (``source_text_fields``, such as
+    attachments' titles) are marked too, but do not count as parts waiting for a translation."""
     if page.alias_of_id:
         return {}
     _load_fallback_fields([page])
@@ -173,7 +180,7 @@ def page_text_language(page: Page, field: str | None = None) -> str | None:
     own = locale_code(page.locale_id)
     if field is None:
         return own
-    for path, language in fallback_fields(page).items():
+    for path, language in [*fallback_fields(page).items(), *page._copied_fields.items()]:
         if path == field or path.startswith(field + "."):
             return language
     return own
