@@ -64,13 +64,16 @@ class ClassifiedPage(Page):
         abstract = True
 
     def get_jsonld(self, request=None) -> dict:
-        """schema.org description of the page; subclasses extend it."""
+        """schema.org description of the page; subclasses extend it. Its language is the one the
+        text is in (an alias's is its source's)."""
+        from .languages import text_language
+
         data = {
             "@context": "https://schema.org",
             "@type": self.jsonld_type,
             "name": self.title,
             "url": self.get_full_url(request),
-            "inLanguage": self.locale.language_code,
+            "inLanguage": text_language(self),
         }
         if self.summary:
             data["description"] = self.summary
