@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, override
@@ -25,11 +26,30 @@ NEUTRAL = "zxx"
 PATHS_NOT_SHOWN = ("slug",)
 
 _locale_codes: dict[int, str] = {}
+# The locales that wagtail-localize translates into (shared by the processes through the cache).
+TRANSLATED_LOCALES_CACHE_KEY = "chm:languages:translated-locales"
 
 
 def forget_locale_codes(**kwargs) -> None:
     """Signal receiver: a locale was added, changed or removed."""
     _locale_codes.clear()
+
+
+def forget_translated_locales(**kwargs) -> None:
+    """Signal receiver: a wagtail-localize translation was added, changed or removed."""
+    cache.delete(TRANSLATED_LOCALES_CACHE_KEY)
+
+
+def translated_locales() -> set[int]:
+    """The locales some wagtail-localize translation targets: only their pages can have fields left
+    untranslated, so that the pages of a portal that does not use it cost no query to check."""
+    from wagtail_localize.models import Translation
+
+    locales = cache.get(TRANSLATED_LOCALES_CACHE_KEY)
+    if locales is None:
+        locales = set(Translation.objects.values_list("target_locale_id", flat=True).distinct())
+        cache.set(TRANSLATED_LOCALES_CACHE_KEY, locales, None)
+    return locales
 
 
 def locale_code(locale_id: int | None) -> str | None:
@@ -104,7 +124,8 @@ def _load_fallback_fields(pages: list[Page]) -> None:
     """Set ``_fallback_fields`` (path → source language) on each translated page: the fields that
     wagtail-localize published with the source's text because they were not translated.
 
-    One query, plus one per target locale when some pages are translations synced by wagtail-localize.
+    No query when no page is in a locale wagtail-localize translates into; else one, plus one per
+    target locale when some pages are translations it synchronises.
     """
     from wagtail_localize.models import StringSegment, Translation
 
@@ -112,6 +133,9 @@ def _load_fallback_fields(pages: list[Page]) -> None:
     for page in pending:
         page._fallback_fields = {}
         page._copied_fields = {}
+    if pending:
+        locales = translated_locales()
+        pending = [page for page in pending if page.locale_id in locales]
     if not pending:
         return
     by_key = {(str(page.translation_key), page.locale_id): page for page in pending}
