@@ -66,6 +66,7 @@ class FacetOption:
     count: int
     selected: bool
     url: str
+    text_language: str | None = None  # set when a term has no name in the page's language
 
 
 @dataclass
@@ -204,6 +205,7 @@ class FacetedListing:
                     row[f"{relation}__code"],
                     row[f"{relation}__name_{self._column}"] or row[f"{relation}__name_en"],
                     row["n"],
+                    text_language=None if row[f"{relation}__name_{self._column}"] else "en",
                 )
                 for row in rows
             ]
@@ -230,11 +232,12 @@ class FacetedListing:
         )
         return facets
 
-    def _option(self, name, value, label, count) -> FacetOption:
+    def _option(self, name, value, label, count, text_language=None) -> FacetOption:
         current = self.filters.get(name)
         current_value = getattr(current, "code", current)
         selected = str(current_value) == str(value) if current is not None else False
-        return FacetOption(str(value), label, count, selected, self.url_with(name, None if selected else value))
+        url = self.url_with(name, None if selected else value)
+        return FacetOption(str(value), label, count, selected, url, text_language)
 
     # --- links ----------------------------------------------------------------------------------
     def url_with(self, name, value) -> str:
@@ -261,6 +264,7 @@ class FacetedListing:
                     "name": name,
                     "field": self.form.fields[name].label,
                     "label": label,
+                    "text_language": getattr(value, "text_language", None),
                     "remove_url": self.url_with(name, None),
                 }
             )

@@ -16,11 +16,14 @@ pytestmark = pytest.mark.django_db
 # Any letter of the Latin script (basic, Latin-1 and Latin Extended-A/B).
 LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 # Language-neutral tokens: codes and identifiers in capitals and digits (CHM-NEED-FR-2026-0001,
-# GBF-T3, PDF, CC BY-SA 4.0, UTC+01:00), web addresses and e-mail addresses.
+# GBF-T3, PDF, CC BY-SA 4.0, UTC+01:00), time-zone identifiers (Africa/Nairobi), web addresses,
+# e-mail addresses, and the names of formats that every language writes alike.
 NEUTRAL_TOKEN = re.compile(
     r"^(?:[A-Z0-9]+(?:[-/.+:][A-Z0-9]+)*"
+    r"|[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_+-]+)+"
     r"|(?:https?://|www\.)\S+"
-    r"|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+    r"|[^@\s]+@[^@\s]+\.[^@\s]+"
+    r"|iCalendar)$"
 )
 TOKEN_PUNCTUATION = "()[]{}.,;:!?«»\"'“”‘’،؛—–·…"
 # English words that French (and Arabic) text never contains.
@@ -68,9 +71,10 @@ def unmarked_latin_text(html: str, page_language: str) -> list[str]:
       <html>) is not ``page_language`` passes: it is marked as being in another language;
     - otherwise, after stripping punctuation around them, each whitespace-separated token that has
       a Latin letter must be language-neutral — a code or identifier in capitals, digits and
-      ``-/.+:`` (CHM-NEED-FR-2026-0001, GBF-T3, PDF, UTC+01:00), a web address or an e-mail
-      address — and the node must be isolated: inside a <bdi> or an element whose nearest ``dir``
-      is ``ltr``, so that its punctuation and numbers keep their order in right-to-left text.
+      ``-/.+:`` (CHM-NEED-FR-2026-0001, GBF-T3, PDF, UTC+01:00), a time-zone identifier
+      (Africa/Nairobi), a web or e-mail address, or the format name iCalendar — and the token must
+      be isolated: the node is inside a <bdi> or an element whose nearest ``dir`` is ``ltr``, so
+      that its punctuation and numbers keep their order in right-to-left text.
 
     Returns the text nodes that break the rule, with the tag they are in.
     """
@@ -160,3 +164,22 @@ def test_the_rule_catches_unmarked_english_and_unisolated_codes():
     ]
     french = '<html lang="fr"><body><p>Restauration des mangroves</p><p>Map of the areas</p></body></html>'
     assert unmarked_english_text(french, "fr", []) == ["<p> 'Map of the areas'"]
+
+
+def test_other_arabic_pages_mark_their_english_text(client, translate_to, site_pages):
+    """The same rule on the Arabic pages of an English event and network, and on the Arabic
+    listings, search and home page that show them with English vocabulary names."""
+    from tests.events.factories import EventFactory
+    from tests.networks.factories import MembershipFactory, NetworkFactory
+
+    event = EventFactory(organisers="Ministry of Environment\nUnited Nations Environment Programme")
+    network = NetworkFactory()
+    MembershipFactory(network=network)
+    need = NeedFactory(title="Mapping of the mangroves")
+    urls = [translate_to(page, "ar", alias=True).url for page in (event, network, need)]
+    urls += ["/ar/", "/ar/events/", "/ar/networks/", "/ar/records/", "/ar/search/?q=mangroves"]
+    urls += ["/ar/search/?target=GBF-T3", "/ar/records/?subject=SUBJ-IAS"]
+
+    failures = {url: unmarked_latin_text(client.get(url).content.decode(), "ar") for url in urls}
+
+    assert {url: found for url, found in failures.items() if found} == {}
