@@ -65,3 +65,16 @@ def test_arabic_listing_marks_the_card_of_an_english_record(live_site, arabic_al
     expect(link).to_have_attribute("lang", "en")
     assert direction_of(link) == "ltr"
     expect(page.locator(".record-card .badge-language")).to_have_text("باللغة الإنكليزية")
+
+
+def test_arabic_search_suggestion_of_an_english_title_is_marked(live_site, arabic_alias, page):
+    page.goto(f"{live_site.url}/ar/search/")
+    box = page.locator("#search-q")
+
+    box.press_sequentially("Mapping", delay=50)
+
+    title = page.locator("#search-suggestions [role=option] span").first
+    expect(title).to_have_text("Mapping of the coastal mangroves (phase 2)")
+    expect(title).to_have_attribute("lang", "en")
+    expect(title).to_have_attribute("dir", "ltr")
+    assert direction_of(title) == "ltr"

@@ -274,3 +274,16 @@ def test_alias_page_says_it_is_shown_in_its_original_language(client, translate_
     with override(language):
         assert language_name("ar") in notice.get_text() and language_name("en") in notice.get_text()
     assert soup(client.get(record.url)).select_one(".message-language") is None
+
+
+def test_search_suggestions_say_the_language_of_their_title(client, translate_to):
+    """The suggestions list marks a title in another language (search.js reads ``language``)."""
+    record = NeedFactory(title="Mangrove nursery")
+    translate_to(record, "ar", alias=True)
+    translate_to(record, "fr", title="Pépinière de mangroves", draft_title="Pépinière de mangroves")
+
+    arabic = client.get("/ar/search/suggest/", {"q": "Mangrove"}).json()["suggestions"]
+    french = client.get("/fr/search/suggest/", {"q": "Pépinière"}).json()["suggestions"]
+
+    assert [(item["title"], item["language"]) for item in arabic] == [("Mangrove nursery", "en")]
+    assert [(item["title"], item["language"]) for item in french] == [("Pépinière de mangroves", "fr")]
