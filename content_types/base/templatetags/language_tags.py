@@ -46,7 +46,7 @@ def foreign(context, value, source=None, *path):
 @register.simple_tag(takes_context=True)
 def include_stream(context, page, field="body"):
     """A StreamField of ``page`` rendered like ``{% include_block %}``, with the blocks shown in
-    another language (an alias's, an untranslated block's) in a ``<div lang dir>``."""
+    another language (an alias's, an untranslated block's) marked with ``lang`` and ``dir``."""
     value = getattr(page, field, None)
     if not value:
         return ""
@@ -55,12 +55,15 @@ def include_stream(context, page, field="body"):
         attributes = languages.lang_attrs(page)
         rendered = value.render_as_block(context=flat)
         return format_html("<div{}>{}</div>", attributes, rendered) if attributes else rendered
-    parts = []
-    for block in value:
-        rendered = block.render_as_block(context=flat)
-        attributes = languages.lang_attrs(page, f"{field}.{block.id}")
-        parts.append(format_html("<div{}>{}</div>", attributes, rendered) if attributes else rendered)
-    return format_html_join("", "{}", ((part,) for part in parts))
+    marks = [languages.lang_attrs(page, f"{field}.{child.id}") for child in value]
+    if not any(marks) or getattr(value.stream_block.meta, "template", None):
+        return value.render_as_block(context=flat)
+    # As StreamBlock.render_basic does, with the marks on each block's wrapper.
+    return format_html_join(
+        "\n",
+        '<div class="w-block-{1} block-{1}"{2}>{0}</div>',
+        [(child.render(context=flat), child.block_type, mark) for child, mark in zip(value, marks, strict=True)],
+    )
 
 
 @register.simple_tag
