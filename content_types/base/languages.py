@@ -8,11 +8,13 @@ Templates mark such text with ``lang`` and ``dir`` through ``language_tags``; te
 language is left unmarked, and language-neutral codes are isolated with ``<bdi>``.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, override
@@ -25,9 +27,11 @@ NEUTRAL = "zxx"
 # Translatable fields that no visitor reads as text (a page's address keeps its source slug).
 PATHS_NOT_SHOWN = ("slug",)
 
+logger = logging.getLogger(__name__)
 _locale_codes: dict[int, str] = {}
 # The locales that wagtail-localize translates into (shared by the processes through the cache).
 TRANSLATED_LOCALES_CACHE_KEY = "chm:languages:translated-locales"
+TRANSLATED_LOCALES_CACHE_SECONDS = 3600
 
 
 def forget_locale_codes(**kwargs) -> None:
@@ -36,19 +40,35 @@ def forget_locale_codes(**kwargs) -> None:
 
 
 def forget_translated_locales(**kwargs) -> None:
-    """Signal receiver: a wagtail-localize translation was added, changed or removed."""
-    cache.delete(TRANSLATED_LOCALES_CACHE_KEY)
+    """Signal receiver: a wagtail-localize translation was added, changed or removed. Forgotten now
+    and again after the commit, so that no process keeps what it read before the commit."""
+    _forget_translated_locales()
+    transaction.on_commit(_forget_translated_locales)
+
+
+def _forget_translated_locales() -> None:
+    try:
+        cache.delete(TRANSLATED_LOCALES_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache that is down must not fail a save; the timeout ends it
+        logger.warning("Could not clear the cached list of translated locales", exc_info=True)
 
 
 def translated_locales() -> set[int]:
     """The locales some wagtail-localize translation targets: only their pages can have fields left
-    untranslated, so that the pages of a portal that does not use it cost no query to check."""
+    untranslated, so that the pages of a portal that does not use it cost no query to check. Kept
+    in the shared cache; read from the database when the cache is down."""
     from wagtail_localize.models import Translation
 
-    locales = cache.get(TRANSLATED_LOCALES_CACHE_KEY)
+    try:
+        locales = cache.get(TRANSLATED_LOCALES_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache that is down degrades to one query, never to an error
+        locales = None
     if locales is None:
         locales = set(Translation.objects.values_list("target_locale_id", flat=True).distinct())
-        cache.set(TRANSLATED_LOCALES_CACHE_KEY, locales, None)
+        try:
+            cache.set(TRANSLATED_LOCALES_CACHE_KEY, locales, TRANSLATED_LOCALES_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not cache the list of translated locales", exc_info=True)
     return locales
 
 

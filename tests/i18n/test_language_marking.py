@@ -6,13 +6,13 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils.translation import override
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 from cms.site_settings.models import FooterLink, PortalSettings, PortalText
-from content_types.base.languages import isolate_latin_runs, lang_attrs, language_name
+from content_types.base.languages import isolate_latin_runs, lang_attrs, language_name, translated_locales
 from tests.records.factories import NeedFactory, attach_document, country, target
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,19 @@ def test_search_suggestions_say_the_language_of_their_title(client, translate_to
 
     assert [(item["title"], item["language"]) for item in arabic] == [("Mangrove nursery", "en")]
     assert [(item["title"], item["language"]) for item in french] == [("Pépinière de mangroves", "fr")]
+
+
+def test_an_unreachable_shared_cache_costs_a_query_not_an_error(django_capture_on_commit_callbacks):
+    """The cache only spares the query for the locales wagtail-localize translates into: with
+    Redis unreachable, the list is read from the database and a translation still saves."""
+    record = NeedFactory(title="Peatland survey")
+    source, _created = TranslationSource.get_or_create_from_instance(record)
+    unreachable = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with override_settings(CACHES=unreachable):
+        with django_capture_on_commit_callbacks(execute=True):
+            Translation.objects.create(source=source, target_locale=Locale.objects.get(language_code="ru"))
+        locales = translated_locales()
+
+    assert Locale.objects.get(language_code="ru").pk in locales
