@@ -85,14 +85,6 @@ class SearchHit:
         """Shown in its original language because it has no version in the visitor's."""
         return self.language != self.locale.split("-")[0]
 
-    @property
-    def language_label(self) -> str:
-        """The name of the hit's language, in the active language ("French")."""
-        for code, name in settings.LANGUAGE_NAMES_IN_ENGLISH.items():
-            if code.split("-")[0] == self.language:
-                return str(name)
-        return self.language
-
 
 @dataclass
 class FacetOption:
@@ -100,6 +92,7 @@ class FacetOption:
     label: str
     count: int
     selected: bool = False
+    text_language: str | None = None  # set when the label fell back to another language
 
 
 @dataclass
@@ -115,6 +108,7 @@ class AppliedFilter:
     facet_label: str
     value: str
     label: str
+    text_language: str | None = None
 
 
 @dataclass
@@ -166,15 +160,17 @@ class SearchService:
             counts = raw.facet_counts.get(name, {})
             selected = set(query.filters.get(name, []))
             options = [
-                FacetOption(code, labels.label(name, code), count, code in selected)
+                FacetOption(code, labels.label(name, code), count, code in selected, labels.text_language(name, code))
                 for code, count in counts.items()
                 if count or code in selected
             ]
             for code in selected - set(counts):
-                options.append(FacetOption(code, labels.label(name, code), 0, True))
+                options.append(FacetOption(code, labels.label(name, code), 0, True, labels.text_language(name, code)))
             facets.append(FacetResult(name, str(FACET_LABELS[name]), sort_options(name, options)))
         applied = [
-            AppliedFilter(name, str(FACET_LABELS[name]), code, labels.label(name, code))
+            AppliedFilter(
+                name, str(FACET_LABELS[name]), code, labels.label(name, code), labels.text_language(name, code)
+            )
             for name in FACETS
             for code in query.filters.get(name, [])
         ]
@@ -254,6 +250,7 @@ class FacetLabels:
     def __init__(self, language: str):
         self.language = language
         self._names: dict[str, dict[str, str]] = {}
+        self._in_english: dict[str, set[str]] = {}
 
     def _vocabulary(self, facet: str) -> dict[str, str]:
         if facet not in self._names:
@@ -264,12 +261,15 @@ class FacetLabels:
             model = apps.get_model("vocabularies", self.vocabularies[facet])
             column = f"name_{language_column(self.language)}"
             numbered = facet == "target"
-            names = {}
+            names, in_english = {}, set()
             for code, name, english, *number in model.objects.values_list(
                 "code", column, "name_en", *(["number"] if numbered else [])
             ):
                 names[code] = f"{number[0]}. {name or english}" if numbered else (name or english)
+                if not name:
+                    in_english.add(code)
             self._names[facet] = names
+            self._in_english[facet] = in_english
         return self._names[facet]
 
     def label(self, facet: str, code: str) -> str:
@@ -283,6 +283,13 @@ class FacetLabels:
             if facet == "source":
                 return registry.source_label(code)
         return code
+
+    def text_language(self, facet: str, code: str) -> str | None:
+        """ "en" when a vocabulary term has no name in this language and shows its English one."""
+        if facet in self.vocabularies:
+            self._vocabulary(facet)
+            return "en" if code in self._in_english[facet] else None
+        return None
 
     def is_known(self, facet: str, code: str) -> bool:
         if facet in self.vocabularies:

@@ -107,6 +107,14 @@ NEWS_TEXTS = {
     "zh-hans": ("新闻", "信息交换所的公告。"),
 }
 NEWS_TITLES = {code: title for code, (title, _description) in NEWS_TEXTS.items()}
+# The portal's tagline in the languages other than the default one (English, on the settings).
+TAGLINES = {
+    "fr": "Centre d'échange d'informations de la Convention sur la diversité biologique",
+    "es": "Mecanismo de facilitación del Convenio sobre la Diversidad Biológica",
+    "ar": "آلية تبادل المعلومات لاتفاقية التنوع البيولوجي",
+    "ru": "Механизм посредничества Конвенции о биологическом разнообразии",
+    "zh-hans": "《生物多样性公约》信息交换所机制",
+}
 ABOUT_PAGES = [
     (
         "clearing-house",
@@ -145,7 +153,7 @@ def _paragraph(text: str) -> list:
 
 @register_demo(order=0, label="Site structure")
 def build_structure(context):
-    from cms.site_settings.models import FooterLink, PortalSettings
+    from cms.site_settings.models import FooterLink, PortalSettings, PortalText
     from content_types.news.models import NewsIndexPage
 
     home = HomePage.objects.get(locale__language_code="en")
@@ -202,6 +210,8 @@ def build_structure(context):
     portal.contact_email = "secretariat@chm.example.org"
     portal.contact_address = "413 Saint-Jacques Street, suite 800\nMontréal, QC H2Y 1N9, Canada"
     portal.save()
+    for code, tagline in TAGLINES.items():
+        PortalText.objects.update_or_create(settings=portal, language=code, defaults={"tagline": tagline})
     if not portal.footer_links.exists():
         for position, slug in enumerate(["terms-of-use", "accessibility", "contact"]):
             page = Page.objects.get(pk=context.pages[f"about/{slug}"].pk)

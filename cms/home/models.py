@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from content_types.base.languages import prime_text_languages
 
 LISTING_PAGE_SIZE = 20
 
@@ -36,8 +37,8 @@ class HomePage(Page):
         from content_types.news.models import NewsArticlePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().in_menu().specific()
-        context["latest_news"] = (
+        context["sections"] = prime_text_languages(self.get_children().live().public().in_menu().specific())
+        context["latest_news"] = prime_text_languages(
             NewsArticlePage.objects.live().public().filter(locale_id=self.locale_id).order_by("-date", "-pk")[:4]
         )
         return context
@@ -102,11 +103,14 @@ class StandardPage(Page):
 
 
 def paginate(request, queryset, per_page: int = LISTING_PAGE_SIZE):
-    """A page of ``queryset`` for ``?page=N``; out-of-range numbers give the last page."""
+    """A page of ``queryset`` for ``?page=N``; out-of-range numbers give the last page. The
+    language of the pages' text is found for the whole page at once (see ``prime_text_languages``)."""
     paginator = Paginator(queryset, per_page)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
-        return paginator.page(1)
+        page = paginator.page(1)
     except EmptyPage:
-        return paginator.page(paginator.num_pages)
+        page = paginator.page(paginator.num_pages)
+    page.object_list = prime_text_languages(page.object_list)
+    return page

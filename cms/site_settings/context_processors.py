@@ -5,15 +5,24 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Site
 
+from content_types.base.languages import prime_text_languages
+
 
 def main_navigation(request):
-    """The home page in the active language and its children shown in menus (two queries)."""
+    """The home page in the active language and its children shown in menus (two queries, and one
+    more to find the language of those shown in another one, when some are aliases)."""
     site = Site.find_for_request(request)
     if site is None:
         return {"home": None, "items": []}
     home = site.root_page.localized
-    items = home.get_children().live().public().in_menu().only("id", "title", "url_path", "path", "depth", "locale")
-    return {"home": home, "items": list(items)}
+    items = (
+        home.get_children()
+        .live()
+        .public()
+        .in_menu()
+        .only("id", "title", "url_path", "path", "depth", "locale", "translation_key", "alias_of")
+    )
+    return {"home": home, "items": prime_text_languages(items)}
 
 
 def portal(request):

@@ -22,6 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from content_types.base.languages import prime_text_languages
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject, language_column
 
 from .codes import shown_value, unknown_code_message
@@ -76,6 +77,7 @@ class FacetOption:
     count: int
     selected: bool
     url: str
+    text_language: str | None = None  # set when a term has no name in the page's language
 
 
 @dataclass
@@ -212,7 +214,7 @@ class FacetedListing:
         prefetch = getattr(self.base.model, "listing_prefetch", [])
         if items and prefetch:
             prefetch_related_objects(items, *prefetch)
-        page.object_list = items
+        page.object_list = prime_text_languages(items)
         return page
 
     # --- facets ---------------------------------------------------------------------------------
@@ -242,6 +244,7 @@ class FacetedListing:
                     row[f"{relation}__code"],
                     row[f"{relation}__name_{self._column}"] or row[f"{relation}__name_en"],
                     row["n"],
+                    text_language=None if row[f"{relation}__name_{self._column}"] else "en",
                 )
                 for row in rows
             ]
@@ -268,9 +271,10 @@ class FacetedListing:
         )
         return facets
 
-    def _option(self, name, value, label, count) -> FacetOption:
+    def _option(self, name, value, label, count, text_language=None) -> FacetOption:
         selected = self.code(name) == str(value)
-        return FacetOption(str(value), label, count, selected, self.url_with(name, None if selected else value))
+        url = self.url_with(name, None if selected else value)
+        return FacetOption(str(value), label, count, selected, url, text_language)
 
     # --- links ----------------------------------------------------------------------------------
     def code(self, name) -> str:
@@ -313,6 +317,7 @@ class FacetedListing:
                     "name": name,
                     "field": self.form.fields[name].label,
                     "label": label,
+                    "text_language": getattr(value, "text_language", None),
                     "remove_url": self.url_with(name, None),
                 }
             )

@@ -64,13 +64,16 @@ class ClassifiedPage(Page):
         abstract = True
 
     def get_jsonld(self, request=None) -> dict:
-        """schema.org description of the page; subclasses extend it."""
+        """schema.org description of the page; subclasses extend it. Its language is the one the
+        text is in (an alias's is its source's)."""
+        from .languages import text_language
+
         data = {
             "@context": "https://schema.org",
             "@type": self.jsonld_type,
             "name": self.title,
             "url": self.get_full_url(request),
-            "inLanguage": self.locale.language_code,
+            "inLanguage": text_language(self),
         }
         if self.summary:
             data["description"] = self.summary
@@ -128,7 +131,15 @@ class GeoLocated(models.Model):
             raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
 
     def map_marker(self, url: str = "", label: str = "") -> dict | None:
+        """The marker of this place; a page's title in another language than the active one says
+        which (``lang``, ``dir``), so that the map's pop-up can mark it."""
+        from .languages import direction, is_foreign, text_language
+
         if not self.has_coordinates:
             return None
         title = getattr(self, "title", "") or str(self)
-        return {"lat": float(self.latitude), "lon": float(self.longitude), "title": title, "url": url, "label": label}
+        marker = {"lat": float(self.latitude), "lon": float(self.longitude), "title": title, "url": url, "label": label}
+        if isinstance(self, Page) and is_foreign(self, "title"):
+            language = text_language(self, "title")
+            marker.update(lang=language, dir=direction(language))
+        return marker

@@ -11,6 +11,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -21,6 +22,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
+from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.maps import MapScope, map_caption
 from content_types.base.models import ClassifiedPage, GeoLocated
 
@@ -349,14 +351,24 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
             .filter(translation_key__in=[page.translation_key for page in linked], locale_id=self.locale_id)
             .select_related("locale")
         }
-        return [translated.get(page.translation_key, page) for page in linked if page.live]
+        return prime_text_languages([translated.get(page.translation_key, page) for page in linked if page.live])
+
+    def place_parts(self) -> list[InLanguage]:
+        """City and country, or "Online" (or the venue), each with the language it is written in."""
+        parts = []
+        if self.city:
+            parts.append(InLanguage(self.city, page_text_language(self, "city")))
+        if self.venue_country_id:
+            parts.append(InLanguage(self.venue_country.name, self.venue_country.text_language))
+        if not parts and self.online_url:
+            parts.append(InLanguage(str(_("Online")), get_language()))
+        elif not parts and self.venue_name:
+            parts.append(InLanguage(self.venue_name, page_text_language(self, "venue_name")))
+        return parts
 
     def place_label(self) -> str:
         """City and country, or "Online", for cards and map pop-ups."""
-        parts = [part for part in (self.city, self.venue_country.name if self.venue_country_id else "") if part]
-        if not parts:
-            return str(_("Online")) if self.online_url else self.venue_name
-        return ", ".join(parts)
+        return ", ".join(str(part) for part in self.place_parts())
 
     def marker_label(self) -> str:
         return f"{date_format(self.local_start, 'DATE_FORMAT')} · {self.place_label()}"

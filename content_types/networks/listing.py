@@ -5,6 +5,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from content_types.base.languages import prime_text_languages
 from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
 from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope, localize_pages
@@ -105,7 +106,7 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
             self._located_members().select_related("locale").distinct().order_by("title", "pk")[:MAX_MAP_MARKERS]
         )
         translated = localize_pages(organisations, locale_id, OrganisationPage)
-        return [translated.get(page.translation_key, page) for page in organisations]
+        return prime_text_languages([translated.get(page.translation_key, page) for page in organisations])
 
     def map_caption(self, shown: int, results: int) -> str:
         """What the members map shows; counting all located members costs a query only past the cap."""

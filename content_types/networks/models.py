@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
+from content_types.base.languages import prime_text_languages
 from content_types.base.models import ClassifiedPage
 
 from .admin_forms import NetworkPageForm
@@ -205,7 +206,9 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
             membership.display_member = table.get(member.translation_key, member)
         role_order = list(MemberRole.values)
         memberships.sort(key=lambda item: (role_order.index(item.role), item.display_member.title.lower()))
-        return [membership for membership in memberships if membership.display_member.live]
+        shown = [membership for membership in memberships if membership.display_member.live]
+        prime_text_languages([membership.display_member for membership in shown])
+        return shown
 
     def localized_events(self) -> list:
         """Linked events in this page's language where translated, soonest first (two queries)."""
@@ -215,7 +218,7 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
         translated = localize_pages(events, self.locale_id, EventPage)
         shown = sorted((translated.get(event.translation_key, event) for event in events), key=lambda e: e.start)
         prefetch_related_objects(shown, "locale", "venue_country", "gbf_targets")
-        return shown
+        return prime_text_languages(shown)
 
     def localized_records(self) -> list:
         from content_types.records.models import RecordPage
@@ -224,7 +227,7 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
         translated = localize_pages(records, self.locale_id, RecordPage)
         shown = [translated.get(record.translation_key, record) for record in records]
         prefetch_related_objects(shown, "locale")
-        return shown
+        return prime_text_languages(shown)
 
     # --- routes: join, requests, decisions (see views.py) -----------------------------------------
     @path("join/", name="join")

@@ -50,6 +50,12 @@ class TranslatedName(models.Model):
     def name_in(self, language_code: str | None) -> str:
         return getattr(self, f"name_{language_column(language_code)}") or self.name_en
 
+    @property
+    def text_language(self) -> str:
+        """The language ``name`` is in: the active one, or English when the term has no name in it."""
+        language = get_language() or "en"
+        return language if getattr(self, f"name_{language_column(language)}") else "en"
+
 
 class GBFGoal(TranslatedName):
     """One of the four goals (A–D) of the Kunming-Montreal Global Biodiversity Framework."""

@@ -473,7 +473,7 @@ class DatabaseBackend:
         if len(prefix) < 2:
             return []
         entries = SearchEntry.objects.filter(locale=language)
-        fields = {"title": F("text__title"), "code": F("identifier")}
+        fields = {"title": F("text__title"), "code": F("identifier"), "text_language": F("text__language")}
         # Two queries, each on one table's index: titles (trigram index) and identifiers (b-tree).
         starts = Q(text__title__istartswith=prefix)
         by_title = (
@@ -503,6 +503,7 @@ class DatabaseBackend:
                     "url": row["url"],
                     "type": type_label(row["content_type"]),
                     "identifier": row["code"],
+                    "language": row["text_language"],
                 }
             )
             if len(suggestions) == limit:

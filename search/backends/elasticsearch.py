@@ -219,6 +219,7 @@ class ElasticsearchBackend:
                     "url": source.get("url", ""),
                     "type": type_label(source.get("content_type", "")),
                     "identifier": source.get("identifier", ""),
+                    "language": source.get("language", ""),
                 }
             )
         return suggestions

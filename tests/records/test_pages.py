@@ -88,6 +88,8 @@ def test_detail_page_in_french_translation_and_arabic_alias(client, index, trans
     assert response.status_code == 200
     document = soup(response)
     assert document.html["lang"] == "ar"
+    if name != "expert_profile":  # the alias shows the English text, and says so
+        assert jsonld(document)["inLanguage"] == "en"
     assert document.html["dir"] == "rtl"
     assert document.select_one("h1").get_text(strip=True) == record.title
     # The "All records" link goes to the Arabic index, not the English one.

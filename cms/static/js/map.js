@@ -1,6 +1,7 @@
 /* Maps without outside servers: Leaflet draws a bundled world outline and the portal's markers.
    Markup: <div class="map" data-map data-markers="ID-of-json-script" data-outline="URL"></div>
-   Markers: [{"lat": 48.8, "lon": 2.3, "title": "...", "url": "...", "label": "..."}] */
+   Markers: [{"lat": 48.8, "lon": 2.3, "title": "...", "url": "...", "label": "...", "lang": "en", "dir": "ltr"}]
+   (lang and dir only when the title is in another language than the page's) */
 (function () {
   "use strict";
   function escapeHtml(text) {
@@ -48,12 +49,15 @@
       var circle = L.circleMarker([marker.lat, marker.lon], {
         radius: 7, color: "#083d27", weight: 2, fillColor: "#0d5c3b", fillOpacity: 0.85,
       }).addTo(map);
-      var html = marker.url
-        ? '<a href="' + escapeHtml(marker.url) + '">' + escapeHtml(marker.title) + "</a>"
-        : escapeHtml(marker.title);
+      // A title in another language than the page's carries its own lang and dir.
+      var language = marker.lang
+        ? ' lang="' + escapeHtml(marker.lang) + '" dir="' + escapeHtml(marker.dir || "ltr") + '"'
+        : "";
+      var title = "<span" + language + ">" + escapeHtml(marker.title) + "</span>";
+      var html = marker.url ? '<a href="' + escapeHtml(marker.url) + '">' + title + "</a>" : title;
       if (marker.label) { html += "<br>" + escapeHtml(marker.label); }
       circle.bindPopup(html);
-      circle.bindTooltip(escapeHtml(marker.title));
+      circle.bindTooltip(title);
       bounds.push([marker.lat, marker.lon]);
     });
     if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 5 }); }

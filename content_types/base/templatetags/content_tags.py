@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..languages import text_language
+
 register = template.Library()
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -27,7 +29,7 @@ def opengraph(context, page):
         "description": page.get_og_description() if hasattr(page, "get_og_description") else page.search_description,
         "url": page.get_full_url(request),
         "type": getattr(page, "og_type", "website"),
-        "locale": page.locale.language_code.replace("-", "_"),
+        "locale": (text_language(page) or page.locale.language_code).replace("-", "_"),
     }
 
 

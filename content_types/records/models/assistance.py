@@ -146,9 +146,9 @@ class OfferPage(RecordPage):
             raise ValidationError({"available_until": _("The offer cannot end before it becomes available.")})
 
     def metadata_items(self, request=None):
-        items = [(_("Kind of support"), self.get_offer_kind_display()), (_("Provider"), self.provider)]
+        items = [(_("Kind of support"), self.get_offer_kind_display()), (_("Provider"), self.own_text("provider"))]
         if self.capacity:
-            items.append((_("Capacity"), self.capacity))
+            items.append((_("Capacity"), self.own_text("capacity")))
         if self.available_from:
             items.append((_("Available from"), self.available_from))
         if self.available_until:

@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.models import ClassifiedPage
 
 from ..blocks import RecordBodyBlock
@@ -168,6 +169,8 @@ class RecordPage(ClassifiedPage):
         SynchronizedField("harvested_at"),
     ]
     listing_prefetch = ["countries", "gbf_targets"]
+    # Attachments are not translatable: a translation shows their titles in the source's language.
+    source_text_fields = ("attachments",)
 
     is_creatable = False
     parent_page_types = ["records.RecordIndexPage"]
@@ -277,8 +280,14 @@ class RecordPage(ClassifiedPage):
         return LICENCE_URLS.get(self.licence, "")
 
     def metadata_items(self, request=None) -> list[tuple[str, object]]:
-        """(label, value) pairs of this type's own fields, for the page's metadata list."""
+        """(label, value) pairs of this type's own fields, for the page's metadata list. Values
+        typed by the record's authors are ``own_text`` (marked when in another language than the
+        page's), identifiers and codes ``neutral``."""
         return []
+
+    def own_text(self, field: str, value=None) -> InLanguage:
+        """A field's text with the language it is shown in (the source's, in an alias)."""
+        return InLanguage(getattr(self, field) if value is None else value, page_text_language(self, field))
 
     def localized_related_records(self) -> list["RecordPage"]:
         """Related records in this page's language when translated (one query), else the original."""
@@ -293,7 +302,7 @@ class RecordPage(ClassifiedPage):
             .filter(translation_key__in=keys, locale_id=self.locale_id)
             .select_related("locale")
         }
-        return [translated.get(page.translation_key, page) for page in links if page.live]
+        return prime_text_languages([translated.get(page.translation_key, page) for page in links if page.live])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

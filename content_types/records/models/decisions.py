@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
+from content_types.base.languages import neutral
+
 from .base import RecordPage, RecordType, record_edit_handler
 
 
@@ -73,7 +75,7 @@ class DecisionPage(RecordPage):
         return f"{self.meeting} {self.number}"
 
     def metadata_items(self, request=None):
-        return [(_("Meeting"), self.meeting), (_("Decision number"), self.number)]
+        return [(_("Meeting"), neutral(self.meeting)), (_("Decision number"), neutral(self.number))]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

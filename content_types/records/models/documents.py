@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail_localize.fields import SynchronizedField
 
+from content_types.base.languages import neutral
+
 from .base import RecordPage, RecordType, record_edit_handler
 
 SECTION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -69,6 +71,7 @@ class DocumentRecordPage(RecordPage):
         SynchronizedField("authors"),
         SynchronizedField("isbn"),
     ]
+    source_text_fields = (*RecordPage.source_text_fields, "authors")
     parent_page_types = ["records.RecordIndexPage"]
     subpage_types = []
 
@@ -83,13 +86,13 @@ class DocumentRecordPage(RecordPage):
     def metadata_items(self, request=None):
         items = [(_("Document type"), self.get_document_type_display())]
         if self.author_list:
-            items.append((_("Authors"), "; ".join(self.author_list)))
+            items.append((_("Authors"), self.own_text("authors", "; ".join(self.author_list))))
         if self.publisher:
-            items.append((_("Publisher"), self.publisher))
+            items.append((_("Publisher"), self.own_text("publisher")))
         if self.pages:
             items.append((_("Pages"), self.pages))
         if self.isbn:
-            items.append((_("ISBN"), self.isbn))
+            items.append((_("ISBN"), neutral(self.isbn)))
         return items
 
     def get_jsonld(self, request=None) -> dict:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail_localize.fields import SynchronizedField
 
+from content_types.base.languages import InLanguage
+
 from .base import RecordPage, RecordType, record_edit_handler
 
 
@@ -92,9 +94,9 @@ class ExpertProfilePage(RecordPage):
     def metadata_items(self, request=None):
         items = []
         if self.position:
-            items.append((_("Position"), self.position))
+            items.append((_("Position"), self.own_text("position")))
         if self.country_id:
-            items.append((_("Country"), self.country.name))
+            items.append((_("Country"), InLanguage(self.country.name, self.country.text_language)))
         return items
 
     def get_context(self, request, *args, **kwargs):

@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from content_types.base.codes import legacy_redirect, page_type_code
+from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption
 
 from ..listing import RecordListing
@@ -110,10 +111,22 @@ class RecordIndexPage(Page):
             located_pages = model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
             located = list(
                 located_pages.select_related("locale")
-                .only("id", "title", "url_path", "latitude", "longitude", "locale__language_code", "depth", "path")
+                .only(
+                    "id",
+                    "title",
+                    "url_path",
+                    "latitude",
+                    "longitude",
+                    "locale__language_code",
+                    "depth",
+                    "path",
+                    "translation_key",
+                    "alias_of",
+                )
                 .order_by("title")[:MAX_MAP_MARKERS]
             )
             located_total += located_pages.count() if len(located) == MAX_MAP_MARKERS else len(located)
+            located = prime_text_languages(located)
             label = model._meta.verbose_name.capitalize()
             markers.extend(page.map_marker(url=page.get_url(request), label=label) for page in located)
         return markers, located_total

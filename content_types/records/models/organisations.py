@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_localize.fields import SynchronizedField
 
+from content_types.base.languages import InLanguage, neutral
 from content_types.base.models import GeoLocated
 
 from .base import RecordPage, RecordType, record_edit_handler
@@ -80,10 +81,10 @@ class OrganisationPage(GeoLocated, RecordPage):
     def metadata_items(self, request=None):
         items = []
         if self.acronym:
-            items.append((_("Acronym"), self.acronym))
+            items.append((_("Acronym"), neutral(self.acronym)))
         items.append((_("Organisation type"), self.get_organisation_type_display()))
         if self.country_id:
-            items.append((_("Country"), self.country.name))
+            items.append((_("Country"), InLanguage(self.country.name, self.country.text_language)))
         return items
 
     def get_context(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_localize.fields import SynchronizedField
 
+from content_types.base.languages import neutral
 from content_types.base.models import GeoLocated
 
 from .base import RecordPage, RecordType, record_edit_handler
@@ -68,6 +69,7 @@ class ProjectPage(GeoLocated, RecordPage):
         SynchronizedField("funders"),
         SynchronizedField("funding_currency"),
     ]
+    source_text_fields = (*RecordPage.source_text_fields, "implementing_agencies", "funders")
     jsonld_type = "Project"
     parent_page_types = ["records.RecordIndexPage"]
     subpage_types = []
@@ -101,11 +103,12 @@ class ProjectPage(GeoLocated, RecordPage):
         if self.end_date:
             items.append((_("End"), self.end_date))
         if self.agency_list:
-            items.append((_("Implementing agencies"), "; ".join(self.agency_list)))
+            agencies = self.own_text("implementing_agencies", "; ".join(self.agency_list))
+            items.append((_("Implementing agencies"), agencies))
         if self.funding_amount is not None:
-            items.append((_("Funding"), f"{self.funding_amount:,.2f} {self.funding_currency}"))
+            items.append((_("Funding"), neutral(f"{self.funding_amount:,.2f} {self.funding_currency}")))
         if self.funder_list:
-            items.append((_("Funders"), "; ".join(self.funder_list)))
+            items.append((_("Funders"), self.own_text("funders", "; ".join(self.funder_list))))
         return items
 
     def get_context(self, request, *args, **kwargs):

@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, TranslatableMixin
 
+from content_types.base.languages import neutral
+
 from ..blocks import IndicatorStreamBlock
 from .base import RecordPage, RecordType, record_edit_handler
 
@@ -61,7 +63,10 @@ class NationalReportPage(RecordPage):
 
     def metadata_items(self, request=None):
         return [
-            (_("Reporting period"), f"{self.reporting_period_start:%Y-%m-%d} – {self.reporting_period_end:%Y-%m-%d}"),
+            (
+                _("Reporting period"),
+                neutral(f"{self.reporting_period_start:%Y-%m-%d} – {self.reporting_period_end:%Y-%m-%d}"),
+            ),
         ]
 
     def get_context(self, request, *args, **kwargs):

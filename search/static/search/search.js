@@ -38,6 +38,15 @@
     input.form.submit();
   }
 
+  // A title in another language than the page's carries its own lang and dir (WCAG 3.1.2).
+  var pageLanguage = (document.documentElement.lang || "").split("-")[0];
+  function markLanguage(element, language) {
+    var base = (language || "").split("-")[0];
+    if (!base || base === pageLanguage) return;
+    element.lang = language;
+    element.dir = ["ar", "fa", "he", "ur"].indexOf(base) >= 0 ? "rtl" : "ltr";
+  }
+
   function render(suggestions) {
     close();
     items = suggestions;
@@ -48,6 +57,7 @@
       option.setAttribute("aria-selected", "false");
       var title = document.createElement("span");
       title.textContent = item.title;
+      markLanguage(title, item.language);
       option.appendChild(title);
       if (item.type) {
         var type = document.createElement("span");
