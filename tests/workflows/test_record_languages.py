@@ -53,14 +53,6 @@ def selected_language(body: str) -> str:
     return re.search(r'<option value="([^"]+)"[^>]*selected', select).group(1)
 
 
-@pytest.fixture(autouse=True)
-def _interface_back_in_english():
-    """Requests under /fr/, /ar/… leave their language active in the thread; later reverse() calls
-    must not inherit it."""
-    yield
-    translation.activate("en")
-
-
 @pytest.fixture
 def published(people, draft, django_capture_on_commit_callbacks):
     """The draft Need, written in English, taken through review to publication (and indexed)."""
