@@ -249,6 +249,17 @@ def role_users(administrator, editor, reviewer, submitter, committee_member) -> 
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request under /fr/, /zh-hans/… leaves its language active in the thread: the next test's
+    ``reverse()`` and labels must not inherit it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _media_root(tmp_path_factory):
     """Uploaded files go to a temporary folder, never into the project's media/."""

@@ -38,6 +38,7 @@ FINAL_STATES = [State.PUBLISHED, State.REJECTED]
 class Role(models.TextChoices):
     SUBMITTER = "submitter", _("Submitter (owner of the submission)")
     REVIEWER = "reviewer", _("Assigned reviewer (while the review is open)")
+    PAST_REVIEWER = "past_reviewer", _("Reviewer who sent its review (until the process ends)")
     EDITOR = "editor", _("Editor (secretariat)")
     NATIONAL_EDITOR = "national_editor", _("National editor (same country)")
 
@@ -55,13 +56,15 @@ class Action(models.TextChoices):
     VIEW_HISTORY = "view_history", _("Read the history")
     VIEW_REVIEWS = "view_reviews", _("Read the reviewers' comments to the submitter")
     VIEW_CONFIDENTIAL = "view_confidential", _("Read confidential comments and reviewer names")
+    VIEW_OWN_REVIEW = "view_own_review", _("Read one's own review (its comments to the submitter)")
     OPEN_IN_ADMIN = "open_in_admin", _("Open the record in the Wagtail admin")
     REVISE_LIVE = "revise_live", _("Start a revision of the published record")
 
 
-S, R, E, N = Role.SUBMITTER, Role.REVIEWER, Role.EDITOR, Role.NATIONAL_EDITOR
+S, R, P, E, N = Role.SUBMITTER, Role.REVIEWER, Role.PAST_REVIEWER, Role.EDITOR, Role.NATIONAL_EDITOR
 EDITORS = frozenset({E, N})
 FOLLOWERS = frozenset({S, E, N})  # the submitter and the editors follow a submission throughout
+READERS = FOLLOWERS | {P}  # ... and a reviewer keeps reading what it reviewed until the process ends
 
 # state -> action -> roles allowed. A missing action means nobody.
 MATRIX: dict[str, dict[str, frozenset]] = {
@@ -72,7 +75,8 @@ MATRIX: dict[str, dict[str, frozenset]] = {
         Action.VIEW_HISTORY: frozenset({S}),
     },
     State.SCREENING: {
-        Action.VIEW: FOLLOWERS,
+        Action.VIEW: READERS,
+        Action.VIEW_OWN_REVIEW: frozenset({P}),
         Action.WITHDRAW: frozenset({S}),
         Action.SCREEN: EDITORS,
         Action.VIEW_HISTORY: FOLLOWERS,
@@ -80,7 +84,8 @@ MATRIX: dict[str, dict[str, frozenset]] = {
         Action.OPEN_IN_ADMIN: EDITORS,
     },
     State.ASSIGNMENT: {
-        Action.VIEW: FOLLOWERS,
+        Action.VIEW: READERS,
+        Action.VIEW_OWN_REVIEW: frozenset({P}),
         Action.WITHDRAW: frozenset({S}),
         Action.ASSIGN: EDITORS,
         Action.VIEW_HISTORY: FOLLOWERS,
@@ -89,7 +94,8 @@ MATRIX: dict[str, dict[str, frozenset]] = {
         Action.OPEN_IN_ADMIN: EDITORS,
     },
     State.IN_REVIEW: {
-        Action.VIEW: frozenset({S, R, E, N}),
+        Action.VIEW: READERS | {R},
+        Action.VIEW_OWN_REVIEW: frozenset({P}),
         Action.WITHDRAW: frozenset({S}),
         Action.REVIEW: frozenset({R}),
         Action.VIEW_HISTORY: FOLLOWERS,
@@ -98,7 +104,8 @@ MATRIX: dict[str, dict[str, frozenset]] = {
         Action.OPEN_IN_ADMIN: EDITORS,
     },
     State.DECISION: {
-        Action.VIEW: FOLLOWERS,
+        Action.VIEW: READERS,
+        Action.VIEW_OWN_REVIEW: frozenset({P}),
         Action.WITHDRAW: frozenset({S}),
         Action.DECIDE: EDITORS,
         Action.VIEW_HISTORY: FOLLOWERS,
@@ -107,7 +114,8 @@ MATRIX: dict[str, dict[str, frozenset]] = {
         Action.OPEN_IN_ADMIN: EDITORS,
     },
     State.REVISION: {
-        Action.VIEW: FOLLOWERS,
+        Action.VIEW: READERS,
+        Action.VIEW_OWN_REVIEW: frozenset({P}),
         Action.EDIT: frozenset({S}),
         Action.RESUBMIT: frozenset({S}),
         Action.WITHDRAW: frozenset({S}),
@@ -209,6 +217,8 @@ def roles_for(user, submission) -> frozenset:
                 roles.add(Role.NATIONAL_EDITOR)
         if submission.has_open_review_by(user):
             roles.add(Role.REVIEWER)
+        if submission.state in ACTIVE_STATES and submission.has_sent_review_by(user):  # a running process
+            roles.add(Role.PAST_REVIEWER)
     return frozenset(roles)
 
 
@@ -232,6 +242,10 @@ def visible_filter(user) -> Q:
         submission=models.OuterRef("pk"), reviewer=user, round=models.OuterRef("round")
     )
     query |= Q(models.Exists(open_review), state__in=states_where(Role.REVIEWER, Action.VIEW)) & ~Q(submitter=user)
+    sent_review = ReviewAssignment.objects.sent_in_running_process().filter(
+        submission=models.OuterRef("pk"), reviewer=user
+    )
+    query |= Q(models.Exists(sent_review), state__in=states_where(Role.PAST_REVIEWER, Action.VIEW)) & ~Q(submitter=user)
     if is_secretariat_editor(user):
         query |= Q(state__in=states_where(Role.EDITOR, Action.VIEW)) & ~Q(submitter=user)
     else:
@@ -267,7 +281,10 @@ def render_markdown() -> str:
         lines += [
             "",
             "A submitter never holds an editor role on its own submission. A reviewer holds its role only while",
-            "its review of the current round is open. Administrators and superusers act as secretariat editors.",
+            "its review of the current round is open; once it has sent its review it is a past reviewer until the",
+            "process ends (published, rejected or withdrawn): it still reads the submission and its own review's",
+            "comments to the submitter, never other reviewers' reviews nor confidential comments.",
+            "Administrators and superusers act as secretariat editors.",
             "",
             "## States",
             "",
@@ -290,8 +307,8 @@ def render_markdown() -> str:
             "",
             "- The submitter holds `view` and `change` on its record page while the submission is a draft or in",
             "  revision; they are taken back when it is submitted, published or rejected.",
-            "- An assigned reviewer holds `view` on the record page from its assignment until its review is",
-            "  submitted, the submission is withdrawn or decided.",
+            "- An assigned reviewer holds `view` on the record page from its assignment until the process ends:",
+            "  the record is published or rejected, or the submission is withdrawn.",
             "- A national editor's reach follows its profile's country (read at each request), so that a change",
             "  of country or a new national editor takes effect at once.",
             "",

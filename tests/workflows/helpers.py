@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 from viewflow.workflow import STATUS
 
-from content_types.records.models import NeedPage, RecordIndexPage
+from content_types.records.models import NeedPage
 from content_types.vocabularies.models import GBFTarget
 from workflows.permissions import State
 from workflows.review import services
@@ -36,12 +36,12 @@ def need_data(**overrides) -> dict:
 
 
 def new_need(user, **overrides) -> Submission:
-    """A draft Need created through the workspace form and the draft service."""
-    index = RecordIndexPage.objects.get(locale__language_code="en")
+    """A draft Need created through the workspace form and the draft service (in English unless
+    ``language`` says otherwise)."""
     form_class = record_form_class(NeedPage)
-    form = form_class(need_data(**overrides), {}, instance=NeedPage(), user=user, parent=index)
+    form = form_class(need_data(**{"language": "en", **overrides}), {}, instance=NeedPage(), user=user)
     assert form.is_valid(), form.errors
-    return services.create_draft(form.save_to_instance(), index, user)
+    return services.create_draft(form.save_to_instance(), form.parent, user)
 
 
 def open_task(submission, node, **filters):

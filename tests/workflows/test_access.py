@@ -51,17 +51,6 @@ def test_a_reviewers_task_is_invisible_to_the_other_reviewer(people, client_for,
         assert client_b.post(reverse(f"workspace:{name}", args=[task_a.pk])).status_code == 404
 
 
-def test_a_reviewer_loses_sight_once_its_review_is_in(people, client_for, draft):
-    submission = drive(draft, State.IN_REVIEW, people)
-    client = client_for(people.reviewer_a)
-    assert client.get(reverse("workspace:submission", args=[submission.pk])).status_code == 200
-    task = open_task(submission, SubmissionFlow.review, owner=people.reviewer_a)
-
-    client.post(reverse("workspace:task", args=[task.pk]), {"recommendation": "accept", "comments_to_submitter": "Ok."})
-
-    assert client.get(reverse("workspace:submission", args=[submission.pk])).status_code == 404
-
-
 def test_national_editors_see_only_their_countrys_submissions(people, client_for):
     french = drive(new_need(people.submitter), State.SCREENING, people)
     kenyan = drive(new_need(people.other_submitter, title="Kenyan need"), State.SCREENING, people)

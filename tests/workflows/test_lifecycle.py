@@ -35,11 +35,12 @@ def test_grants_follow_the_state(people, draft):
     assert not holds(people.reviewer_c, draft, "view")
 
     review(draft, people.reviewer_a)
-    assert not holds(people.reviewer_a, draft, "view")  # its review is in: no more sight
+    assert holds(people.reviewer_a, draft, "view")  # its review is in: it still reads what it reviewed
     review(draft, people.reviewer_b)
 
     decide(draft, people.editor, "revise")
     assert holds(people.submitter, draft, "change")  # in revision: it may change its record again
+    assert holds(people.reviewer_a, draft, "view")  # the process goes on
 
     draft.refresh_from_db()
     assert draft.state == State.REVISION

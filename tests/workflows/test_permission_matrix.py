@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # person (attribute of the ``people`` fixture) -> the role it holds on the submission, if any.
 PEOPLE = {
     "submitter": Role.SUBMITTER,
-    "reviewer_a": Role.REVIEWER,  # named for round 1; its review is open only in IN_REVIEW
+    "reviewer_a": Role.REVIEWER,  # named for round 1; its review is open in IN_REVIEW, sent afterwards
     "editor": Role.EDITOR,
     "national_editor": Role.NATIONAL_EDITOR,  # same country (FR) as the submitter
     "other_national_editor": None,  # Kenya's editor: not its country
@@ -32,6 +32,8 @@ PEOPLE = {
 
 def role_in_state(person: str, state: str):
     role = PEOPLE[person]
+    if role == Role.REVIEWER and state in (State.DECISION, State.REVISION):
+        return Role.PAST_REVIEWER  # its review is in and the process goes on
     if role == Role.REVIEWER and state != State.IN_REVIEW:
         return None
     return role

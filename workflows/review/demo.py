@@ -111,6 +111,7 @@ def _form_data(fields: dict, user) -> dict:
     data.setdefault("publication_date", timezone.localdate().isoformat())
     data.setdefault("licence", "CC-BY-4.0")
     data.setdefault("status", "open")
+    data.setdefault("language", "en")  # the demo's records are written in English, whoever submits them
     data["gbf_targets"] = [
         str(pk) for pk in GBFTarget.objects.filter(number__in=fields["targets"]).values_list("pk", flat=True)
     ]
@@ -121,14 +122,13 @@ def _form_data(fields: dict, user) -> dict:
 
 def _draft(user, type_name: str, slug: str, fields: dict):
     model = model_for_slug(type_name)
-    parent = services.record_index_for(user)
-    if parent is None or model.objects.filter(slug=slug).exists():
+    if not services.has_record_sections() or model.objects.filter(slug=slug).exists():
         return None
     page = model(slug=slug)
-    form = record_form_class(model)(_form_data(fields, user), {}, instance=page, user=user, parent=parent)
+    form = record_form_class(model)(_form_data(fields, user), {}, instance=page, user=user)
     if not form.is_valid():
         raise ValueError(f"Demo submission {slug}: {form.errors.as_text()}")
-    return services.create_draft(form.save_to_instance(), parent, user)
+    return services.create_draft(form.save_to_instance(), form.parent, user)
 
 
 def _task(submission, node, owner=None):

@@ -30,14 +30,18 @@ def revoke_submitter(submission) -> None:
 
 
 def grant_reviewer(assignment) -> None:
-    """An assigned reviewer may see the record while its review is open."""
+    """An assigned reviewer may see the record from its assignment until the process ends."""
     page = _specific(assignment.submission.page)
     assign_perm(page_perm(page, "view"), assignment.reviewer, page)
 
 
-def revoke_reviewer(assignment) -> None:
-    page = _specific(assignment.submission.page)
-    remove_perm(page_perm(page, "view"), assignment.reviewer, page)
+def revoke_reviewers(submission) -> None:
+    """The process ended (published, rejected, withdrawn): no reviewer of it sees the record any more."""
+    page = _specific(submission.page)
+    perm = page_perm(page, "view")
+    reviewers = {assignment.reviewer for assignment in submission.assignments.select_related("reviewer")}
+    for reviewer in reviewers:
+        remove_perm(perm, reviewer, page)
 
 
 def holds(user, page, verb: str) -> bool:

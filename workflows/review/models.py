@@ -94,8 +94,17 @@ class Submission(models.Model):
             self._open_reviewer_ids = cached
         return user.pk in cached
 
+    def has_sent_review_by(self, user) -> bool:
+        """Whether ``user`` sent a review in the process under way (its sight lasts until the process ends)."""
+        cached = getattr(self, "_past_reviewer_ids", None)
+        if cached is None:
+            cached = set(self.assignments.sent_in_running_process().values_list("reviewer_id", flat=True))
+            self._past_reviewer_ids = cached
+        return user.pk in cached
+
     def forget_cached_roles(self) -> None:
         self.__dict__.pop("_open_reviewer_ids", None)
+        self.__dict__.pop("_past_reviewer_ids", None)
 
     def current_process(self):
         return self.processes.order_by("-pk").first()
@@ -142,6 +151,12 @@ class Recommendation(models.TextChoices):
 class ReviewAssignmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(submitted_at__isnull=True, cancelled_at__isnull=True)
+
+    def sent_in_running_process(self):
+        """Reviews already sent in the submission's current process (a withdrawal or a decision ends it)."""
+        from viewflow.workflow.status import PROCESS
+
+        return self.filter(submitted_at__isnull=False, task__process__status=PROCESS.NEW)
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())

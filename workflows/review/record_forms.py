@@ -10,11 +10,12 @@ import html
 import re
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.html import escape, strip_tags
 from django.utils.text import capfirst, slugify
+from django.utils.translation import get_language, get_language_info, get_supported_language_variant, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from wagtail.fields import RichTextField, StreamField
 
 from cms.forms import PortalFormMixin, TypeaheadSelectMultiple
@@ -124,6 +125,24 @@ def _values(data, name) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def interface_language() -> str:
+    """The language of the interface the person is using (the request's), as one of the portal's."""
+    try:
+        return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+class LanguageSelect(forms.Select):
+    """The portal's languages, each named in itself and marked with its own ``lang`` and ``dir``."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"].update(lang=value, dir="rtl" if get_language_info(value)["bidi"] else "ltr")
+        return option
+
+
 class RecordForm(PortalFormMixin, forms.ModelForm):
     """Shared behaviour of the per-type forms built by :func:`record_form_class`.
 
@@ -131,17 +150,22 @@ class RecordForm(PortalFormMixin, forms.ModelForm):
     lack (``required_classifications`` of the type) required.
     """
 
+    language = forms.ChoiceField(
+        label=_("Language of the record"),
+        choices=settings.LANGUAGES,
+        required=False,  # the select always sends one; a form built in code without it keeps the default
+        widget=LanguageSelect,
+    )
     new_attachments = MultipleFileField(
         label=_("Add attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
     )
 
-    def __init__(self, *args, user=None, parent=None, submitting=False, **kwargs):
+    def __init__(self, *args, user=None, language_editable=True, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.parent = parent
+        self.parent = None  # the Records section of the chosen language, once the form is clean
         self.staged = []
-        if parent is not None and self.instance.pk is None:
-            self.instance._cached_parent_obj = parent  # lets Wagtail derive the locale
+        self._set_up_language(language_editable)
         extensions = ", ".join(allowed_extensions())
         self.fields["new_attachments"].help_text = _(
             "Up to %(count)s files of %(size)s MB each: %(extensions)s. Their content is checked, not just their name."
@@ -177,6 +201,44 @@ class RecordForm(PortalFormMixin, forms.ModelForm):
             field.error_messages["required"] = _("Choose at least one value for “%(field)s”.") % {"field": field.label}
         if self.is_bound:
             self.staged = staged_documents(user, _values(self.data, "staged_documents")) if user else []
+
+    def _set_up_language(self, editable: bool) -> None:
+        """The language the record is written in decides its Records section (and so its locale)."""
+        field = self.fields["language"]
+        if self.instance.pk is None:
+            self.initial.setdefault("language", interface_language())
+        else:
+            self.initial["language"] = self.instance.locale.language_code
+        if editable:
+            field.help_text = _(
+                "The language you write the record in. Once published it is shown in every language of the "
+                "portal, in this one until it is translated."
+            )
+        else:
+            field.disabled = True
+            field.help_text = _(
+                "A record keeps its language once it has been submitted; the editors can add translations."
+            )
+        self.order_fields(["language"])
+
+    @property
+    def moved_to(self):
+        """The Records section an existing draft moves to when its language was changed, else None."""
+        if self.instance.pk is None or self.parent is None:
+            return None
+        return self.parent if self.parent.locale_id != self.instance.locale_id else None
+
+    def clean_language(self):
+        from .services import record_index_for
+
+        code = self.cleaned_data.get("language") or self.get_initial_for_field(self.fields["language"], "language")
+        index = record_index_for(code)
+        if index is None:
+            raise forms.ValidationError(
+                _("The portal has no Records section in this language yet; choose another language.")
+            )
+        self.parent = index
+        return code
 
     def content_fields(self):
         skip = {*CLASSIFICATION_FIELDS, "new_attachments", "remove_documents"}
@@ -268,7 +330,8 @@ def record_details(page) -> list[tuple[str, object]]:
     from wagtail.rich_text import expand_db_html
 
     model = type(page)
-    rows = []
+    language = dict(settings.LANGUAGE_NAMES_IN_ENGLISH).get(page.locale.language_code, page.locale.language_code)
+    rows = [(_("Language of the record"), language)]
     for name in form_fields(model):
         if name == "title":
             continue

@@ -15,6 +15,7 @@ from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import STATUS
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from content_types.base.translations import ensure_aliases, move_to_section
 from workflows.notifications.events import Event
 from workflows.notifications.services import notify
 from workflows.permissions import (
@@ -151,18 +152,42 @@ def _running_process(submission):
 # --- drafts -----------------------------------------------------------------------------------
 
 
-def record_index_for(user):
-    """The Records index in the person's language (its profile's), else the English one."""
+def record_index_for(language_code: str):
+    """The Records section of the locale a record is written in (None when that locale has none)."""
     from content_types.records.models import RecordIndexPage
 
-    language = getattr(getattr(user, "profile", None), "preferred_language", "") or "en"
-    indexes = {page.locale.language_code: page for page in RecordIndexPage.objects.select_related("locale")}
-    return indexes.get(language) or indexes.get("en") or next(iter(indexes.values()), None)
+    return RecordIndexPage.objects.filter(locale__language_code=language_code).order_by("depth", "pk").first()
+
+
+def has_record_sections() -> bool:
+    from content_types.records.models import RecordIndexPage
+
+    return RecordIndexPage.objects.exists()
+
+
+def language_can_change(submission) -> bool:
+    """A record changes language only as a draft that nobody has reviewed or read in public yet.
+
+    Its page then simply moves to the other language's Records section. Once submitted, reviewers
+    and editors read it in its language; once published, its address, aliases and translations
+    depend on it, and a version in another language is a translation.
+    """
+    page = submission.page
+    return (
+        submission.state == State.DRAFT
+        and not submission.is_revision_of_live
+        and not page.live
+        and page.first_published_at is None
+    )
 
 
 @transaction.atomic
 def create_draft(page, parent, user) -> Submission:
-    """Store ``page`` (unsaved, from a validated form) as an unpublished child of ``parent`` owned by ``user``."""
+    """Store ``page`` (unsaved, from a validated form) as an unpublished child of ``parent`` owned by ``user``.
+
+    The page is in ``parent``'s locale: Wagtail would give a page without a tree position the default one.
+    """
+    page.locale_id = parent.locale_id
     page.owner = user
     page.live = False
     page.has_unpublished_changes = True
@@ -181,16 +206,25 @@ def create_draft(page, parent, user) -> Submission:
 
 
 @transaction.atomic
-def save_changes(submission_pk, page, user):
-    """Store the edited record as a new revision; a published record's live version is left as it is."""
+def save_changes(submission_pk, page, user, move_to=None):
+    """Store the edited record as a new revision; a published record's live version is left as it is.
+
+    ``move_to``: the Records section of the language the submitter now says the draft is written in.
+    """
     submission = _locked_submission(submission_pk)
     require(user, submission, Action.EDIT)
     if not grants.holds(user, submission.page, "change"):
         raise PermissionDenied
+    if move_to is not None and not language_can_change(submission):
+        raise TransitionError(_("A record keeps its language once it has been submitted."))
     if not page.live:
         page.save()
     revision = page.save_revision(user=user, log_action=True)
-    audit(submission, user, AuditEntry.Action.EDITED, role=Role.SUBMITTER)
+    comment = ""
+    if move_to is not None:
+        move_to_section(page, move_to, user=user)
+        comment = _("Language of the record: %(language)s") % {"language": move_to.locale.get_display_name()}
+    audit(submission, user, AuditEntry.Action.EDITED, role=Role.SUBMITTER, comment=comment)
     submission.save(update_fields=["updated_at"])
     return revision
 
@@ -264,10 +298,8 @@ def withdraw(submission_pk, user, comment="") -> Submission:
             open_reviewers = [a.reviewer for a in submission.assignments.open().select_related("reviewer")]
             if process is not None:
                 _cancel_process(process)
-            for assignment in submission.assignments.open().select_related("submission__page", "reviewer"):
-                assignment.cancelled_at = timezone.now()
-                assignment.save(update_fields=["cancelled_at"])
-                grants.revoke_reviewer(assignment)
+            submission.assignments.open().update(cancelled_at=timezone.now())
+            grants.revoke_reviewers(submission)
             move(submission, State.DRAFT, user, AuditEntry.Action.WITHDRAWN, comment=comment, revision_due=None)
             grants.grant_submitter(submission)
             _notify([*responsible_editors(submission), *open_reviewers], Event.WITHDRAWN, submission, actor=user)
@@ -463,8 +495,8 @@ def perform_review(activation, submission, user, recommendation, comments_to_sub
     assignment.comments_to_submitter = comments_to_submitter
     assignment.confidential_comments = confidential_comments
     assignment.submitted_at = timezone.now()
-    assignment.save()
-    grants.revoke_reviewer(assignment)
+    assignment.save()  # its view grant stays: it reads what it reviewed until the process ends
+    submission.forget_cached_roles()
     audit(
         submission,
         user,
@@ -525,11 +557,14 @@ def publish(submission_pk) -> None:
     revision = page.get_latest_revision()
     # The permission matrix authorised the decision; Wagtail's own page permissions are the admin's concern.
     revision.publish(user=decision.editor if decision else None, skip_permission_checks=True)
+    # The record in every language: live aliases now, or aliases Wagtail publishes with it on its go-live date.
+    ensure_aliases(page)
     make_attachments_public(page)
     if decision is not None:
         decision.published_revision = revision
         decision.save(update_fields=["published_revision"])
     grants.revoke_submitter(submission)
+    grants.revoke_reviewers(submission)
     revision.refresh_from_db()
     go_live = revision.approved_go_live_at  # set when the revision carries a future go-live date
     if go_live:
@@ -554,7 +589,5 @@ def close_rejected(submission_pk) -> None:
     """A rejected submission keeps its draft (or, for a working copy, the live version) and loses its grants."""
     submission = _locked_submission(submission_pk)
     grants.revoke_submitter(submission)
-    for assignment in submission.assignments.open().select_related("submission__page", "reviewer"):
-        assignment.cancelled_at = timezone.now()
-        assignment.save(update_fields=["cancelled_at"])
-        grants.revoke_reviewer(assignment)
+    submission.assignments.open().update(cancelled_at=timezone.now())
+    grants.revoke_reviewers(submission)

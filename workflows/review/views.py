@@ -84,6 +84,12 @@ def submission_context(request, submission) -> dict:
             }
             for assignment in submitted.order_by("-round", "position")
         ]
+    elif Action.VIEW_OWN_REVIEW in actions:  # a reviewer rereads what it sent, nothing of others'
+        own = submission.assignments.sent_in_running_process().filter(reviewer=user).select_related("reviewer")
+        reviews = [
+            {"assignment": assignment, "label": _("Your review"), "confidential": ""}
+            for assignment in own.order_by("-round", "position")
+        ]
     assignments = []
     if Action.VIEW_CONFIDENTIAL in actions:
         assignments = [
@@ -157,8 +163,7 @@ def create_record(request, type_name):
     model = model_for_slug(type_name)
     if model is None:
         raise Http404
-    parent = services.record_index_for(request.user)
-    if parent is None:
+    if not services.has_record_sections():
         messages.error(request, _("The portal has no Records section yet; ask an administrator to create it."))
         return redirect("workspace:home")
     form_class = record_form_class(model)
@@ -168,18 +173,17 @@ def create_record(request, type_name):
             request.FILES,
             instance=model(),
             user=request.user,
-            parent=parent,
             submitting="submit" in request.POST,
         )
         if form.is_valid():
-            submission = services.create_draft(form.save_to_instance(), parent, request.user)
+            submission = services.create_draft(form.save_to_instance(), form.parent, request.user)
             if "submit" in request.POST:
                 return _submit_and_redirect(request, submission.pk)
             messages.success(request, _("Draft saved. You can come back to it at any time before you submit it."))
             return redirect("workspace:submission", pk=submission.pk)
         messages.error(request, _("Please correct the errors below; what you typed is kept."))
     else:
-        form = form_class(instance=model(), user=request.user, parent=parent)
+        form = form_class(instance=model(), user=request.user)
     return render(
         request,
         "review/record_form.html",
@@ -195,12 +199,22 @@ def edit_record(request, pk):
         raise PermissionDenied
     page = submission.page.specific.get_latest_revision_as_object()
     form_class = record_form_class(type(page))
+    language_editable = services.language_can_change(submission)
     if request.method == "POST":
         form = form_class(
-            request.POST, request.FILES, instance=page, user=request.user, submitting="submit" in request.POST
+            request.POST,
+            request.FILES,
+            instance=page,
+            user=request.user,
+            language_editable=language_editable,
+            submitting="submit" in request.POST,
         )
         if form.is_valid():
-            services.save_changes(submission.pk, form.save_to_instance(), request.user)
+            try:
+                services.save_changes(submission.pk, form.save_to_instance(), request.user, move_to=form.moved_to)
+            except services.TransitionError as error:
+                messages.error(request, str(error))
+                return redirect("workspace:submission", pk=submission.pk)
             if "submit" in request.POST:
                 if submission.state == State.REVISION:
                     return _resubmit_and_redirect(request, submission.pk, request.POST.get("comment", ""))
@@ -209,7 +223,7 @@ def edit_record(request, pk):
             return redirect("workspace:submission", pk=submission.pk)
         messages.error(request, _("Please correct the errors below; what you typed is kept."))
     else:
-        form = form_class(instance=page, user=request.user)
+        form = form_class(instance=page, user=request.user, language_editable=language_editable)
     return render(
         request,
         "review/record_form.html",
@@ -411,10 +425,21 @@ def task_inbox(request):
             .annotate(overdue_reviews=Coalesce(Subquery(overdue, output_field=IntegerField()), 0))
             .order_by("submitted_at", "pk")
         )
+    sent = ReviewAssignment.objects.sent_in_running_process().filter(reviewer=request.user).values("submission")
+    reviewed = (
+        Submission.objects.visible_to(request.user).filter(pk__in=sent).select_related("page").order_by("-updated_at")
+    )
     return render(
         request,
         "review/tasks.html",
-        {"mine": mine, "group": group, "today": today, "is_editor": is_editor(request.user), "followed": followed},
+        {
+            "mine": mine,
+            "group": group,
+            "today": today,
+            "is_editor": is_editor(request.user),
+            "followed": followed,
+            "reviewed": reviewed,
+        },
     )
 
 

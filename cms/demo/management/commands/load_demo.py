@@ -54,6 +54,7 @@ class Command(BaseCommand):
         from wagtail_localize.synctree import PageIndex
 
         from cms.demo.indexing import bulk_page_creation
+        from content_types.base.translations import ensure_aliases
 
         page_index = PageIndex.from_database().sort_by_tree_position()
         for sync in LocaleSynchronization.objects.select_related("locale", "sync_from"):
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                         source = entry.content_type.model_class().objects.get(
                             translation_key=entry.translation_key, locale=sync.sync_from
                         )
-                        source.copy_for_translation(sync.locale, copy_parents=True, alias=True)
+                        ensure_aliases(source, [sync.locale])
                 if bar is not None:
                     bar.update(len(batch))
             if bar is not None:
