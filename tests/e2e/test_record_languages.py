@@ -59,8 +59,11 @@ def fill(page, label: str, text: str) -> None:
     by_label(page, label).fill(text)
 
 
-def tick_target(page, number: int) -> None:
-    page.get_by_role("checkbox", name=re.compile(rf"^\s*{number}\. ")).check()
+def choose_target(page, label: str, words: str) -> None:
+    """Pick a GBF target in the type-ahead: type some of its words, take the first match."""
+    combobox = page.get_by_role("combobox", name=re.compile(rf"^\s*{re.escape(label)}"))
+    combobox.fill(words)
+    combobox.press("Enter")
 
 
 class Person:
@@ -111,7 +114,7 @@ def write_the_need_in_english(page, base_url) -> None:
     fill(page, labels["summary"], "Volunteer divers map seagrass meadows to guide anchoring rules.")
     fill(page, labels["needed"], "Training for forty divers and a shared data protocol.")
     by_label(page, labels["support_kind"]).select_option("training")
-    tick_target(page, 3)
+    choose_target(page, labels["gbf_targets"], "30")
     page.get_by_role("button", name=in_french("Save and submit for review")).click()
     expect(page.locator(".state")).to_have_text(in_french(State.SCREENING.label))
 
