@@ -69,10 +69,15 @@ def overdue_reviews(user, today) -> list[dict]:
     for assignment in ReviewAssignment.objects.open().filter(submission_id__in=list(open_reviews)):
         if assignment.round == rounds[assignment.submission_id]:
             open_reviews[assignment.submission_id].append(assignment)
+    sent_reviews: dict[int, set] = {pk: set() for pk in open_reviews}
+    sent = ReviewAssignment.objects.sent_in_running_process().filter(submission_id__in=list(open_reviews))
+    for submission_id, reviewer_id in sent.values_list("submission_id", "reviewer_id"):
+        sent_reviews[submission_id].add(reviewer_id)
     rows = []
     for submission in submissions:
         reviews = open_reviews[submission.pk]
         submission._open_reviewer_ids = {assignment.reviewer_id for assignment in reviews}
+        submission._past_reviewer_ids = sent_reviews[submission.pk]
         if not roles_for(user, submission) & EDITORS:
             continue  # seen only as one of its reviewers
         late = [assignment for assignment in reviews if assignment.due_date < today]
