@@ -11,6 +11,7 @@ import gzip
 import http.client
 import json
 import os
+import posixpath
 import re
 import signal
 import socket
@@ -22,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 
 from .environment import BUILD_COMMAND, ROOT, SERVE_COMMAND, production_environment, random_secret_key
@@ -31,6 +33,10 @@ pytestmark = pytest.mark.slow
 HOST = "portal.example.org"
 STATIC_TAG = re.compile(r"""\{%\s*static\s+(['"])(?P<path>[^'"]+)\1""")
 HASHED = r"\.[0-9a-f]{12}\."
+# import x from "./x.js", export {x} from "../x.js", import "./x.js", import("./x.js")
+MODULE_IMPORT = re.compile(
+    r"""(?:\b(?:import|export)\s[^;'"]*?\bfrom\s*|\bimport\s*\(?\s*)["'](?P<path>\.{1,2}/[^"'\s]+)["']"""
+)
 SERVER_START_SECONDS = 30
 LICENCE_NAMES = ("LICENSE", "LICENCE", "COPYING")
 
@@ -96,6 +102,43 @@ def test_the_build_collects_every_file_under_a_hashed_name_with_a_compressed_cop
 def test_the_build_ships_no_front_end_the_portal_never_serves(built):
     """viewflow's bundled Material front end (its fonts, Dash, Plotly) stays out of the image."""
     assert not [name for name in built.manifest if name.startswith("viewflow/")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("vendor/widget/widget.css", "@font-face { src: url(fonts/widget.woff2) format('woff2'); }"),
+        ("vendor/widget/widget.css", "@import 'theme.css';"),
+        ("vendor/widget/widget.js", "var widget = {};\n//# sourceMappingURL=widget.js.map\n"),
+    ],
+)
+def test_the_production_storage_refuses_any_dangling_reference(settings, tmp_path, name, content):
+    """Whatever is vendored next: a file naming one the build lacks fails the build, not a page."""
+    from cms.settings.base import STORAGES as PRODUCTION_STORAGES
+
+    source = tmp_path / "static"
+    (source / name).parent.mkdir(parents=True)
+    (source / name).write_text(content, encoding="utf-8")
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": PRODUCTION_STORAGES["staticfiles"]}
+
+    with pytest.raises(ValueError, match="could not be found"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def test_no_script_imports_a_module_the_build_does_not_have(built):
+    """collectstatic checks CSS references and source maps; relative ES module imports are checked here."""
+    manifest = built.manifest
+    dangling = []
+    for name in manifest:
+        if name.endswith((".js", ".mjs")):
+            for match in MODULE_IMPORT.finditer((built.root / name).read_text(encoding="utf-8", errors="replace")):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), match["path"]))
+                if target not in manifest:
+                    dangling.append(f"{name} imports {match['path']}")
+    assert not dangling, dangling
 
 
 def _project_template_folders() -> list[Path]:
