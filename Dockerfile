@@ -16,12 +16,13 @@ COPY requirements/ requirements/
 RUN pip install -r requirements/base.txt
 
 COPY --chown=chm:chm . .
-# collectstatic needs settings that load; the real secret comes from the environment at run time.
+# The static build tests/deploy/test_production_build.py runs. Settings must load; the real secret
+# comes from the environment at run time.
 RUN SECRET_KEY=build-only-secret-key-that-is-long-enough-for-the-production-check-000 \
-    ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
-    && python manage.py compile_catalogues \
+    ALLOWED_HOSTS=build scripts/build-static.sh \
     && mkdir -p /app/media && chown chm:chm /app/media
 
 USER chm
 EXPOSE 8000
-CMD ["gunicorn", "cms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket", "--access-logfile", "-"]
+# gunicorn on WEB_BIND (0.0.0.0:8000) with WEB_CONCURRENCY workers; migrations run before, once.
+CMD ["scripts/serve.sh"]

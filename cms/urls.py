@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -27,7 +29,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 elif settings.SERVE_MEDIA:
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Only image renditions are public files; documents go through their permission-checked views.
+    renditions = Path(settings.MEDIA_ROOT) / "images"
+    urlpatterns += [re_path(r"^media/images/(?P<path>.*)$", serve, {"document_root": renditions})]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_config, email_config, env, env_bool, env_list
+from .env import database_config, email_config, env, env_bool, env_list, media_storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -130,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in the database, which every web container shares, with the cache in front of it:
+# a cache that is cold, flushed or unreachable costs a query, never a session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -170,11 +173,16 @@ if env("MACHINE_TRANSLATION") == "deepl":
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_ROOT")
 STATICFILES_DIRS = [BASE_DIR / "cms" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "cms.staticfiles.ServedAppDirectoriesFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / env("MEDIA_ROOT")
 SERVE_MEDIA = env_bool("SERVE_MEDIA")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files: an S3-compatible bucket when configured, so that every web container sees them.
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -184,6 +192,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "CHM Portal"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are always streamed by their view after its checks, never by a redirect to the storage's
+# own address (a bucket URL would outlive the check).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -235,6 +246,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Overdue reviews: each open assignment past its due date is reminded once a day.
     "send-review-reminders": {"task": "workflows.review.tasks.send_review_reminders", "schedule": 60 * 60 * 6},
+    # Go-live and expiry dates set in the admin take effect within a minute; a run still queued when
+    # the next is due is dropped rather than piled up behind it.
+    "publish-scheduled": {"task": "cms.publish_scheduled", "schedule": 60, "options": {"expires": 55}},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------

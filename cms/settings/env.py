@@ -25,6 +25,14 @@ VARIABLES = {
     "DEFAULT_FROM_EMAIL": ("CHM Portal <noreply@localhost>", "Sender of notification e-mails."),
     "SITE_URL": ("http://127.0.0.1:8000", "Public base address, used in e-mails, feeds and the API."),
     "MEDIA_ROOT": ("media", "Folder for uploaded files (relative to the project folder or absolute)."),
+    "AWS_STORAGE_BUCKET_NAME": (
+        "",
+        "S3-compatible bucket for uploaded files, shared by every web container. Unset: MEDIA_ROOT.",
+    ),
+    "AWS_S3_ENDPOINT_URL": ("", "Address of an S3-compatible service (https://s3.example.org). Unset: Amazon S3."),
+    "AWS_S3_REGION_NAME": ("", "Region of the bucket, when the service asks for one."),
+    "AWS_ACCESS_KEY_ID": ("", "Access key of the bucket. Unset: boto3's own credentials (instance role, files)."),
+    "AWS_SECRET_ACCESS_KEY": ("", "Secret of that access key."),
     "STATIC_ROOT": ("staticfiles", "Folder that collectstatic fills."),
     "FRONTEND_CACHE_PURGE_URL": (
         "",
@@ -32,7 +40,7 @@ VARIABLES = {
     ),
     "SERVE_MEDIA": (
         "false",
-        "Let the portal itself serve uploaded files (true in docker-compose; use a web server at scale).",
+        "Let the portal itself serve the public image renditions (/media/images/) when no proxy does.",
     ),
     "MACHINE_TRANSLATION": (
         "",
@@ -41,6 +49,12 @@ VARIABLES = {
     "DEEPL_API_KEY": ("", "API key used when MACHINE_TRANSLATION=deepl."),
     "SECURE_SSL_REDIRECT": ("true", "Production: redirect HTTP to HTTPS (set false behind a proxy that does it)."),
     "LOG_LEVEL": ("INFO", "Level of the portal's log."),
+    "WEB_BIND": ("0.0.0.0:8000", "Address gunicorn listens on (scripts/serve.sh)."),
+    "WEB_CONCURRENCY": ("3", "Number of gunicorn worker processes in each web container."),
+    "FORWARDED_ALLOW_IPS": (
+        "127.0.0.1,::1",
+        "Addresses whose X-Forwarded-Proto gunicorn trusts: the proxy's ('*' when only it reaches the web containers).",
+    ),
 }
 
 
@@ -75,6 +89,42 @@ def database_config(sqlite_path) -> dict:
     }
 
 
+def media_storage() -> dict:
+    """``STORAGES["default"]``: the S3-compatible bucket when one is named, else the ``MEDIA_ROOT`` folder.
+
+    The bucket stays private: files are read through signed, expiring addresses or the portal's own
+    views, and an upload never replaces another file of the same name.
+    """
+    bucket = env("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    endpoint = env("AWS_S3_ENDPOINT_URL")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            # Services other than Amazon's (MinIO, Ceph, Garage) answer path-style addresses.
+            "addressing_style": "path" if endpoint else None,
+        },
+    }
+
+
+def readme_table() -> str:
+    """The README's table of variables, generated from ``VARIABLES``: ``python -m cms.settings.env``."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, (default, meaning) in VARIABLES.items():
+        rows.append(f"| `{name}` | {f'`{default}`' if default else '(unset)'} | {meaning} |")
+    return "\n".join(rows)
+
+
 def email_config() -> dict:
     """Django e-mail settings from ``EMAIL_URL`` (console backend when unset)."""
     from urllib.parse import unquote, urlparse
@@ -94,3 +144,7 @@ def email_config() -> dict:
         "EMAIL_USE_TLS": parsed.scheme == "smtp+tls",
         "EMAIL_USE_SSL": parsed.scheme == "smtp+ssl",
     }
+
+
+if __name__ == "__main__":
+    print(readme_table())

@@ -10,6 +10,7 @@ import jsonschema
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+BACKING_SERVICES = ("postgres", "redis", "elasticsearch")
 
 
 def load_compose():
@@ -32,8 +33,18 @@ def test_every_interpolated_variable_is_in_env_example():
 
 def test_services_depend_on_healthy_backing_services():
     services = load_compose()["services"]
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat", "migrate"):
         conditions = services[name]["depends_on"]
         assert {"postgres", "redis", "elasticsearch"} <= set(conditions)
-        assert all(value["condition"] == "service_healthy" for value in conditions.values())
+        assert all(conditions[backing]["condition"] == "service_healthy" for backing in BACKING_SERVICES), name
     assert "SECRET_KEY" not in json.dumps(services)
+
+
+def test_the_portal_starts_once_the_database_is_migrated():
+    """Migrations run once, in their own container, never in each web replica at the same time."""
+    services = load_compose()["services"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
+        assert "migrate" not in str(services[name]["command"]), name

@@ -1,9 +1,6 @@
 """Configuration: the environment parser, its documentation, and production's safety checks."""
 
-import os
 import re
-import secrets
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings import env
+from tests.deploy.environment import production_environment, random_secret_key
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 
@@ -130,6 +128,13 @@ def test_every_variable_is_documented_in_the_readme():
     assert not missing, f"README.md does not document: {', '.join(missing)}"
 
 
+def test_the_readme_table_is_generated_from_the_declarations():
+    """Defaults and meanings too: regenerate the table with ``python -m cms.settings.env``."""
+    text = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+
+    assert env.readme_table() in text
+
+
 def test_settings_read_only_declared_variables():
     """Settings go through the parser, never os.environ directly, so that nothing is undocumented."""
     offenders = []
@@ -145,34 +150,20 @@ def test_settings_read_only_declared_variables():
 # --- production -------------------------------------------------------------------------------
 
 
-def _production_env(**values) -> dict:
-    """The current environment without any portal variable, plus production settings and ``values``."""
-    clean = {key: value for key, value in os.environ.items() if key not in env.VARIABLES}
-    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests; check --deploy refuses it
-    clean["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
-    clean.update(values)
-    return clean
-
-
 def _manage(*args, **values) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
-        env=_production_env(**values),
+        env=production_environment(**values),
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def _random_secret_key() -> str:
-    alphabet = string.ascii_letters + string.digits + "!#%&()*+,-./:;<=>?@[]^_{|}~"
-    return "".join(secrets.choice(alphabet) for _ in range(60))
-
-
 @pytest.fixture(scope="module")
 def deploy_check() -> subprocess.CompletedProcess:
-    return _manage("check", "--deploy", SECRET_KEY=_random_secret_key(), ALLOWED_HOSTS="portal.example.org")
+    return _manage("check", "--deploy", SECRET_KEY=random_secret_key(), ALLOWED_HOSTS="portal.example.org")
 
 
 def test_check_deploy_passes(deploy_check):
@@ -202,7 +193,7 @@ def test_production_refuses_a_short_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _manage("check", SECRET_KEY=_random_secret_key())
+    result = _manage("check", SECRET_KEY=random_secret_key())
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr

@@ -1,9 +1,11 @@
 """Compile the gettext catalogues (locale/*/LC_MESSAGES/*.po → .mo) without GNU gettext.
 
 ``compilemessages`` needs the ``msgfmt`` program, which a fresh machine may lack; polib does the
-same in Python. Fuzzy entries are left out, as msgfmt does.
+same in Python. Fuzzy entries are left out, as msgfmt does. Each .mo file is replaced in one step, so
+that a process loading the catalogues meanwhile (a running server or test) never reads half a file.
 """
 
+import os
 from pathlib import Path
 
 import polib
@@ -25,6 +27,8 @@ class Command(BaseCommand):
                     raise CommandError(f"{po_path}: {error}") from error
                 for entry in catalogue.fuzzy_entries():
                     catalogue.remove(entry)
-                catalogue.save_as_mofile(str(mo_path))
+                partial_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+                catalogue.save_as_mofile(str(partial_path))
+                partial_path.replace(mo_path)
                 compiled += 1
         self.stdout.write(f"Compiled {compiled} catalogues.")
