@@ -48,9 +48,18 @@ copy world-atlas countries-110m.json
 copy world-atlas LICENSE
 
 cat > "$VENDOR/README.txt" <<TEXT
-Copied from their npm packages by scripts/vendor-frontend.sh (versions pinned in package.json);
-do not edit by hand. Leaflet $(version leaflet) (BSD-2-Clause), Tom Select $(version tom-select)
-(Apache-2.0), topojson-client $(version topojson-client) (ISC), world-atlas $(version world-atlas)
-(ISC; Natural Earth 1:110m, public domain).
+Copied from their npm packages by scripts/vendor-frontend.sh (versions pinned in package.json); do not
+edit by hand. Leaflet $(version leaflet) (BSD-2-Clause), Tom Select $(version tom-select) (Apache-2.0), topojson-client $(version topojson-client) (ISC),
+world-atlas $(version world-atlas) (ISC; Natural Earth 1:110m, public domain).
+Each folder keeps the package's licence beside the files taken from it, and only those files:
+
+leaflet/          dist/leaflet.js, dist/leaflet.css and dist/images/*.png (the marker and layer
+                  images they refer to). Source-map comments are removed: the maps are not shipped.
+tom-select/       dist/js/tom-select.popular.min.js and dist/css/tom-select.min.css
+topojson-client/  dist/topojson-client.min.js
+world-atlas/      countries-110m.json
+
+Every file referenced from a vendored file must be here too: the production build
+(scripts/build-static.sh, tested by tests/deploy/test_production_build.py) refuses dangling references.
 TEXT
 echo "vendor-frontend: refreshed $VENDOR/."
