@@ -119,7 +119,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (cms/resilience/cache.py): with Redis down every read is a miss, never an error page;
+    # short timeouts bound the first failed call, then Redis is skipped for CIRCUIT_RESET_AFTER seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "cms.resilience.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "CIRCUIT_RESET_AFTER": 30},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -231,9 +239,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down must not hold a request: short timeouts, few publish retries; callers then
+# fall back as they choose (cms/resilience/tasks.py: run the task here, or leave it to a sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     # Overdue reviews: each open assignment past its due date is reminded once a day.
     "send-review-reminders": {"task": "workflows.review.tasks.send_review_reminders", "schedule": 60 * 60 * 6},
+    # The e-mail outbox: whatever the mail server (or a broker outage) kept from being sent.
+    "send-due-emails": {"task": "workflows.notifications.tasks.send_due_emails", "schedule": 60 * 5},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------
@@ -243,6 +258,7 @@ ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX")
 # --- E-mail ---------------------------------------------------------------------------------
 globals().update(email_config())
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+EMAIL_TIMEOUT = 10  # seconds; a mail server that hangs delays one outbox attempt, not a worker for ever
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
