@@ -92,6 +92,9 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 
+# /readyz answers 503 only when one of these is down (cms/health.py); the others degrade the portal.
+READINESS_REQUIRED = ["database"]
+
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
