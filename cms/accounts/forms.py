@@ -1,15 +1,30 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from .lockout import lockout_message
 from .models import UserProfile
 
 
-class LoginForm(AuthenticationForm):
+class LockoutMessageMixin:
+    """Say why sign-in failed when django-axes paused it, instead of "wrong password"."""
+
+    def get_invalid_login_error(self):
+        if self.request is not None and getattr(self.request, "axes_locked_out", False):
+            return forms.ValidationError(lockout_message(self.request), code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class LoginForm(LockoutMessageMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("The user name or password is not right. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+
+class AdminLoginForm(LockoutMessageMixin, WagtailLoginForm):
+    """The Wagtail admin's sign-in form (``WAGTAILADMIN_USER_LOGIN_FORM``), with the lockout message."""
 
 
 class ProfileForm(forms.ModelForm):

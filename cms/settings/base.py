@@ -214,9 +214,18 @@ ANONYMOUS_USER_NAME = None  # anonymous visitors never hold object grants
 GUARDIAN_RAISE_403 = True
 
 # --- Login throttling (django-axes) ---------------------------------------------------------
+# Ten failures for one user name from one address pause that pair for an hour (cms/accounts/lockout.py);
+# the same person elsewhere, and other people at the same address (a proxy, an office), sign in.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hour
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the retry time shown stays true
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
+# Reverse proxies whose X-Forwarded-For is believed (cms/accounts/addresses.py); from anyone else it is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.accounts.forms.AdminLoginForm"
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -39,6 +39,11 @@ VARIABLES = {
         "Machine translation for wagtail-localize: 'deepl' with DEEPL_API_KEY, or unset for none.",
     ),
     "DEEPL_API_KEY": ("", "API key used when MACHINE_TRANSLATION=deepl."),
+    "TRUSTED_PROXIES": (
+        "",
+        "Comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies in front of the portal; "
+        "only their X-Forwarded-For header is believed. Unset: the connecting address is the client's.",
+    ),
     "SECURE_SSL_REDIRECT": ("true", "Production: redirect HTTP to HTTPS (set false behind a proxy that does it)."),
     "LOG_LEVEL": ("INFO", "Level of the portal's log."),
 }
