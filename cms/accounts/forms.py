@@ -52,3 +52,17 @@ class ProfileForm(forms.ModelForm):
         if commit:
             self.user.save(update_fields=["first_name", "last_name", "email"])
         return super().save(commit=commit)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app (or, where allowed, a backup code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).lower()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_config, email_config, env, env_bool, env_list
+from .env import database_config, email_config, env, env_bool, env_flag, env_list
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,7 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -226,6 +231,12 @@ AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
 # Reverse proxies whose X-Forwarded-For is believed (cms/accounts/addresses.py); from anyone else it is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.accounts.forms.AdminLoginForm"
+
+# --- Two-factor sign-in (django-otp, TOTP; cms/accounts/two_factor.py) -----------------------
+# Administrators and Editors must enrol an authenticator app before using the admin or the
+# workspace; anyone else may. On unless TWO_FACTOR_ENFORCED says otherwise (dev.py: off for the demo).
+TWO_FACTOR_ENFORCED = env_flag("TWO_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = "CHM Portal"
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
