@@ -33,28 +33,28 @@ def dispatch(task, *args, fallback: str, **kwargs) -> str:
     """
     if fallback not in (INLINE, SKIP):
         raise ValueError(f"fallback must be {INLINE!r} or {SKIP!r}")
-    if current_app.conf.task_always_eager:
-        return _run_here(task, args, kwargs)
+    eager = current_app.conf.task_always_eager
     gate = broker_breaker()
-    if gate.allow():
+    if eager or gate.allow():
         try:
-            task.apply_async(args=args, kwargs=kwargs)
-        except Exception as error:  # noqa: BLE001 - kombu, redis and socket errors alike
+            task.delay(*args, **kwargs)  # eager: runs here, and its own errors come back here
+        except Exception as error:  # noqa: BLE001 - kombu, redis and socket errors alike, or the task's
+            if eager:
+                logger.exception("Task %s failed", task.name)
+                return "failed"
             gate.failed(error)
         else:
+            if eager:
+                return "ran"
             gate.succeeded()
             return "queued"
     if fallback == INLINE:
         logger.info("Broker unreachable: running %s here", task.name)
-        return _run_here(task, args, kwargs)
+        try:
+            task.apply(args=args, kwargs=kwargs, throw=True)
+        except Exception:  # noqa: BLE001 - the request that triggered it has already succeeded
+            logger.exception("Task %s failed", task.name)
+            return "failed"
+        return "ran"
     logger.warning("Broker unreachable: %s%r not queued (caught up later)", task.name, args)
     return "skipped"
-
-
-def _run_here(task, args, kwargs) -> str:
-    try:
-        task.apply(args=args, kwargs=kwargs, throw=True)
-    except Exception:  # noqa: BLE001 - the request that triggered it has already succeeded
-        logger.exception("Task %s failed", task.name)
-        return "failed"
-    return "ran"

@@ -83,9 +83,13 @@ def celery_broker(url: str):
     saved = conf.broker_url, conf.task_always_eager
 
     def forget_connections():
-        current_app.pool.force_close_all()
+        from kombu import pools
+
+        if current_app._pool is not None:
+            current_app._pool.force_close_all()
         current_app._pool = None
         current_app.amqp._producer_pool = None
+        pools.reset()  # kombu's own producer pools, shared by connection address
 
     forget_connections()
     conf.broker_url, conf.task_always_eager = url, False
