@@ -263,3 +263,13 @@ def test_production_enforces_and_development_does_not():
         values[module] = result.stdout.strip().splitlines()[-1]
 
     assert values == {"cms.settings.production": "True", "cms.settings.dev": "False"}
+
+
+def test_the_admin_account_page_leads_to_the_two_factor_settings(settings, editor):
+    settings.TWO_FACTOR_ENFORCED = False
+    client = signed_in(editor)
+
+    page = BeautifulSoup(client.get("/admin/account/").content.decode(), "html.parser")
+
+    link = page.find("a", string="Two-factor sign-in")
+    assert link is not None and client.get(link["href"]).status_code == 200
