@@ -65,6 +65,11 @@ class SearchResponseSerializer(serializers.Serializer):
     applied_filters = AppliedFilterSerializer(many=True)
     spelling_suggestion = serializers.CharField(allow_blank=True)
     warnings = serializers.ListField(child=serializers.CharField(), help_text="Input that was ignored, and why.")
+    notice = serializers.CharField(
+        allow_blank=True,
+        help_text="Empty, or why the results may be less complete than usual (the search server is down "
+        "and a simpler search answered).",
+    )
 
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -128,6 +133,7 @@ class SearchAPIView(APIView):
                 "applied_filters": results.applied_filters,
                 "spelling_suggestion": results.spelling_suggestion,
                 "warnings": parsed.messages,
+                "notice": results.notice,
             }
             return Response(SearchResponseSerializer(data).data)
 

@@ -7,6 +7,7 @@ the labels (in the visitor's language), the applied filters and the pagination.
 """
 
 import datetime
+import logging
 import math
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -16,8 +17,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from cms.resilience.breaker import breaker
+
 from . import registry
 from .indexing import FACETS, DocumentBuilder, build_documents
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -36,6 +41,11 @@ FACET_LABELS = {
     "source": _("Source"),
 }
 SORTS = ("relevance", "date")
+FALLBACK_NOTICE = _(
+    "The search server is unavailable right now: these results come from a simpler search, "
+    "so their order may differ and the spelling suggestions are missing."
+)
+SEARCH_SERVER_RESET_AFTER = 30.0  # seconds the search server is left alone after it failed
 
 
 @dataclass
@@ -131,6 +141,7 @@ class SearchResults:
     page_size: int
     num_pages: int
     spelling_suggestion: str = ""
+    notice: str = ""  # why the results may be less good than usual (the search server is down)
 
     @property
     def has_next(self) -> bool:
@@ -142,14 +153,41 @@ class SearchResults:
 
 
 class SearchService:
-    """The one entry point for searching and indexing, whichever backend is configured."""
+    """The one entry point for searching and indexing, whichever backend is configured.
+
+    With Elasticsearch configured, the database index is kept too, as the fallback: when the search
+    server cannot be reached, reads are answered from the database (with a notice) instead of failing,
+    and the server is left alone for a while (a circuit breaker) so that each search does not wait.
+    """
 
     def __init__(self, backend=None):
         self.backend = backend or get_backend()
+        self.fallback = fallback_backend(self.backend) if backend is None else None
+        self.degraded = False
+
+    @property
+    def notice(self) -> str:
+        return str(FALLBACK_NOTICE) if self.degraded else ""
+
+    def _read(self, operation: str, *args):
+        """``operation`` on the backend, or on the fallback when the backend is unreachable."""
+        if self.fallback is None:
+            return getattr(self.backend, operation)(*args)
+        gate = breaker(f"Search server ({self.backend.name})", SEARCH_SERVER_RESET_AFTER)
+        if not self.degraded and gate.allow():
+            try:
+                result = getattr(self.backend, operation)(*args)
+            except self.backend.unavailable_errors as error:
+                gate.failed(error)
+            else:
+                gate.succeeded()
+                return result
+        self.degraded = True
+        return getattr(self.fallback, operation)(*args)
 
     # --- reading ----------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
-        raw = self.backend.search(index_query(query))
+        raw = self._read("search", index_query(query))
         if "type" in raw.facet_counts:
             aliases = registry.type_aliases()
             raw.facet_counts["type"] = {aliases.get(key, key): n for key, n in raw.facet_counts["type"].items()}
@@ -175,8 +213,8 @@ class SearchService:
             for code in query.filters.get(name, [])
         ]
         suggestion = ""
-        if raw.total == 0 and query.text:
-            suggestion = self.backend.spelling_suggestion(query.text, query.language) or ""
+        if raw.total == 0 and query.text and not self.degraded:
+            suggestion = self._read("spelling_suggestion", query.text, query.language) or ""
         return SearchResults(
             query=query,
             hits=raw.hits,
@@ -186,27 +224,35 @@ class SearchService:
             page=query.page,
             page_size=query.page_size,
             num_pages=num_pages,
-            spelling_suggestion=suggestion,
+            spelling_suggestion=suggestion if not self.degraded else "",
+            notice=self.notice,
         )
 
     def count(self, query: SearchQuery) -> int:
-        return self.backend.count(index_query(query))
+        return self._read("count", index_query(query))
 
     def suggest(self, prefix: str, language: str, limit: int = 8) -> list[dict]:
-        return self.backend.suggest(prefix.strip(), language, limit)
+        return self._read("suggest", prefix.strip(), language, limit)
 
     # --- writing ----------------------------------------------------------------------------------
+    def writers(self) -> list:
+        """The backends an index change goes to: the fallback first, so that it is current even when
+        the search server refuses the change."""
+        return [backend for backend in (self.fallback, self.backend) if backend is not None]
+
     def index_translation_keys(self, keys) -> int:
         """Bring the index up to date for these translation groups (adds, updates and removes)."""
         keys = sorted({str(key) for key in keys})
         if not keys:
             return 0
         documents = build_documents(keys)
-        self.backend.replace(keys, documents)
+        for backend in self.writers():
+            backend.replace(keys, documents)
         return len(documents)
 
     def rebuild(self, keys: list[str], batch_size: int = 200, progress=None) -> int:
-        """Index every group in ``keys`` anew, in batches; the backend drops what is no longer there."""
+        """Index every group in ``keys`` anew, in batches, in every writer; each backend drops what is
+        no longer there. Returns the number of documents written to the configured backend."""
         builder = DocumentBuilder()
 
         def batches():
@@ -216,7 +262,10 @@ class SearchService:
                 if progress is not None:
                     progress(len(chunk))
 
-        return self.backend.rebuild(batches())
+        written = 0
+        for backend in self.writers():
+            written = backend.rebuild(batches())
+        return written
 
 
 def index_query(query: SearchQuery) -> SearchQuery:
@@ -317,3 +366,10 @@ def get_backend():
     from .backends.database import DatabaseBackend
 
     return DatabaseBackend()
+
+
+def fallback_backend(backend):
+    """The database backend behind a search server; none when the database already answers."""
+    from .backends.database import DatabaseBackend
+
+    return None if isinstance(backend, DatabaseBackend) else DatabaseBackend()

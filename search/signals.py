@@ -6,7 +6,6 @@ re-reads those groups (so a rolled-back change is never indexed, and a subtree d
 one task, not one per page). The task itself decides what is indexable: live and public pages only.
 """
 
-import logging
 import threading
 
 from django.db import transaction
@@ -14,9 +13,10 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from cms.resilience.tasks import INLINE, dispatch
+
 from .indexing import searchable_content_type_ids, subtree_translation_keys
 
-logger = logging.getLogger(__name__)
 _state = threading.local()
 
 
@@ -39,10 +39,9 @@ def flush() -> None:
     _state.keys = set()
     from .tasks import update_search_index
 
-    try:
-        update_search_index.delay(sorted(keys))
-    except Exception:  # noqa: BLE001 - a search outage must never undo or block publishing
-        logger.exception("Could not update the search index for %d translation groups", len(keys))
+    # Without a broker the index is updated here: searches must find what was just published.
+    # ``dispatch`` logs any failure; a search outage never undoes or blocks publishing.
+    dispatch(update_search_index, sorted(keys), fallback=INLINE)
 
 
 def _is_searchable(page) -> bool:

@@ -3,16 +3,26 @@
 from celery import shared_task
 
 BATCH_SIZE = 200
+MAX_RETRIES = 6  # about two hours of backoff; ``manage.py reindex`` repairs anything older
 
 
-@shared_task(ignore_result=True)
-def update_search_index(translation_keys: list[str]) -> int:
-    """Re-read these translation groups from the database and write (or remove) their documents."""
+@shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES)
+def update_search_index(self, translation_keys: list[str]) -> int:
+    """Re-read these translation groups from the database and write (or remove) their documents.
+
+    The database index is written first; when the search server refuses, the task is retried later
+    with a growing delay (in a worker), while searches fall back to the database meanwhile.
+    """
     from .service import SearchService
 
     service = SearchService()
     keys = sorted({str(key) for key in translation_keys})
     written = 0
-    for start in range(0, len(keys), BATCH_SIZE):
-        written += service.index_translation_keys(keys[start : start + BATCH_SIZE])
+    try:
+        for start in range(0, len(keys), BATCH_SIZE):
+            written += service.index_translation_keys(keys[start : start + BATCH_SIZE])
+    except service.backend.unavailable_errors as error:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 3600)) from error
     return written

@@ -1,9 +1,22 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
+from . import two_factor
+from .forms import LoginForm, ProfileForm
+
+
+class LoginView(auth_views.LoginView):
+    """The public sign-in form; a person who must give a code goes there next, then where it asked."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        return two_factor.next_step_url(self.request.user, url) or url
 
 
 @login_required

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -21,3 +22,13 @@ class UserProfileViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_profiles():
     return UserProfileViewSet("user_profiles")
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    """Editors live in the admin: its account page leads to their two-factor settings too."""
+    return {
+        "url": reverse("accounts:two_factor"),
+        "label": _("Two-factor sign-in"),
+        "help_text": _("An authenticator app's code after your password, and your backup codes."),
+    }

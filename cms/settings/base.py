@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_config, email_config, env, env_bool, env_list, media_storage
+from .env import database_config, email_config, env, env_bool, env_flag, env_list, media_storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,7 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -92,6 +97,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+
+# /readyz answers 503 only when one of these is down (cms/health.py); the others degrade the portal.
+READINESS_REQUIRED = ["database"]
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -120,7 +128,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (cms/resilience/cache.py): with Redis down every read is a miss, never an error page;
+    # short timeouts bound the first failed call, then Redis is skipped for CIRCUIT_RESET_AFTER seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "cms.resilience.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "CIRCUIT_RESET_AFTER": 30},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -215,9 +231,24 @@ ANONYMOUS_USER_NAME = None  # anonymous visitors never hold object grants
 GUARDIAN_RAISE_403 = True
 
 # --- Login throttling (django-axes) ---------------------------------------------------------
+# Ten failures for one user name from one address pause that pair for an hour (cms/accounts/lockout.py);
+# the same person elsewhere, and other people at the same address (a proxy, an office), sign in.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hour
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the retry time shown stays true
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
+# Reverse proxies whose X-Forwarded-For is believed (cms/accounts/addresses.py); from anyone else it is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.accounts.forms.AdminLoginForm"
+
+# --- Two-factor sign-in (django-otp, TOTP; cms/accounts/two_factor.py) -----------------------
+# Administrators and Editors must enrol an authenticator app before using the admin or the
+# workspace; anyone else may. On unless TWO_FACTOR_ENFORCED says otherwise (dev.py: off for the demo).
+TWO_FACTOR_ENFORCED = env_flag("TWO_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = "CHM Portal"
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -243,12 +274,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down must not hold a request: short timeouts, few publish retries; callers then
+# fall back as they choose (cms/resilience/tasks.py: run the task here, or leave it to a sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     # Overdue reviews: each open assignment past its due date is reminded once a day.
     "send-review-reminders": {"task": "workflows.review.tasks.send_review_reminders", "schedule": 60 * 60 * 6},
     # Go-live and expiry dates set in the admin take effect within a minute; a run still queued when
     # the next is due is dropped rather than piled up behind it.
     "publish-scheduled": {"task": "cms.publish_scheduled", "schedule": 60, "options": {"expires": 55}},
+    # The e-mail outbox: whatever the mail server (or a broker outage) kept from being sent.
+    "send-due-emails": {"task": "workflows.notifications.tasks.send_due_emails", "schedule": 60 * 5},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------
@@ -258,6 +296,7 @@ ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX")
 # --- E-mail ---------------------------------------------------------------------------------
 globals().update(email_config())
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+EMAIL_TIMEOUT = 10  # seconds; a mail server that hangs delays one outbox attempt, not a worker for ever
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {

@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, SECRET_KEY
+from .env import env_flag
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "insecure-local-development-key-never-use-in-production"
@@ -12,3 +13,6 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic needed
 WHITENOISE_USE_FINDERS = True
+# The demo's staff sign in with their password alone, so that `make run` is one step; production
+# requires two-factor sign-in of Administrators and Editors (TWO_FACTOR_ENFORCED=true here to try it).
+TWO_FACTOR_ENFORCED = env_flag("TWO_FACTOR_ENFORCED", default=False)

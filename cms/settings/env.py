@@ -47,6 +47,16 @@ VARIABLES = {
         "Machine translation for wagtail-localize: 'deepl' with DEEPL_API_KEY, or unset for none.",
     ),
     "DEEPL_API_KEY": ("", "API key used when MACHINE_TRANSLATION=deepl."),
+    "TRUSTED_PROXIES": (
+        "",
+        "Comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies in front of the portal; "
+        "only their X-Forwarded-For header is believed. Unset: the connecting address is the client's.",
+    ),
+    "TWO_FACTOR_ENFORCED": (
+        "",
+        "Require two-factor sign-in of Administrators and Editors (true/false). Unset: on, except in "
+        "cms.settings.dev, where the demo users sign in with their password alone.",
+    ),
     "SECURE_SSL_REDIRECT": ("true", "Production: redirect HTTP to HTTPS (set false behind a proxy that does it)."),
     "LOG_LEVEL": ("INFO", "Level of the portal's log."),
     "WEB_BIND": ("0.0.0.0:8000", "Address gunicorn listens on (scripts/serve.sh)."),
@@ -67,6 +77,12 @@ def env(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str, *, default: bool) -> bool:
+    """A true/false variable whose default depends on the settings module (unset or empty: ``default``)."""
+    value = env(name).strip()
+    return env_bool(name) if value else default
 
 
 def env_list(name: str) -> list[str]:

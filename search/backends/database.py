@@ -130,6 +130,7 @@ class DatabaseBackend:
     """Search over ``SearchEntry`` and ``SearchText``; PostgreSQL full text, or substrings elsewhere."""
 
     name = "database"
+    unavailable_errors = ()  # the database is the last resort: its failure is the page's
 
     @property
     def is_postgresql(self) -> bool:

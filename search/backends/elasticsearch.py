@@ -7,7 +7,7 @@ functions, so that the generated queries are tested without a server.
 import logging
 
 from django.utils import timezone
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.dsl import A, Q, Search
 from elasticsearch.helpers import bulk
 
@@ -189,9 +189,12 @@ class ElasticsearchBackend:
     """Search and indexing through an index alias, rebuilt with zero downtime."""
 
     name = "elasticsearch"
+    # The server (or its index) cannot answer: the service falls back to the database.
+    unavailable_errors = (TransportError, ApiError)
 
     def __init__(self, url: str, prefix: str = "chm", client=None):
-        self.client = client or Elasticsearch(url, request_timeout=10)
+        # One retry, not three: when the server is down the service's circuit breaker takes over.
+        self.client = client or Elasticsearch(url, request_timeout=10, max_retries=1)
         self.alias = alias_name(prefix)
 
     # --- reading ----------------------------------------------------------------------------------

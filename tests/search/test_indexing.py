@@ -207,7 +207,7 @@ def test_a_search_outage_never_blocks_publishing(index, publish, monkeypatch, ca
 
     need.refresh_from_db()
     assert need.live
-    assert "Could not update the search index" in caplog.text
+    assert "Task search.tasks.update_search_index failed" in caplog.text
 
 
 def test_reindex_restores_missing_rows_and_drops_orphans(index, publish, search):

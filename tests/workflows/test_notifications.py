@@ -9,7 +9,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from workflows.notifications import tasks as notification_tasks
+from workflows.notifications import outbox as notification_outbox
 from workflows.notifications.events import Event
 from workflows.notifications.models import Notification
 from workflows.permissions import State
@@ -50,14 +50,14 @@ def test_each_event_is_told_to_the_right_people(people, draft, django_capture_on
 def test_emails_are_rendered_in_the_recipients_language(people, draft, django_capture_on_commit_callbacks):
     """reviewer_b reads French: its e-mail is rendered under ``translation.override("fr")``."""
     languages = {}
-    real_render = notification_tasks.render_to_string
+    real_render = notification_outbox.render_to_string
 
     def spy(template_name, context=None, *args, **kwargs):
         languages.setdefault(context["recipient"].username, set()).add(translation.get_language())
         return real_render(template_name, context, *args, **kwargs)
 
     with (
-        mock.patch.object(notification_tasks, "render_to_string", side_effect=spy),
+        mock.patch.object(notification_outbox, "render_to_string", side_effect=spy),
         django_capture_on_commit_callbacks(execute=True),
     ):
         drive(draft, State.IN_REVIEW, people)

@@ -60,3 +60,48 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence shown in the list, in the active language."""
         return Event.message(self.event, self.title)
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+    def due(self, now, max_attempts: int):
+        """Unsent e-mails whose next attempt is due and that have not been given up on."""
+        return self.unsent().filter(next_attempt_at__lte=now, attempts__lt=max_attempts).order_by("next_attempt_at")
+
+
+class OutboxEmail(models.Model):
+    """An e-mail to send: written in the transaction that caused it, sent after the commit, retried
+    with growing delays while the mail server refuses it, and kept (with its last error) either way."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    language = models.CharField(_("language"), max_length=16)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox e-mail")
+        verbose_name_plural = _("outbox e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

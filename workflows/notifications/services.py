@@ -1,9 +1,12 @@
-"""Tell people what concerns them: an in-site notification now, an e-mail once the transaction commits."""
+"""Tell people what concerns them: an in-site notification now, and an e-mail written to the outbox in
+the same transaction and sent once it commits (see ``outbox``)."""
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+
+from cms.resilience.tasks import SKIP, dispatch
 
 from .models import Notification
 
@@ -21,11 +24,13 @@ def localized_url(language: str, viewname: str, kwargs: dict | None = None) -> s
 
 
 def notify(recipients, event: str, *, title: str, viewname: str = "", kwargs=None, actor=None, extra=None):
-    """Create one notification per distinct active recipient and e-mail each after commit.
+    """Create one notification per distinct active recipient, and its e-mail in the outbox.
 
-    The link is made in each recipient's language, so that it opens the workspace in that language.
+    The link and the e-mail are made in each recipient's language. The e-mails are sent after commit;
+    without a broker they wait for the periodic sweep (the outbox row is their record).
     """
-    from .tasks import send_notification_email
+    from .outbox import queue_email
+    from .tasks import send_outbox_email
 
     seen = set()
     created = []
@@ -41,5 +46,7 @@ def notify(recipients, event: str, *, title: str, viewname: str = "", kwargs=Non
             )
         )
     for notification in created:
-        transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+        email = queue_email(notification)
+        if email is not None:
+            transaction.on_commit(lambda pk=email.pk: dispatch(send_outbox_email, pk, fallback=SKIP))
     return created

@@ -1,45 +1,31 @@
-"""E-mails of notifications, rendered in the recipient's language and sent outside the request."""
-
-import logging
+"""Sending the outbox's e-mails outside the request: after each commit, and periodically the rest."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 
-logger = logging.getLogger(__name__)
+from . import outbox
+
+SEND_RETRIES = 3  # quick retries by the worker; the periodic sweep takes over after them
 
 
-def render_email(notification) -> tuple[str, str]:
-    """Subject and body of ``notification``'s e-mail, in its recipient's language."""
-    from .services import recipient_language
+@shared_task(bind=True, name="workflows.notifications.tasks.send_outbox_email", ignore_result=True)
+def send_outbox_email(self, email_id: int) -> bool:
+    """Send one outbox e-mail; when the mail server refuses, try again after the row's delay.
 
-    base_url = (getattr(settings, "SITE_URL", "") or getattr(settings, "WAGTAILADMIN_BASE_URL", "")).rstrip("/")
-    context = {
-        "notification": notification,
-        "recipient": notification.recipient,
-        "title": notification.title,
-        "extra": notification.extra,
-        "link": f"{base_url}{notification.url}" if notification.url else base_url or "/",
-        "site_name": settings.WAGTAIL_SITE_NAME,
-    }
-    with translation.override(recipient_language(notification.recipient)):
-        subject = render_to_string(f"notifications/email/{notification.event}_subject.txt", context)
-        body = render_to_string(f"notifications/email/{notification.event}_body.txt", context)
-    return " ".join(subject.split()), body.strip() + "\n"
+    Run in the request (eager mode, or no broker) it tries once and leaves the rest to the sweep.
+    """
+    from .models import OutboxEmail
 
-
-@shared_task(name="workflows.notifications.tasks.send_notification_email", ignore_result=True)
-def send_notification_email(notification_id: int) -> bool:
-    """Send the e-mail of one notification once; a notification already e-mailed is skipped."""
-    from .models import Notification
-
-    notification = Notification.objects.select_related("recipient__profile").filter(pk=notification_id).first()
-    if notification is None or notification.emailed_at is not None or not notification.recipient.email:
+    if outbox.send(email_id):
+        return True
+    if self.request.is_eager or self.request.retries >= SEND_RETRIES:
         return False
-    subject, body = render_email(notification)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    logger.info("Notification %s e-mailed to user %s", notification.pk, notification.recipient_id)
-    return True
+    email = OutboxEmail.objects.unsent().filter(pk=email_id, attempts__lt=outbox.MAX_ATTEMPTS).first()
+    if email is not None:
+        raise self.retry(countdown=outbox.retry_delay(email.attempts).total_seconds(), max_retries=SEND_RETRIES)
+    return False
+
+
+@shared_task(name="workflows.notifications.tasks.send_due_emails", ignore_result=True)
+def send_due_emails() -> int:
+    """The periodic sweep (``CELERY_BEAT_SCHEDULE``): every unsent e-mail whose next attempt is due."""
+    return outbox.send_due()

@@ -9,6 +9,7 @@ from .index import RecordIndexPage, record_types
 from .organisations import OrganisationPage, OrganisationType
 from .projects import ProjectPage, ProjectStatus
 from .reports import NationalReportPage, ProgressLevel, ReportTargetSection
+from .sequences import IdentifierSequence
 
 __all__ = [
     "DecisionPage",
@@ -17,6 +18,7 @@ __all__ = [
     "DocumentType",
     "ExpertProfilePage",
     "GoodPracticePage",
+    "IdentifierSequence",
     "Licence",
     "NationalReportPage",
     "NeedPage",

@@ -29,7 +29,7 @@ from content_types.base.models import ClassifiedPage
 
 from ..blocks import RecordBodyBlock
 from ..forms import RecordPageForm
-from ..identifiers import identifier_prefix, next_identifier, validate_identifier
+from ..identifiers import allocate_identifier, identifier_prefix, reserve_identifier, validate_identifier
 
 
 class Licence(models.TextChoices):
@@ -208,10 +208,11 @@ class RecordPage(ClassifiedPage):
         return RecordPage.objects.filter(identifier=identifier).exclude(translation_key=self.translation_key)
 
     def generate_identifier(self) -> str:
+        """A new identifier from the prefix's counter (an atomic upsert: safe when records are saved at once)."""
         year = (self.publication_date or timezone.localdate()).year
         prefix = identifier_prefix(self.record_type_code or "REC", self.identifier_country_code(), year)
         used = RecordPage.objects.filter(identifier__startswith=prefix).values_list("identifier", flat=True)
-        return next_identifier(list(used), prefix)
+        return allocate_identifier(prefix, list(used))
 
     def clean(self):
         super().clean()
@@ -238,9 +239,15 @@ class RecordPage(ClassifiedPage):
                 .first()
             )
             self.identifier = sibling or self.generate_identifier()
-        elif self._identifier_owners(self.identifier).exists():
-            # A copy made in code (the admin's "copy page") arrives with its source's identifier.
-            self.identifier = self.generate_identifier()
+        elif set(RecordPage.objects.filter(identifier=self.identifier).values_list("translation_key", flat=True)) != {
+            self.translation_key
+        }:
+            # A typed, harvested or copied identifier, new to this record: lock its prefix (and keep
+            # the counter past it), then check again; a copy made in code (the admin's "copy page")
+            # arrives with its source's identifier and gets its own.
+            reserve_identifier(self.identifier)
+            if self._identifier_owners(self.identifier).exists():
+                self.identifier = self.generate_identifier()
         return super().save(*args, **kwargs)
 
     # --- Wagtail moderation is off: Viewflow runs the review ------------------------------------

@@ -1,6 +1,7 @@
 """Rebuild the search index from the published pages, in batches, with a progress bar.
 
-On Elasticsearch this fills a new timestamped index and swaps the alias when it is complete (searches
+With Elasticsearch configured the database index (its fallback) is rebuilt first. On Elasticsearch
+this fills a new timestamped index and swaps the alias when it is complete (searches
 keep working meanwhile); on the database it replaces each batch in its own transaction and finally
 drops the rows of pages that are gone.
 """
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         service = SearchService()
         keys = indexable_translation_keys()
         disable = no_progress or options.get("verbosity", 1) < 1
-        with tqdm(total=len(keys), desc="Indexing", unit="record", disable=disable) as bar:
+        # Every writer (the database fallback, then Elasticsearch when configured) indexes every record.
+        total = len(keys) * len(service.writers())
+        with tqdm(total=total, desc="Indexing", unit="record", disable=disable) as bar:
             written = service.rebuild(keys, batch_size=batch_size, progress=bar.update)
         self.stdout.write(
             self.style.SUCCESS(
