@@ -33,7 +33,7 @@ def repair(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("review", "0002_role_permissions"),
-        ("records", "0001_initial"),
+        ("records", "0002_identifier_sequence"),
         ("home", "0002_create_home_and_locales"),
         ("vocabularies", "0004_load_languages"),
         ("chm_search", "0003_newest_first_index"),
