@@ -85,5 +85,6 @@ class Command(BaseCommand):
             targets[source.pk] = [locales[pk] for pk in sorted(missing)]
         pages = [page for page in sources.values() if page.pk in targets]
         bar = progress(None, "Aliases", total=sum(len(missing) for missing in targets.values()))
-        ensure_aliases_in_bulk(pages, targets, progress=bar.update)
-        bar.close()
+        ensure_aliases_in_bulk(pages, targets, progress=bar.update if bar is not None else None)
+        if bar is not None:
+            bar.close()
