@@ -66,7 +66,7 @@ def test_phone_header_is_compact_and_the_first_record_is_on_the_first_screen(liv
     assert header["height"] <= HEADER_AT_MOST, header
     first_card = tab.locator(".record-card").first
     card = box(first_card)
-    assert 0 <= card["y"] and card["y"] + 40 <= PHONE["height"], card  # its top, and its title's first line
+    assert card["y"] >= 0 and card["y"] + 40 <= PHONE["height"], card  # its top, and its title's first line
     title = box(first_card.locator("h2, h3").first)
     assert title["y"] + title["height"] <= PHONE["height"], title
     assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing scrolls sideways
