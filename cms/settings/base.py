@@ -267,7 +267,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background work (Celery) ---------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, an in-process broker. It names its host: an eager task still borrows a producer
+# to serialise its arguments, and kombu warns "No hostname was supplied" for a bare "memory://".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: tasks run in the request
 CELERY_TASK_EAGER_PROPAGATES = True
