@@ -101,17 +101,18 @@ def prepare(args, env_values: dict) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--no-input"], ["load_demo", "--if-empty"]):
-        subprocess.run(manage + command, cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(manage + command, cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     if not (Path(args.static_root) / "staticfiles.json").exists():
         print("Building static files...", flush=True)
-        subprocess.run(["scripts/build-static.sh"], cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)
+        build = [str(BASE_DIR / "scripts" / "build-static.sh")]
+        subprocess.run(build, cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
 def start_services(args, env_values: dict, workdir: Path) -> tuple[int, list]:
     processes = []
     web_port = free_port()
-    web = subprocess.Popen(
-        ["scripts/serve.sh"],
+    web = subprocess.Popen(  # noqa: S603
+        [str(BASE_DIR / "scripts" / "serve.sh")],
         cwd=BASE_DIR,
         env={**env_values, "WEB_BIND": f"127.0.0.1:{web_port}", "WEB_CONCURRENCY": str(args.workers)},
         stdout=subprocess.PIPE,
@@ -128,7 +129,7 @@ def start_services(args, env_values: dict, workdir: Path) -> tuple[int, list]:
     )
     (workdir / "default.vcl").write_text(config, encoding="utf-8")
     cache_port = free_port()
-    cache = subprocess.Popen(
+    cache = subprocess.Popen(  # noqa: S603
         [varnishd, "-F", "-j", "none", "-n", str(workdir / "state"), "-a", f"127.0.0.1:{cache_port}"]
         + ["-T", "none", "-f", str(workdir / "default.vcl"), "-s", "malloc,64m"],
         stdout=subprocess.PIPE,
@@ -138,7 +139,7 @@ def start_services(args, env_values: dict, workdir: Path) -> tuple[int, list]:
     wait_for_port(cache_port, cache, "varnishd")
 
     if not args.eager:
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "celery", "-A", "cms", "worker", "--pool=solo", "--loglevel=WARNING"],
             cwd=BASE_DIR,
             env={**env_values, "FRONTEND_CACHE_PURGE_URL": f"http://127.0.0.1:{cache_port}/"},
@@ -177,7 +178,7 @@ def affected_paths(record) -> list[str]:
     word = record.title.split()[0]
     paths += [f"/en/search/?q={word}", f"/api/search/?q={word}", "/sitemap.xml"]
     paths += [index.url + "calendar/" for index in EventIndexPage.objects.live()]
-    return sorted(set(path for path in paths if path))
+    return sorted({path for path in paths if path})
 
 
 def warm(port: int, paths: list[str]) -> dict[str, str]:
@@ -231,7 +232,8 @@ def main() -> None:
             with transaction.atomic():
                 record.save_revision().publish()
             published = time.perf_counter() - start
-            durations = list(pool.map(lambda path: until_fresh(cache_port, path, objects[path], start), paths))
+            stale = [objects[path] for path in paths]
+            durations = list(pool.map(until_fresh, [cache_port] * len(paths), paths, stale, [start] * len(paths)))
             if round_number == 0:
                 continue  # the first round warms the processes
             publish_times.append(published)
@@ -251,7 +253,8 @@ def main() -> None:
     def figures(values):
         values = sorted(values)
         p90 = values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
-        return f"median {statistics.median(values) * 1000:7.1f} ms   p90 {p90 * 1000:7.1f} ms   max {values[-1] * 1000:7.1f} ms"
+        median = statistics.median(values)
+        return f"median {median * 1000:7.1f} ms   p90 {p90 * 1000:7.1f} ms   max {values[-1] * 1000:7.1f} ms"
 
     mode = "eager (in the publishing process)" if args.eager else "Celery worker on Redis"
     print(f"Purge: {mode}; {args.rounds} publishes; {len(paths)} URLs polled through Varnish.")
