@@ -59,16 +59,19 @@ class AnonymousCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.has_header("Cache-Control"):
-            return response
-        if is_public(request, response):
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
-            patch_vary_headers(response, ["Cookie"])
+        public = is_public(request, response)
+        if public:
+            # Also when the view chose its own lifetime: whatever a shared cache keeps must be purgeable.
             tags = getattr(request, "_cache_tags", None)
             if tags:
                 value = " ".join(sorted(tags))
                 for header in TAG_HEADERS:
                     response[header] = value
+        if response.has_header("Cache-Control"):
+            return response
+        if public:
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+            patch_vary_headers(response, ["Cookie"])
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
