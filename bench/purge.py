@@ -100,8 +100,9 @@ def prepare(args, env_values: dict) -> None:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
     manage = [sys.executable, "manage.py"]
+    eager = {key: value for key, value in env_values.items() if key != "REDIS_URL"}  # index as it goes
     for command in (["migrate", "--no-input"], ["load_demo", "--if-empty"]):
-        subprocess.run(manage + command, cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        subprocess.run(manage + command, cwd=BASE_DIR, env=eager, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     if not (Path(args.static_root) / "staticfiles.json").exists():
         print("Building static files...", flush=True)
         build = [str(BASE_DIR / "scripts" / "build-static.sh")]
@@ -139,8 +140,11 @@ def start_services(args, env_values: dict, workdir: Path) -> tuple[int, list]:
     wait_for_port(cache_port, cache, "varnishd")
 
     if not args.eager:
+        # Tasks left in the queue by an earlier run would delay the purges measured here.
+        celery = [sys.executable, "-m", "celery", "-A", "cms"]
+        subprocess.run(celery + ["purge", "-f"], cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
         worker = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "cms", "worker", "--pool=solo", "--loglevel=WARNING"],
+            celery + ["worker", "--concurrency=2", "--loglevel=WARNING"],
             cwd=BASE_DIR,
             env={**env_values, "FRONTEND_CACHE_PURGE_URL": f"http://127.0.0.1:{cache_port}/"},
             stdout=subprocess.DEVNULL,
