@@ -269,3 +269,25 @@ def test_a_proxy_that_refuses_never_fails_publishing(proxy, record, django_captu
 
     assert len(proxy.requests) == 1
     assert "refused: 405" in caplog.text
+
+
+def test_a_broker_that_is_down_skips_the_purge_and_never_fails_publishing(
+    proxy, record, django_capture_on_commit_callbacks, caplog
+):
+    from cms.resilience import breaker
+    from tests.resilience.conftest import celery_broker, free_port
+
+    breaker._breakers.clear()
+    record.title = "Seed bank survey, revised"
+    with (
+        celery_broker(f"redis://127.0.0.1:{free_port()}/0"),
+        caplog.at_level(logging.WARNING),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        publish(record)
+
+    record.refresh_from_db()
+    assert record.title == "Seed bank survey, revised" and record.live
+    assert proxy.requests == []  # left to the pages' short shared lifetime
+    assert "cms.purge_pages" in caplog.text and "not queued" in caplog.text
+    breaker._breakers.clear()  # the next tests find the broker's breaker closed
