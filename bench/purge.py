@@ -17,6 +17,7 @@ missing. ``--eager`` runs the purge in the publishing process after commit inste
 
 import argparse
 import http.client
+import http.server
 import os
 import secrets
 import shutil
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,7 +35,7 @@ from urllib.parse import urlparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 VCL = BASE_DIR / "deploy" / "varnish" / "default.vcl"
-POLL_INTERVAL = 0.005
+POLL_INTERVAL = 0.02
 FRESH_TIMEOUT = 30.0
 
 
@@ -109,7 +111,30 @@ def prepare(args, env_values: dict) -> None:
         subprocess.run(build, cwd=BASE_DIR, env=env_values, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
-def start_services(args, env_values: dict, workdir: Path) -> tuple[int, list]:
+class PurgeClock(http.server.ThreadingHTTPServer):
+    """A second purge address on loopback, after the cache's: notes when each purge has reached it."""
+
+    def __init__(self):
+        self.arrivals: list[float] = []
+        super().__init__(("127.0.0.1", 0), _PurgeClockHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+class _PurgeClockHandler(http.server.BaseHTTPRequestHandler):
+    def do_PURGE(self):  # noqa: N802 - the name http.server calls
+        self.server.arrivals.append(time.perf_counter())
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def start_services(args, env_values: dict, workdir: Path, purge_urls: str) -> tuple[int, list]:
     processes = []
     web_port = free_port()
     web = subprocess.Popen(  # noqa: S603
@@ -146,7 +171,7 @@ def start_services(args, env_values: dict, workdir: Path) -> tuple[int, list]:
         worker = subprocess.Popen(  # noqa: S603
             celery + ["worker", "--concurrency=2", "--loglevel=WARNING"],
             cwd=BASE_DIR,
-            env={**env_values, "FRONTEND_CACHE_PURGE_URL": f"http://127.0.0.1:{cache_port}/"},
+            env={**env_values, "FRONTEND_CACHE_PURGE_URL": purge_urls.format(cache_port=cache_port)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -212,9 +237,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="chm-purge-bench-"))
     env_values = environment(args, {})
     prepare(args, env_values)
-    cache_port, processes = start_services(args, env_values, workdir)
+    clock = PurgeClock()
+    threading.Thread(target=clock.serve_forever, daemon=True).start()
+    purge_urls = "http://127.0.0.1:{cache_port}/," + clock.url
+    cache_port, processes = start_services(args, env_values, workdir, purge_urls)
     try:
-        os.environ.update({**env_values, "FRONTEND_CACHE_PURGE_URL": f"http://127.0.0.1:{cache_port}/"})
+        os.environ.update({**env_values, "FRONTEND_CACHE_PURGE_URL": purge_urls.format(cache_port=cache_port)})
         import django
 
         django.setup()
@@ -227,11 +255,12 @@ def main() -> None:
         ).specific
         paths = affected_paths(record)
         print(f"Record {record.pk} ({type(record).__name__}); {len(paths)} URLs show it.", flush=True)
-        publish_times, fresh_times, slowest = [], [], {}
+        publish_times, purged_times, fresh_times, slowest = [], [], [], {}
         pool = ThreadPoolExecutor(max_workers=len(paths))
         for round_number in range(args.rounds + 1):
             objects = warm(cache_port, paths)
             record.title = f"{record.title.split(' ~')[0]} ~{round_number}"
+            clock.arrivals.clear()
             start = time.perf_counter()
             with transaction.atomic():
                 record.save_revision().publish()
@@ -241,6 +270,7 @@ def main() -> None:
             if round_number == 0:
                 continue  # the first round warms the processes
             publish_times.append(published)
+            purged_times.append(clock.arrivals[0] - start if clock.arrivals else float("inf"))
             fresh_times.append(max(durations))
             for path, duration in zip(paths, durations, strict=True):
                 slowest[path] = max(slowest.get(path, 0.0), duration)
@@ -263,7 +293,9 @@ def main() -> None:
     mode = "eager (in the publishing process)" if args.eager else "Celery worker on Redis"
     print(f"Purge: {mode}; {args.rounds} publishes; {len(paths)} URLs polled through Varnish.")
     print(f"publish (transaction, purge queued)     {figures(publish_times)}")
+    print(f"publish -> purge has reached the cache {figures(purged_times)}")
     print(f"publish -> every URL fresh             {figures(fresh_times)}")
+    print(f"(load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     never = [path for path, duration in slowest.items() if duration == float("inf")]
     if never:
         print(f"Never fresh within {FRESH_TIMEOUT:.0f} s: {', '.join(never)}")
