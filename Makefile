@@ -44,6 +44,7 @@ test: install-test
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-frontend.sh
 	@bash scripts/ensure-nginx.sh
+	@bash scripts/ensure-varnish.sh
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) compile_catalogues
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
