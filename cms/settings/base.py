@@ -280,6 +280,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every error answers with RFC 9457 problem details (cms/problems.py).
+    "EXCEPTION_HANDLER": "cms.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CHM Portal API",

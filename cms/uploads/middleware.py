@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from cms.problems import PROBLEM_CONTENT_TYPE, problem
 
 
 def declared_length(request) -> int | None:
@@ -49,7 +49,7 @@ class RequestSizeLimitMiddleware:
             }
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"type": "about:blank", "title": title, "status": status, "detail": detail},
+                problem(status, detail, title=title),
                 status=status,
                 content_type=PROBLEM_CONTENT_TYPE,
             )
