@@ -219,7 +219,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 2 * UPLOAD_MAX_FILES
 UPLOAD_ARCHIVE_MAX_MEMBERS = 5_000
 UPLOAD_ARCHIVE_MAX_DIRECTORY_BYTES = 2 * 1024 * 1024
 UPLOAD_ARCHIVE_MAX_TOTAL_SIZE = 200 * 1024 * 1024
+# Inflating more than UPLOAD_ARCHIVE_MAX_RATIO times is refused for members (and archives) above
+# UPLOAD_ARCHIVE_RATIO_ABOVE; smaller ones may be as repetitive as office XML often is.
 UPLOAD_ARCHIVE_MAX_RATIO = 200
+UPLOAD_ARCHIVE_RATIO_ABOVE = 10 * 1024 * 1024
 # A request body larger than this is refused with 413 before it is read; the proxy's
 # client_max_body_size (deploy/nginx/portal.conf) says the same: ten full-size files and the form.
 REQUEST_MAX_BODY_SIZE = 201 * 1024 * 1024

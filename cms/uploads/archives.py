@@ -31,6 +31,7 @@ class ArchiveLimits:
     max_directory_bytes: int
     max_total_size: int
     max_ratio: int
+    ratio_above: int = 10 * 1024 * 1024  # smaller members may be as repetitive as they like
 
     @classmethod
     def from_settings(cls) -> "ArchiveLimits":
@@ -39,6 +40,7 @@ class ArchiveLimits:
             max_directory_bytes=settings.UPLOAD_ARCHIVE_MAX_DIRECTORY_BYTES,
             max_total_size=settings.UPLOAD_ARCHIVE_MAX_TOTAL_SIZE,
             max_ratio=settings.UPLOAD_ARCHIVE_MAX_RATIO,
+            ratio_above=settings.UPLOAD_ARCHIVE_RATIO_ABOVE,
         )
 
 
@@ -94,7 +96,7 @@ def check_archive(stream, limits: ArchiveLimits | None = None) -> set[str]:
     """The member names of a ZIP archive that stays within ``limits``; :class:`ArchiveRefused` otherwise.
 
     Reasons: ``not_zip``, ``members`` (too many), ``directory`` (central directory too large),
-    ``total`` (declared uncompressed total too large), ``ratio`` (a member or the whole inflates too much).
+    ``total`` (declared uncompressed total too large), ``ratio`` (a large member, or the whole, inflates too much).
     """
     limits = limits or ArchiveLimits.from_settings()
     try:
@@ -118,9 +120,9 @@ def check_archive(stream, limits: ArchiveLimits | None = None) -> set[str]:
         compressed += member.compress_size
         if member.file_size > limits.max_total_size or total > limits.max_total_size:
             raise ArchiveRefused("total", size=total, limit=limits.max_total_size)
-        if member.file_size > max(member.compress_size, 1) * limits.max_ratio:
+        if member.file_size > limits.ratio_above and member.file_size > max(member.compress_size, 1) * limits.max_ratio:
             raise ArchiveRefused("ratio", member=member.filename, limit=limits.max_ratio)
-    if total > max(compressed, 1) * limits.max_ratio:
+    if total > limits.ratio_above and total > max(compressed, 1) * limits.max_ratio:
         raise ArchiveRefused("ratio", member="", limit=limits.max_ratio)
     return {member.filename for member in members}
 

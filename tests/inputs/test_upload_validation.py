@@ -21,7 +21,9 @@ from cms.uploads.validators import validate_upload, validate_upload_count
 from .archives import ODT_MIMETYPE, archive, deflated, inflating_archive, odt_bytes, stored, zeros_member
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-LIMITS = ArchiveLimits(max_members=50, max_directory_bytes=64 * 1024, max_total_size=64 * 1024 * 1024, max_ratio=200)
+LIMITS = ArchiveLimits(
+    max_members=50, max_directory_bytes=64 * 1024, max_total_size=64 * 1024 * 1024, max_ratio=200, ratio_above=1024**2
+)
 
 
 def upload(name, content):
@@ -88,7 +90,7 @@ def test_an_oversized_central_directory_is_refused():
     members = [stored(f"{'long-name-' * 20}{index}.xml", b"") for index in range(40)]
 
     with pytest.raises(ArchiveRefused) as caught:
-        check_archive(io.BytesIO(archive(*members)), ArchiveLimits(50, 4096, 10**9, 200))
+        check_archive(io.BytesIO(archive(*members)), ArchiveLimits(50, 4096, 10**9, 200, 1024**2))
     assert caught.value.reason == "directory"
 
 
@@ -100,6 +102,12 @@ def test_a_member_that_lies_about_its_size_is_read_only_up_to_the_limit():
     assert read_member(io.BytesIO(lying), "mimetype", 10_000) == first
     honest = archive(zeros_member("mimetype", 1, prefix=ODT_MIMETYPE))
     assert len(read_member(io.BytesIO(honest), "mimetype", 256)) == 256  # 256 bytes read, not 16 MiB
+
+
+def test_a_small_repetitive_member_is_not_taken_for_a_bomb():
+    repetitive = archive(deflated("content.xml", b"<row>same</row>" * 300_000))  # 4.5 MB at ratio ~800
+
+    assert check_archive(io.BytesIO(repetitive), LIMITS.__class__(50, 65536, 64 * 1024**2, 200)) == {"content.xml"}
 
 
 def test_a_real_odt_docx_and_zip_pass():
