@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "cms.site_settings",
     "cms.accounts",
     "cms.demo",
+    "cms.uploads",
     "content_types.vocabularies",
     "content_types.base",
     "content_types.news",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cms.health.HealthCheckMiddleware",
+    "cms.uploads.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -202,6 +204,30 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Form fields other than files: 2.5 MB at most (Django's default, said here next to the other limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Uploads (cms/uploads/) -----------------------------------------------------------------
+# Every upload is checked before it is stored: how many at once, size, kind and content; ZIP-based
+# files (docx, odt, xlsx, zip...) are looked into within these limits, so that a small file that
+# would inflate to gigabytes is refused from its headers.
+UPLOAD_MAX_FILES = 10
+# More files than this in one request are refused by Django itself (400) before any is kept on disk;
+# up to it, the forms say clearly how many are allowed.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * UPLOAD_MAX_FILES
+UPLOAD_ARCHIVE_MAX_MEMBERS = 5_000
+UPLOAD_ARCHIVE_MAX_DIRECTORY_BYTES = 2 * 1024 * 1024
+UPLOAD_ARCHIVE_MAX_TOTAL_SIZE = 200 * 1024 * 1024
+# Inflating more than UPLOAD_ARCHIVE_MAX_RATIO times is refused for members (and archives) above
+# UPLOAD_ARCHIVE_RATIO_ABOVE; smaller ones may be as repetitive as office XML often is.
+UPLOAD_ARCHIVE_MAX_RATIO = 200
+UPLOAD_ARCHIVE_RATIO_ABOVE = 10 * 1024 * 1024
+# A request body larger than this is refused with 413 before it is read; the proxy's
+# client_max_body_size (deploy/nginx/portal.conf) says the same: ten full-size files and the form.
+REQUEST_MAX_BODY_SIZE = 201 * 1024 * 1024
+# Uploads nobody came back for (staged attachments, orphan files, temporary files) are removed
+# by the hourly sweep once this old.
+UPLOAD_ABANDONED_AFTER_HOURS = 24
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "CHM Portal"
@@ -212,6 +238,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -250,6 +277,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every error answers with RFC 9457 problem details (cms/problems.py).
+    "EXCEPTION_HANDLER": "cms.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CHM Portal API",
@@ -283,6 +312,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": {"task": "cms.publish_scheduled", "schedule": 60, "options": {"expires": 55}},
     # The e-mail outbox: whatever the mail server (or a broker outage) kept from being sent.
     "send-due-emails": {"task": "workflows.notifications.tasks.send_due_emails", "schedule": 60 * 5},
+    # Uploads abandoned for UPLOAD_ABANDONED_AFTER_HOURS (cms/uploads/tasks.py).
+    "sweep-abandoned-uploads": {"task": "cms.uploads.sweep_abandoned_uploads", "schedule": 60 * 60},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------
