@@ -12,6 +12,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.security.policy import REPORT_PATH
+from cms.security.reports import csp_report
 from search.api import SearchAPIView
 
 handler500 = "cms.views.server_error"
@@ -24,6 +26,7 @@ urlpatterns = [
     path("api/search/", SearchAPIView.as_view(), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(REPORT_PATH.strip("/") + "/", csp_report, name="csp-report"),
 ]
 
 if settings.DEBUG:
