@@ -13,7 +13,7 @@ reached the page through content, stays without a nonce and the browser refuses 
 import json
 import re
 
-from csp.constants import SELF
+from csp.constants import HEADER, SELF
 from django.conf import settings
 from django.urls import reverse
 
@@ -118,6 +118,10 @@ class AdminInlineScriptMiddleware:
         response = self.get_response(request)
         if not request.path_info.startswith(ADMIN_PREFIX):
             return response
+        # Wagtail's preview renders the page through the whole middleware stack under the page's own
+        # path, which gives it the public policy (frame-ancestors 'none'); the admin's replaces it.
+        if HEADER in response:
+            del response[HEADER]
         # The preview panel frames the admin's own preview views.
         response._csp_replace = {**(getattr(response, "_csp_replace", None) or {}), "frame-ancestors": [SELF]}
         if response.streaming or "html" not in response.get("Content-Type", ""):
