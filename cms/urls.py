@@ -14,6 +14,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.caching import cache_tags
 from cms.frontend_purge import SEARCH, SITEMAP
+from cms.security.policy import REPORT_PATH
+from cms.security.reports import csp_report
 from search.api import SearchAPIView
 
 handler500 = "cms.views.server_error"
@@ -26,6 +28,7 @@ urlpatterns = [
     path("api/search/", cache_tags(SEARCH)(SearchAPIView.as_view()), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(REPORT_PATH.strip("/") + "/", csp_report, name="csp-report"),
 ]
 
 if settings.DEBUG:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from cms.security.policy import content_security_policy, media_sources
+
 from .env import database_config, email_config, env, env_bool, env_flag, env_list, media_storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "cms.health.HealthCheckMiddleware",
     "cms.uploads.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cms.security.policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "cms.caching.AnonymousCacheMiddleware",
@@ -88,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: gives the Wagtail admin's inline initialisers the nonce before CSPMiddleware writes it.
+    "cms.security.admin_scripts.AdminInlineScriptMiddleware",
 ]
 
 # viewflow appends its own middleware when AUTOREGISTER is on; we keep control of the list.
@@ -185,6 +192,20 @@ if env("MACHINE_TRANSLATION") == "deepl":
         "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
         "OPTIONS": {"AUTH_KEY": env("DEEPL_API_KEY")},
     }
+
+# --- Browser security headers (cms/security/) ------------------------------------------------
+# No inline script anywhere; the policy and why each source is there are in cms/security/policy.py.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    media=media_sources(env("AWS_STORAGE_BUCKET_NAME"), env("AWS_S3_ENDPOINT_URL"))
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views answer SAMEORIGIN themselves
+# The admin would otherwise fetch avatars from Gravatar (sending a hash of each e-mail address) and
+# ask wagtail.org for new releases: both are third-party requests the policy refuses.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
