@@ -29,7 +29,10 @@ version() {
     node -p "require('./$MODULES/$1/package.json').version"
 }
 
-rm -rf "$VENDOR/leaflet" "$VENDOR/tom-select" "$VENDOR/topojson-client" "$VENDOR/world-atlas"
+rm -rf "$VENDOR/chart.js" "$VENDOR/leaflet" "$VENDOR/tom-select" "$VENDOR/topojson-client" "$VENDOR/world-atlas"
+
+copy chart.js dist/chart.umd.min.js
+copy chart.js LICENSE.md
 
 copy leaflet dist/leaflet.js
 copy leaflet dist/leaflet.css
@@ -49,10 +52,11 @@ copy world-atlas LICENSE
 
 cat > "$VENDOR/README.txt" <<TEXT
 Copied from their npm packages by scripts/vendor-frontend.sh (versions pinned in package.json); do not
-edit by hand. Leaflet $(version leaflet) (BSD-2-Clause), Tom Select $(version tom-select) (Apache-2.0), topojson-client $(version topojson-client) (ISC),
+edit by hand. Chart.js $(version chart.js) (MIT), Leaflet $(version leaflet) (BSD-2-Clause), Tom Select $(version tom-select) (Apache-2.0), topojson-client $(version topojson-client) (ISC),
 world-atlas $(version world-atlas) (ISC; Natural Earth 1:110m, public domain).
 Each folder keeps the package's licence beside the files taken from it, and only those files:
 
+chart.js/         dist/chart.umd.min.js (its colour helper, @kurkle/color, is bundled in it)
 leaflet/          dist/leaflet.js, dist/leaflet.css and dist/images/*.png (the marker and layer
                   images they refer to). Source-map comments are removed: the maps are not shipped.
 tom-select/       dist/js/tom-select.popular.min.js and dist/css/tom-select.min.css
