@@ -237,6 +237,7 @@ class CycleChild(TranslatableMixin, Orderable):
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         abstract = True
+        ordering = ["sort_order", "pk"]  # children added from code have no sort order
 
 
 class AwardCategory(CycleChild):
