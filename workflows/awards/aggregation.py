@@ -38,6 +38,8 @@ ScoreKey = tuple[Hashable, Hashable, Hashable]  # (member, nomination, criterion
 
 def exact(value: Number) -> Fraction:
     """A score or weight as an exact fraction (a float by its shortest decimal form: 0.1 is 1/10)."""
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, float):
         return Fraction(repr(value))
     return Fraction(value)
@@ -76,7 +78,9 @@ def summarise(values: Iterable[Number]) -> Summary:
         return Summary(0, None, None, None, None, None, None)
     count = len(numbers)
     mean = sum(numbers, Fraction(0)) / count
-    squares = sum(((number - mean) ** 2 for number in numbers), Fraction(0))
+    # The deviations only feed square roots: floats are exact enough and much faster.
+    centre = float(mean)
+    squares = math.fsum((float(number) - centre) ** 2 for number in numbers)
     return Summary(
         count=count,
         mean=mean,
@@ -217,7 +221,7 @@ def rank(
 
 def z_scores(scores: Mapping[ScoreKey, Number]) -> dict[ScoreKey, float]:
     """Each score as (score − the member's mean) / the member's population standard deviation, over
-    all the member's scores; 0 when that deviation is 0."""
+    all the member's scores; 0 when that deviation is 0 (or too small to tell from rounding)."""
     by_member: dict[Hashable, list[Fraction]] = defaultdict(list)
     for (member, _nomination, _key), score in scores.items():
         if score is not None:
@@ -231,7 +235,7 @@ def z_scores(scores: Mapping[ScoreKey, Number]) -> dict[ScoreKey, float]:
         if score is None:
             continue
         mean, std = moments[key[0]]
-        normalised[key] = 0.0 if std == 0 else float(exact(score) - mean) / std
+        normalised[key] = 0.0 if std < 1e-12 else float(exact(score) - mean) / std
     return normalised
 
 
@@ -241,4 +245,6 @@ def normalised_aggregate(
     expected: Mapping[Hashable, Collection[Hashable]],
 ) -> dict[Hashable, NominationResult]:
     """The same aggregation on z-scores (no disagreement flags: the threshold is in raw points)."""
-    return aggregate(criteria, z_scores(scores), expected, threshold=None)
+    # Fraction(float) is exact and fast; ``exact`` would parse each z-score's decimal form.
+    normalised = {key: Fraction(value) for key, value in z_scores(scores).items()}
+    return aggregate(criteria, normalised, expected, threshold=None)
