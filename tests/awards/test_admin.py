@@ -152,6 +152,7 @@ def test_an_editor_sets_up_a_cycle(client, editor, awards):
     questions = [block.value for block in cycle.questionnaires.get().questions]
     assert [question["kind"] for question in questions] == ["url", "choice"]
     assert list(questions[1]["choices"]) == ["One", "Several"]
+    assert client.get(reverse("wagtailadmin_pages:edit", args=(cycle.pk,))).status_code == 200
 
 
 def test_the_awards_section_offers_the_cycle_page_type(client, editor, awards):
