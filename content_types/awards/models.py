@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -211,12 +212,23 @@ class AwardCyclePage(RoutablePageMixin, Page):
             (_("Announcement of the winners"), self.announcement, Phase.PUBLISHED),
         ]
 
+    @cached_property
+    def category_list(self) -> list:
+        return list(self.categories.all())
+
+    @cached_property
+    def criterion_list(self) -> list:
+        return list(self.criteria.all())
+
+    def questionnaire_list(self) -> list:
+        return list(self.questionnaires.all())
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["phase"] = self.phase()
-        context["categories"] = list(self.categories.all())
-        context["criteria"] = list(self.criteria.all())
-        context["questionnaires"] = list(self.questionnaires.all())
+        context["categories"] = self.category_list
+        context["criteria"] = self.criterion_list
+        context["questionnaires"] = SimpleLazyObject(self.questionnaire_list)  # read only where shown
         return context
 
     @path("results/")
@@ -226,9 +238,9 @@ class AwardCyclePage(RoutablePageMixin, Page):
         result = self.published_result()
         if result is None:
             raise Http404(_("The results of this cycle are not published."))
-        context = self.get_context(request)
-        context.update(results_context(self, result))
-        return self.render(request, context_overrides=context, template="awards/award_results_page.html")
+        return self.render(
+            request, context_overrides=results_context(self, result), template="awards/award_results_page.html"
+        )
 
 
 class CycleChild(TranslatableMixin, Orderable):

@@ -12,8 +12,8 @@ from .models import PRIZE_ORDER, AwardEntry, AwardEntryScore
 
 def results_context(page, result) -> dict:
     """A fixed number of queries, whatever the number of entries and criteria."""
-    categories = list(page.categories.all())
-    criteria = list(page.criteria.all())
+    categories = page.category_list
+    criteria = page.criterion_list
     category_by_key = {category.translation_key: category for category in categories}
     entries = list(
         AwardEntry.objects.filter(result=result)
