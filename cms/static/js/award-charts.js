@@ -59,9 +59,11 @@
       var data = readData(canvas);
       if (!data || !data.nominations.length) { return; }
       var chart = canvas.dataset.awardChart === "totals" ? totalsChart(canvas, data) : criteriaChart(canvas, data);
-      if (rtl) {
+      if (rtl) {  /* read from the right: values grow leftwards, the value axis on the right */
         chart.options.plugins.legend.rtl = true;
         chart.options.plugins.tooltip.rtl = true;
+        chart.options.scales.x = Object.assign(chart.options.scales.x || {}, { reverse: true });
+        chart.options.scales.y = Object.assign(chart.options.scales.y || {}, { position: "right" });
         chart.update();
       }
     });
