@@ -262,3 +262,34 @@ def test_the_section_listing_costs_the_same_queries_for_more_cycles(client, awar
         document = soup(client.get(awards.url))
     assert len(document.select(".award-cycle-card")) == 5
     assert len(many) == len(few), (len(few), len(many))
+
+
+def test_the_cycle_page_links_the_decision_it_reports_under(client, awards):
+    from tests.records.factories import DecisionFactory
+
+    decision = DecisionFactory(title="Clearing-house mechanism", meeting="COP-12", number="12/2")
+    cycle = make_cycle(awards, decision=decision)
+
+    document = soup(client.get(cycle.url))
+
+    link = document.select_one(".metadata a")
+    assert link.get_text() == "Clearing-house mechanism"
+    assert link["href"] == decision.url
+    decision.unpublish()
+    assert soup(client.get(cycle.url)).select_one(".metadata a") is None
+
+
+def test_user_text_is_escaped(client, awards):
+    cycle = make_cycle(awards, meeting="<script>alert(1)</script>", offset_days=-200)
+    category = cycle.categories.first()
+    category.name = "<b>Existing</b>"
+    category.save()
+    result = make_result(cycle, published=True)
+    result.justification = "<img src=x onerror=alert(1)>"
+    result.save()
+
+    for url in (cycle.url, cycle.url + "results/"):
+        body = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "<b>Existing</b>" not in body
+        assert "<img src=x" not in body
