@@ -122,7 +122,7 @@ def test_the_charts_read_their_data_from_json_and_no_script_is_inline(client, aw
         script.get("src", "") for script in document.select("script") if script.get("type") != "application/json"
     ]
     assert all(sources), "every script is a file"
-    assert any(source.endswith("vendor/chart.js/chart.umd.min.js") for source in sources)
+    assert any(source.endswith("vendor/chartjs/chart.umd.min.js") for source in sources)
     assert any(source.endswith("js/award-charts.js") for source in sources)
 
 
