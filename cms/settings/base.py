@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -218,14 +217,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Anonymous pages may sit in a shared cache for a few minutes (cms/caching.py); publishing,
-# unpublishing and moving a page purge its URLs there when a purgeable proxy is configured.
-if env("FRONTEND_CACHE_PURGE_URL"):
-    WAGTAILFRONTENDCACHE = {
-        "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
-        }
-    }
+# unpublishing, moving and deleting a page purge, after commit and in one request per proxy, the
+# cache tags of every response that shows it (cms/frontend_purge.py).
+FRONTEND_CACHE_PURGE_URLS = env_list("FRONTEND_CACHE_PURGE_URL")
 
 # --- Object permissions (django-guardian) ---------------------------------------------------
 ANONYMOUS_USER_NAME = None  # anonymous visitors never hold object grants
@@ -268,7 +262,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background work (Celery) ---------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, an in-process broker. It names its host: an eager task still borrows a producer
+# to serialise its arguments, and kombu warns "No hostname was supplied" for a bare "memory://".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: tasks run in the request
 CELERY_TASK_EAGER_PROPAGATES = True
