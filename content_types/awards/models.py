@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -424,9 +424,15 @@ class AwardResult(models.Model):
         return str(self.cycle)
 
     def publish(self, when: datetime.datetime | None = None) -> None:
-        self.is_published = True
-        self.published_at = when or timezone.now()
-        self.save(update_fields=["is_published", "published_at"])
+        """Make the results public; the shared cache forgets the cycle's pages in every language
+        (and the Awards section that lists it) once the transaction commits."""
+        from cms.frontend_purge import page_changed
+
+        with transaction.atomic():
+            self.is_published = True
+            self.published_at = when or timezone.now()
+            self.save(update_fields=["is_published", "published_at"])
+            page_changed(self.cycle)
 
     @property
     def justification_text_language(self) -> str:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from content_types.awards.models import AwardCyclePage, Phase
+from tests.caching.test_purge import proxy  # noqa: F401 - a fixture
 
 from .factories import make_cycle, make_result
 
@@ -293,3 +294,24 @@ def test_user_text_is_escaped(client, awards):
         assert "<script>alert(1)</script>" not in body
         assert "<b>Existing</b>" not in body
         assert "<img src=x" not in body
+
+
+def test_publishing_the_results_purges_the_cycle_in_every_language(
+    awards,
+    proxy,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    from cms.frontend_purge import page_tag, translation_tag
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cycle = make_cycle(awards, offset_days=-200)
+        result = make_result(cycle)
+    proxy.requests.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result.publish()
+
+    assert len(proxy.requests) == 1
+    tags = proxy.purged_tags()[0]
+    # Every translation and alias of the cycle (its results route included) and the section listing it.
+    assert {page_tag(cycle.pk), translation_tag(cycle.translation_key), translation_tag(awards.translation_key)} <= tags
