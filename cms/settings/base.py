@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "content_types.records",
     "content_types.events",
     "content_types.networks",
+    "content_types.awards",
     "workflows.review",
     "workflows.notifications",
     "search",
