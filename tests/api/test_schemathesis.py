@@ -4,7 +4,7 @@ generated from the schema (valid and invalid), against the portal's WSGI applica
 No answer may be a server error; every answer must be documented (status code, content type) and its
 body must match the documented schema. The API reads invalid optional parameters leniently (ignored,
 with a warning), so the check that invalid data is refused with 4xx is left out on purpose.
-The number of cases run per operation is printed at the end of the module.
+The number of cases run per operation is printed at the end of the session (tests/api/conftest.py).
 """
 
 from collections import Counter
@@ -66,18 +66,6 @@ def connection_kept():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report_cases(request):
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter and CASES:
-        reporter.write_line(
-            "schemathesis cases: "
-            + ", ".join(f"{operation} {count}" for operation, count in sorted(CASES.items()))
-            + f" (total {sum(CASES.values())})"
-        )
 
 
 @schema.parametrize()
