@@ -445,5 +445,5 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
         marker = self.map_marker(label=self.place_label())
         context["markers"] = [marker] if marker else []
         context["organisations"] = self.localized_organisations()
-        context["index"] = self.get_parent()
+        context["index_url"] = self.index_url(request)
         return context

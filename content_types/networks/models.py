@@ -268,7 +268,7 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
             for membership in context["members"]
             if membership.organisation_id
         ]
-        context["index"] = self.get_parent()
+        context["index_url"] = self.index_url(request)
         context["may_manage"] = can_manage_members(request.user, self)
         if context["may_manage"]:
             context["pending_count"] = self.memberships().filter(status=MembershipStatus.PENDING).count()

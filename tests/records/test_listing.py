@@ -1,7 +1,6 @@
 """The Records listing: facets, counts, invalid codes, locale, map, and a query budget."""
 
 import datetime
-import json
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from content_types.base.codes import page_type_code
 from content_types.records.models import record_types
 from content_types.vocabularies.models import Language, Subject
+from tests.listings.test_maps import map_markers
 
 from .factories import (
     RECORD_FACTORIES,
@@ -196,12 +196,37 @@ def test_pagination_keeps_the_filters(client, index):
 
 def test_map_shows_located_records_among_the_results(client, sample):
     document = soup(client.get(URL))
-    markers = json.loads(document.select_one("#records-map-markers").string)
+    assert document.select_one("#records-map-markers") is None  # fetched by the map, not in the page
+    markers = map_markers(client, document, "records-map")
     assert {marker["title"] for marker in markers} == {"Kenyan institute", "Brazilian project"}
 
-    filtered = soup(client.get(f"{URL}?country=BR"))
-    markers = json.loads(filtered.select_one("#records-map-markers").string)
+    filtered = soup(client.get(f"{URL}?country=BR&per_page=5&sort=title"))
+    assert filtered.select_one("#records-map")["data-markers-url"] == f"{URL}markers/?country=BR"
+    markers = map_markers(client, filtered, "records-map")
     assert [marker["title"] for marker in markers] == ["Brazilian project"]
+
+
+def test_map_markers_answer_not_modified_while_the_content_is_unchanged(client, sample):
+    first = client.get(f"{URL}markers/?country=BR")
+    assert first.status_code == 200 and first["ETag"]
+    assert client.get(f"{URL}markers/?country=BR", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(f"{URL}markers/?country=KE")["ETag"] != first["ETag"]
+
+    OrganisationFactory(title="Another Brazilian institute", countries=[country("BR")])
+
+    second = client.get(f"{URL}markers/?country=BR", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert sorted(feature["properties"]["title"] for feature in second.json()["features"]) == [
+        "Another Brazilian institute",
+        "Brazilian project",
+    ]
+
+
+def test_map_markers_report_unknown_codes_like_the_listing(client, sample):
+    response = client.get(f"{URL}markers/?country=ZZ")
+    assert response.status_code == 200
+    titles = {feature["properties"]["title"] for feature in response.json()["features"]}
+    assert titles == {"Kenyan institute", "Brazilian project"}  # the unknown filter is not applied
 
 
 def test_french_index_lists_the_french_tree(client, sample, translate_to):
