@@ -153,7 +153,7 @@ def page_urls() -> list[tuple[str, str, int | None]]:
         if page is not None:
             urls.append((name, page.url, None))
     for size in LISTING_SIZES:
-        urls.append(("search", f"/search/?q=biodiversity&per_page={size}", size))
+        urls.append(("search", f"/{english.language_code}/search/?q=biodiversity&per_page={size}", size))
     return urls
 
 
@@ -164,7 +164,8 @@ def measure(client, path: str, requests: int, warmup: int) -> dict:
     for _ in range(warmup):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
         if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
+            progress(f"    {path} answered {response.status_code}; not measured")
+            return {"median": float("nan"), "p90": float("nan"), "queries": -1, "kb": 0.0}
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     times = []
@@ -237,7 +238,7 @@ def main():
         command += ["--warmup", str(args.warmup), "--only", args.only]
         result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
         if result.returncode:
-            sys.exit(result.returncode)
+            progress(f"Scale {scale:g} stopped with status {result.returncode}; its rows so far follow")
         for line in result.stdout.splitlines():
             row = json.loads(line)
             row["order"] = order.setdefault(row["page"], len(order))

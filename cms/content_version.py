@@ -87,9 +87,12 @@ def _set_new_token() -> None:
 
 
 def bump(**kwargs) -> None:
-    """Retire every fragment cached for the current content (usable as a signal receiver)."""
+    """Retire every fragment cached for the current content (usable as a signal receiver): now, and
+    again when the transaction commits (once per transaction, however many rows it changes)."""
     _set_new_token()
-    transaction.on_commit(_set_new_token)
+    connection = transaction.get_connection()
+    if not (connection.in_atomic_block and any(item[1] is _set_new_token for item in connection.run_on_commit)):
+        transaction.on_commit(_set_new_token)
 
 
 def bump_for_content(sender, **kwargs) -> None:

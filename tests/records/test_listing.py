@@ -26,9 +26,10 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/en/records/"
-# The site frame (navigation, footer, settings, language switcher) costs about 22 of these.
-LISTING_BUDGET = 48
-DETAIL_BUDGET = 40
+# The site frame (navigation, footer, settings, language switcher) is cached until the content
+# changes; routing costs about seven. Budgets hold for a listing whose facets were counted before.
+LISTING_BUDGET = 20
+DETAIL_BUDGET = 15
 
 
 def soup(response) -> BeautifulSoup:
@@ -268,10 +269,14 @@ def test_listing_costs_the_same_queries_for_10_and_100_items(client, index, djan
             attach_document(record, title=f"Annex {number}")
     client.get(URL)  # warm the content-type and site caches
 
-    ten = count_queries(client, f"{URL}?per_page=10")
-    hundred = count_queries(client, f"{URL}?per_page=100")
-    filtered_ten = count_queries(client, f"{URL}?per_page=10&type=need&country=FR&target=GBF-T3")
-    filtered_hundred = count_queries(client, f"{URL}?per_page=100&type=need&country=FR&target=GBF-T3")
+    def warm_count(url):
+        client.get(url)  # the facets and the map of these filters are counted once, then cached
+        return count_queries(client, url)
+
+    ten = warm_count(f"{URL}?per_page=10")
+    hundred = warm_count(f"{URL}?per_page=100")
+    filtered_ten = warm_count(f"{URL}?per_page=10&type=need&country=FR&target=GBF-T3")
+    filtered_hundred = warm_count(f"{URL}?per_page=100&type=need&country=FR&target=GBF-T3")
 
     assert ten == hundred, (ten, hundred)
     assert filtered_ten == filtered_hundred
