@@ -6,13 +6,12 @@ Domain apps extend these; this module never imports them.
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
-CLASSIFICATION_RELATIONS = ("countries", "regions", "gbf_targets", "subjects", "languages")
+from .classification import prefetch_classification
 
 
 class ClassifiedPage(Page):
@@ -78,8 +77,8 @@ class ClassifiedPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.pk:
-            # The classification shows in the page, its JSON-LD and its metadata: one query each.
-            prefetch_related_objects([self], *CLASSIFICATION_RELATIONS)
+            # The classification shows in the page, its JSON-LD and its metadata: one query for all.
+            prefetch_classification([self])
         return context
 
     def get_jsonld(self, request=None) -> dict:
