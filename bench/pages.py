@@ -159,14 +159,19 @@ def page_urls() -> list[tuple[str, str, int | None]]:
 
 def measure(client, path: str, requests: int, warmup: int) -> dict:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
         if response.status_code != 200:
             progress(f"    {path} answered {response.status_code}; not measured")
             return {"median": float("nan"), "p90": float("nan"), "queries": -1, "kb": 0.0}
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     times = []
     for _ in range(requests):

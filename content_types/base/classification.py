@@ -42,7 +42,9 @@ def _in_model_order(model, terms: list) -> list:
 
 def prefetch_classification(pages, relations=CLASSIFICATION_RELATIONS) -> None:
     """Fill the classification of ``pages`` (saved pages of one type) in one query."""
-    pages = [page for page in pages if page.pk]
+    pages = [
+        page for page in pages if page.pk and not set(relations) <= set(getattr(page, "_prefetched_objects_cache", {}))
+    ]
     if not pages:
         return
     model = type(pages[0])
