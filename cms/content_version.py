@@ -12,6 +12,7 @@ caches what it read before the change was committed.
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 
@@ -28,8 +29,28 @@ CONTENT_APPS = frozenset(
 )
 
 
+# Within one request the token is read once: a page asks for it for every cached part.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.token = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.token = False, None
+
+
 def current() -> str | None:
     """The current token (made when missing), or None when the cache cannot be reached."""
+    if getattr(_request, "active", False):
+        if _request.token is None:
+            _request.token = _read()
+        return _request.token
+    return _read()
+
+
+def _read() -> str | None:
     try:
         token = cache.get(CACHE_KEY)
         if token is None:
@@ -80,6 +101,7 @@ def start_afresh() -> None:
 
 
 def _set_new_token() -> None:
+    _request.token = None
     try:
         cache.set(CACHE_KEY, uuid.uuid4().hex, None)
     except Exception:  # noqa: BLE001 - unreachable cache: nothing is being cached either
@@ -103,9 +125,12 @@ def bump_for_content(sender, **kwargs) -> None:
 
 def connect() -> None:
     """Connect the receivers (called once, from an app's ``ready``)."""
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    request_started.connect(_request_started, dispatch_uid="content_version_request_started")
+    request_finished.connect(_request_finished, dispatch_uid="content_version_request_finished")
     post_save.connect(bump_for_content, dispatch_uid="content_version_save")
     post_delete.connect(bump_for_content, dispatch_uid="content_version_delete")
     m2m_changed.connect(bump_for_content, dispatch_uid="content_version_m2m")
