@@ -29,6 +29,8 @@ $(VENV)/.installed-test: $(VENV)/.installed-base requirements/test.txt
 install: $(VENV)/.installed-base
 install-test: $(VENV)/.installed-test
 
+# Links in e-mails and feeds point where the portal is served (unless SITE_URL is set).
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) compile_catalogues
@@ -42,6 +44,7 @@ test: install-test
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-frontend.sh
 	@bash scripts/ensure-nginx.sh
+	@bash scripts/ensure-varnish.sh
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) compile_catalogues
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run

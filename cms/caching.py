@@ -4,13 +4,44 @@ A response is public only when it is a successful GET/HEAD for an anonymous visi
 cookie (a page with a form sets the CSRF cookie, so it stays private). It sits above the session and
 CSRF middleware so that it sees the cookies they add; ``ConditionalGetMiddleware`` above it adds the
 ETag and answers 304s.
+
+A public response also names what it shows in cache tags (``add_cache_tags``; which tags, and when
+they are purged: ``cms/frontend_purge.py``), written into the ``xkey`` header that Varnish's xkey
+module reads and the ``Surrogate-Key`` header that CDNs read.
 """
+
+from functools import wraps
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 PUBLIC_MAX_AGE = 60  # browsers
 SHARED_MAX_AGE = 300  # proxies and CDNs
 PRIVATE_PREFIXES = ("/admin/", "/documents/", "/healthz", "/i18n/")
+
+
+TAG_HEADERS = ("xkey", "Surrogate-Key")
+
+
+def add_cache_tags(request, *tags: str) -> None:
+    """Record that the response to ``request`` shows what ``tags`` name."""
+    existing = getattr(request, "_cache_tags", None)
+    if existing is None:
+        existing = request._cache_tags = set()
+    existing.update(tags)
+
+
+def cache_tags(*tags: str):
+    """Decorate a view whose responses show what ``tags`` name."""
+
+    def decorator(view):
+        @wraps(view)
+        def tagged(request, *args, **kwargs):
+            add_cache_tags(request, *tags)
+            return view(request, *args, **kwargs)
+
+        return tagged
+
+    return decorator
 
 
 def is_public(request, response) -> bool:
@@ -28,9 +59,17 @@ class AnonymousCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        public = is_public(request, response)
+        if public:
+            # Also when the view chose its own lifetime: whatever a shared cache keeps must be purgeable.
+            tags = getattr(request, "_cache_tags", None)
+            if tags:
+                value = " ".join(sorted(tags))
+                for header in TAG_HEADERS:
+                    response[header] = value
         if response.has_header("Cache-Control"):
             return response
-        if is_public(request, response):
+        if public:
             patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
             patch_vary_headers(response, ["Cookie"])
         else:

@@ -12,6 +12,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.caching import cache_tags
+from cms.frontend_purge import SEARCH, SITEMAP
+from cms.security.policy import REPORT_PATH
+from cms.security.reports import csp_report
 from search.api import SearchAPIView
 
 handler500 = "cms.views.server_error"
@@ -19,11 +23,12 @@ handler500 = "cms.views.server_error"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", cache_tags(SITEMAP)(sitemap), name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/search/", SearchAPIView.as_view(), name="api-search"),
+    path("api/search/", cache_tags(SEARCH)(SearchAPIView.as_view()), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(REPORT_PATH.strip("/") + "/", csp_report, name="csp-report"),
 ]
 
 if settings.DEBUG:

@@ -4,11 +4,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from cms.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
 
 from .indexing import FACETS
 from .query import parse_search
@@ -103,7 +106,10 @@ class SearchAPIView(APIView):
         operation_id="search",
         summary="Search published records, events, networks and news",
         parameters=PARAMETERS,
-        responses={200: SearchResponseSerializer},
+        responses={
+            200: SearchResponseSerializer,
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description="Invalid parameters."),
+        },
     )
     def get(self, request):
         language = request.query_params.get("lang") or settings.LANGUAGE_CODE
@@ -112,7 +118,7 @@ class SearchAPIView(APIView):
                 "language": language[:20],
                 "codes": ", ".join(LANGUAGE_CODES),
             }
-            return Response({"lang": [message]}, status=400)
+            raise ValidationError({"lang": [message]})
         with translation.override(language):
             parsed = parse_search(request.query_params, language)
             results = run_search(parsed)

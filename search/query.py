@@ -14,7 +14,7 @@ from content_types.base.codes import unknown_code_message
 from . import registry
 from .indexing import FACETS
 from .service import DEFAULT_PAGE_SIZE, FACET_LABELS, MAX_FILTER_VALUES, MAX_PAGE_SIZE, SORTS, FacetLabels, SearchQuery
-from .text import MAX_QUERY_LENGTH, clean_text
+from .text import MAX_QUERY_LENGTH, WORD, clean_text
 
 MAX_CODE_LENGTH = 100
 MAX_PAGE = 500  # deeper pages are refused: nobody reads them, and they cost the most
@@ -55,6 +55,10 @@ def parse_search(params, language: str, *, page_size: int | None = None) -> Pars
             _("Your search was longer than %(max)d characters: only the first %(max)d were used.")
             % {"max": MAX_QUERY_LENGTH}
         )
+    if text and not WORD.search(text):
+        # Only punctuation or symbols (', ", :, []): nothing a search can look for.
+        messages.append(_("“%(text)s” has no letters or digits to search for; it was ignored.") % {"text": text[:40]})
+        text = ""
     if text:
         kept["q"] = [text]
 

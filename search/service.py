@@ -348,7 +348,8 @@ class FacetLabels:
         if facet == "status":
             return code in status_labels()
         if facet == "year":
-            return code.isdigit() and 1000 <= int(code) <= 2999
+            # ASCII digits only: "²" and "١٢" are digits to str.isdigit() but not years to int().
+            return code.isascii() and code.isdigit() and 1000 <= int(code) <= 2999
         return bool(code) and len(code) <= 200
 
 

@@ -26,7 +26,8 @@ TEXT_SEARCH_CONFIGS = {
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 CJK_RUN = re.compile(f"[{_CJK}]+")
 WORD = re.compile(rf"[{_CJK}]+|[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+# Control characters, our highlight markers and lone surrogates (which no database or JSON encoder takes).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cms.caching import cache_tags
+from cms.frontend_purge import SEARCH
 from content_types.base.codes import legacy_redirect
 
 from . import registry
@@ -99,6 +101,7 @@ def facet_views(parsed: ParsedSearch, results: SearchResults) -> list[dict]:
 
 
 @require_GET
+@cache_tags(SEARCH)
 def search_page(request):
     redirect = legacy_redirect(request, registry.type_aliases())
     if redirect:
@@ -135,6 +138,7 @@ def search_page(request):
 
 
 @require_GET
+@cache_tags(SEARCH)
 def suggest(request):
     """Titles that complete what the visitor is typing, in the visitor's language (JSON)."""
     prefix = clean_text(request.GET.get("q", ""))[:100]

@@ -1,6 +1,7 @@
 """Demo: one or more users for every role, acting for real countries."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from cms.demo.registry import register_demo
@@ -32,13 +33,15 @@ def build_users(context):
     countries = {
         country.code: country for country in Country.objects.filter(code__in=[u[4] for u in DEMO_USERS if u[4]])
     }
+    # They share one password: hash it once (a deliberately slow hash, eleven times over, costs seconds).
+    password = make_password(DEMO_PASSWORD)
     for username, first, last, role, country, organisation, language in context.progress(DEMO_USERS, "Users"):
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            user.password = password
+            user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         profile = user.profile
         profile.country = countries.get(country)

@@ -22,3 +22,63 @@ def bulk_page_creation():
     finally:
         for model in models:
             post_save.connect(post_save_signal_handler, sender=model)
+
+
+@contextmanager
+def sqlite_bulk_load():
+    """On the embedded SQLite database, a bigger page cache and temporary tables in memory while a
+    bulk load runs (WAL and synchronous=NORMAL are already the connection's defaults)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB
+        cursor.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            cursor.execute("PRAGMA temp_store = DEFAULT")
+
+
+def index_in_bulk(progress, chunk_size: int = 500) -> None:
+    """The index work that :func:`bulk_page_creation` held back, in one pass: Wagtail's reference
+    index for every page but aliases (an alias holds its source's references, found through it),
+    and the admin search index of every indexed model."""
+    from django.db import transaction
+    from modelsearch.backends import get_search_backends
+    from modelsearch.index import get_indexed_models
+    from wagtail.models import Page, ReferenceIndex
+
+    pages = Page.objects.filter(alias_of__isnull=True).order_by("path")
+    total = pages.count()
+    bar = progress(None, "Reference index", total=total)
+    with transaction.atomic():
+        for start in range(0, total, chunk_size):
+            chunk = list(pages[start : start + chunk_size].specific())
+            for page in chunk:
+                ReferenceIndex.create_or_update_for_object(page)
+            bar.update(len(chunk))
+    bar.close()
+
+    backends = list(get_search_backends(with_auto_update=True))
+    models = [model for model in get_indexed_models() if not model._meta.abstract]
+    page_models = [model for model in models if issubclass(model, Page)]
+    other_models = [model for model in models if not issubclass(model, Page)]
+    querysets = [model.objects.exact_type(model).order_by("pk") for model in page_models]
+    querysets += [model.get_indexed_objects().order_by("pk") for model in other_models]
+    bar = progress(None, "Search index", total=sum(queryset.count() for queryset in querysets))
+    with transaction.atomic():
+        for queryset in querysets:
+            objects = list(queryset)
+            for start in range(0, len(objects), chunk_size):
+                chunk = objects[start : start + chunk_size]
+                for backend in backends:
+                    backend.add_bulk(queryset.model, chunk)
+                bar.update(len(chunk))
+    bar.close()

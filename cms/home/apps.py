@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     name = "cms.home"
     label = "home"
     verbose_name = _("Home and sections")
+
+    def ready(self):
+        from cms import frontend_purge
+
+        frontend_purge.connect_signals()

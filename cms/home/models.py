@@ -69,7 +69,7 @@ class SectionPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["home.StandardPage", "home.SectionPage"]
+    subpage_types = ["home.StandardPage", "home.SectionPage", "awards.AwardCyclePage"]
 
     class Meta:
         verbose_name = _("section page")
@@ -85,9 +85,17 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().public().specific().order_by("title")
-        context["children"] = paginate(request, children)
-        if not context["children"].object_list:
+        children = self.get_children().live().public()
+        has_cycles = False
+        if self.section == self.Section.AWARDS:
+            from content_types.awards.listing import cycles_of_section
+            from content_types.awards.models import AwardCyclePage
+
+            context.update(cycles_of_section(self))
+            has_cycles = bool(context["current_cycles"] or context["archived_cycles"])
+            children = children.not_type(AwardCyclePage)
+        context["children"] = paginate(request, children.specific().order_by("title"))
+        if not context["children"].object_list and not has_cycles:
             context["empty_message"] = self.empty_message()
         return context
 

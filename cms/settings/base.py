@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from cms.security.policy import content_security_policy, media_sources
+
 from .env import database_config, email_config, env, env_bool, env_flag, env_list, media_storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -21,12 +23,14 @@ INSTALLED_APPS = [
     "cms.site_settings",
     "cms.accounts",
     "cms.demo",
+    "cms.uploads",
     "content_types.vocabularies",
     "content_types.base",
     "content_types.news",
     "content_types.records",
     "content_types.events",
     "content_types.networks",
+    "content_types.awards",
     "workflows.review",
     "workflows.notifications",
     "search",
@@ -36,7 +40,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,7 +76,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cms.health.HealthCheckMiddleware",
+    "cms.uploads.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cms.security.policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "cms.caching.AnonymousCacheMiddleware",
@@ -87,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: gives the Wagtail admin's inline initialisers the nonce before CSPMiddleware writes it.
+    "cms.security.admin_scripts.AdminInlineScriptMiddleware",
 ]
 
 # viewflow appends its own middleware when AUTOREGISTER is on; we keep control of the list.
@@ -185,6 +194,20 @@ if env("MACHINE_TRANSLATION") == "deepl":
         "OPTIONS": {"AUTH_KEY": env("DEEPL_API_KEY")},
     }
 
+# --- Browser security headers (cms/security/) ------------------------------------------------
+# No inline script anywhere; the policy and why each source is there are in cms/security/policy.py.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    media=media_sources(env("AWS_STORAGE_BUCKET_NAME"), env("AWS_S3_ENDPOINT_URL"))
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views answer SAMEORIGIN themselves
+# The admin would otherwise fetch avatars from Gravatar (sending a hash of each e-mail address) and
+# ask wagtail.org for new releases: both are third-party requests the policy refuses.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_ROOT")
@@ -203,6 +226,30 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Form fields other than files: 2.5 MB at most (Django's default, said here next to the other limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Uploads (cms/uploads/) -----------------------------------------------------------------
+# Every upload is checked before it is stored: how many at once, size, kind and content; ZIP-based
+# files (docx, odt, xlsx, zip...) are looked into within these limits, so that a small file that
+# would inflate to gigabytes is refused from its headers.
+UPLOAD_MAX_FILES = 10
+# More files than this in one request are refused by Django itself (400) before any is kept on disk;
+# up to it, the forms say clearly how many are allowed.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * UPLOAD_MAX_FILES
+UPLOAD_ARCHIVE_MAX_MEMBERS = 5_000
+UPLOAD_ARCHIVE_MAX_DIRECTORY_BYTES = 2 * 1024 * 1024
+UPLOAD_ARCHIVE_MAX_TOTAL_SIZE = 200 * 1024 * 1024
+# Inflating more than UPLOAD_ARCHIVE_MAX_RATIO times is refused for members (and archives) above
+# UPLOAD_ARCHIVE_RATIO_ABOVE; smaller ones may be as repetitive as office XML often is.
+UPLOAD_ARCHIVE_MAX_RATIO = 200
+UPLOAD_ARCHIVE_RATIO_ABOVE = 10 * 1024 * 1024
+# A request body larger than this is refused with 413 before it is read; the proxy's
+# client_max_body_size (deploy/nginx/portal.conf) says the same: ten full-size files and the form.
+REQUEST_MAX_BODY_SIZE = 201 * 1024 * 1024
+# Uploads nobody came back for (staged attachments, orphan files, temporary files) are removed
+# by the hourly sweep once this old.
+UPLOAD_ABANDONED_AFTER_HOURS = 24
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "CHM Portal"
@@ -213,18 +260,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Anonymous pages may sit in a shared cache for a few minutes (cms/caching.py); publishing,
-# unpublishing and moving a page purge its URLs there when a purgeable proxy is configured.
-if env("FRONTEND_CACHE_PURGE_URL"):
-    WAGTAILFRONTENDCACHE = {
-        "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
-        }
-    }
+# unpublishing, moving and deleting a page purge, after commit and in one request per proxy, the
+# cache tags of every response that shows it (cms/frontend_purge.py).
+FRONTEND_CACHE_PURGE_URLS = env_list("FRONTEND_CACHE_PURGE_URL")
 
 # --- Object permissions (django-guardian) ---------------------------------------------------
 ANONYMOUS_USER_NAME = None  # anonymous visitors never hold object grants
@@ -256,6 +299,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every error answers with RFC 9457 problem details (cms/problems.py).
+    "EXCEPTION_HANDLER": "cms.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CHM Portal API",
@@ -267,7 +312,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background work (Celery) ---------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, an in-process broker. It names its host: an eager task still borrows a producer
+# to serialise its arguments, and kombu warns "No hostname was supplied" for a bare "memory://".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded default: tasks run in the request
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -287,6 +334,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": {"task": "cms.publish_scheduled", "schedule": 60, "options": {"expires": 55}},
     # The e-mail outbox: whatever the mail server (or a broker outage) kept from being sent.
     "send-due-emails": {"task": "workflows.notifications.tasks.send_due_emails", "schedule": 60 * 5},
+    # Uploads abandoned for UPLOAD_ABANDONED_AFTER_HOURS (cms/uploads/tasks.py).
+    "sweep-abandoned-uploads": {"task": "cms.uploads.sweep_abandoned_uploads", "schedule": 60 * 60},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------

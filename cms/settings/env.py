@@ -36,7 +36,9 @@ VARIABLES = {
     "STATIC_ROOT": ("staticfiles", "Folder that collectstatic fills."),
     "FRONTEND_CACHE_PURGE_URL": (
         "",
-        "A caching proxy (Varnish, nginx) that accepts HTTP PURGE; publishing purges the page's URLs.",
+        "Comma-separated addresses (http://varnish:80) of the caching proxies that take a PURGE request "
+        "with an xkey-purge header (deploy/varnish/default.vcl); publishing purges the pages that show "
+        "the change. Unset: nothing is purged.",
     ),
     "SERVE_MEDIA": (
         "false",

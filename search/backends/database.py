@@ -20,6 +20,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -450,7 +451,10 @@ class DatabaseBackend:
         return counts
 
     def _count_codes(self, queryset, facets: list[str], counts: dict) -> None:
-        inner, params = queryset.order_by().values("codes").query.sql_with_params()
+        try:
+            inner, params = queryset.order_by().values("codes").query.sql_with_params()
+        except EmptyResultSet:  # a text with nothing to look for matches nothing: no counts
+            return
         patterns = [f"{facet}:%" for facet in facets]
         if self.is_postgresql:
             where = " OR ".join(["code LIKE %s"] * len(patterns))

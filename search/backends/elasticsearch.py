@@ -228,6 +228,8 @@ class ElasticsearchBackend:
         return suggestions
 
     def spelling_suggestion(self, text: str, language: str) -> str:
+        if not text.strip():  # a suggester without text is not a request Elasticsearch can be sent
+            return ""
         response = build_spelling(self.alias, text, language).using(self.client).execute().to_dict()
         for entry in response.get("suggest", {}).get("spelling", []):
             for option in entry.get("options", []):

@@ -137,12 +137,14 @@ def services() -> dict:
 
 
 def test_two_web_containers_serve_behind_the_proxy(services):
-    web, proxy = services["web"], services["proxy"]
+    web, proxy, cache = services["web"], services["proxy"], services["varnish"]
 
     assert web["deploy"]["replicas"] >= 2
     assert "ports" not in web, "web replicas are reached through the proxy only"
+    assert "ports" not in proxy, "the proxy is reached through the cache only"
     assert proxy["image"].startswith("nginx:")
-    assert [str(port).split(":")[-1] for port in proxy["ports"]] == ["80"]
+    assert [str(port).split(":")[-1] for port in cache["ports"]] == ["80"]
+    assert cache["depends_on"]["proxy"]["condition"] == "service_healthy"
     assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
     assert web["environment"]["FORWARDED_ALLOW_IPS"] == "*"
 

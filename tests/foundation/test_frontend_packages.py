@@ -37,7 +37,7 @@ def test_node_modules_stays_out_of_git_and_of_the_image():
 
 
 def test_each_vendored_library_has_its_licence_and_no_dangling_source_map():
-    for library in ("leaflet", "tom-select", "topojson-client", "world-atlas"):
+    for library in ("chartjs", "leaflet", "tom-select", "topojson-client", "world-atlas"):
         assert (VENDOR / library / "LICENSE").is_file(), library
     for path in VENDOR.rglob("*"):
         if path.suffix in {".js", ".css"}:

@@ -143,3 +143,22 @@ def test_client_address(settings, trusted, remote, forwarded, expected):
     settings.TRUSTED_PROXIES = trusted
 
     assert client_address(FakeRequest(remote, forwarded)) == expected
+
+
+def test_the_message_is_translated(submitter):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        if translation.gettext(
+            "Too many failed sign-in attempts with this user name from your address. Ask an administrator to unlock it."
+        ).startswith("Too many"):
+            pytest.skip("The French catalogue is not compiled: run manage.py compile_catalogues")
+    fail(submitter.username, path="/fr/accounts/login/")
+
+    response, signed_in = attempt(submitter.username, PASSWORD, path="/fr/accounts/login/")
+
+    assert not signed_in and response.status_code == 429
+    message = alert_text(response)
+    assert "Trop de tentatives de connexion ont échoué avec ce nom d'utilisateur depuis votre adresse" in message
+    assert "réessayez dans 60 minutes" in message
+    assert PAUSED not in message

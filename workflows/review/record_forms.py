@@ -2,8 +2,9 @@
 
 Each form carries the fields every record shares (title, summary, classification, date, licence),
 the type's own fields, and the attachments. Rich text is typed as plain paragraphs (the public site
-has no rich-text editor) and stored escaped. Files that pass the checks are kept even when another
-field fails, so that nothing typed or uploaded is lost on a validation error.
+has no rich-text editor) and stored escaped. Files are checked before any is stored; once checked
+and within the count they are kept even when another field fails, so that nothing typed or uploaded
+is lost on a validation error (the hourly sweep removes those nobody comes back for).
 """
 
 import html
@@ -22,7 +23,13 @@ from cms.forms import PortalFormMixin, TypeaheadSelectMultiple
 from content_types.base.codes import page_type_code
 
 from .documents import staged_documents, store_upload
-from .uploads import MAX_ATTACHMENTS, allowed_extensions, max_upload_size, validate_attachment
+from .uploads import (
+    MAX_ATTACHMENTS,
+    allowed_extensions,
+    max_upload_size,
+    validate_attachment,
+    validate_attachment_count,
+)
 
 SHARED_FIELDS = ["title", "summary", "publication_date", "licence"]
 CLASSIFICATION_FIELDS = ["countries", "regions", "gbf_targets", "subjects", "languages"]
@@ -257,26 +264,25 @@ class RecordForm(PortalFormMixin, forms.ModelForm):
         return hasattr(self.instance, "attachments")
 
     def clean_new_attachments(self):
+        """The new files, each checked; none is stored here (see :meth:`clean`)."""
         files = _values(self.files, "new_attachments")
-        errors, stored = [], []
+        validate_attachment_count(len(files))  # too many at once: none is looked at, none is kept
+        errors = []
         for uploaded in files:
             try:
                 validate_attachment(uploaded)
             except forms.ValidationError as error:
                 errors.extend(error.messages)
-                continue
-            stored.append(store_upload(uploaded, self.user))
-        # Checked files are kept whatever else fails, and offered again on the re-displayed form.
-        self.staged.extend(stored)
         if errors:
             raise forms.ValidationError(errors)
-        return stored
+        return files
 
     def clean(self):
         cleaned_data = super().clean()
         removed = set(cleaned_data.get("remove_documents") or [])
         kept = [a for a in self.current_attachments if a.document_id not in removed]
-        total = len(kept) + len(self.staged)
+        new = cleaned_data.get("new_attachments") or []
+        total = len(kept) + len(self.staged) + len(new)
         if total > MAX_ATTACHMENTS:
             self.add_error(
                 "new_attachments",
@@ -287,6 +293,9 @@ class RecordForm(PortalFormMixin, forms.ModelForm):
                 )
                 % {"max": MAX_ATTACHMENTS},
             )
+        elif new:
+            # Checked and within the count: stored now, and offered again should another field fail.
+            self.staged.extend(store_upload(uploaded, self.user) for uploaded in new)
         title = cleaned_data.get("title")
         if title and self.instance.pk is None and not self.instance.slug and self.parent is not None:
             self.instance.slug = self._free_slug(title)
