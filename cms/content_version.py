@@ -25,7 +25,18 @@ CACHE_KEY = "chm:content-version"
 CACHE_SECONDS = 24 * 3600  # fragments of a retired version expire on their own
 # Apps whose saved or deleted rows change public pages.
 CONTENT_APPS = frozenset(
-    {"wagtailcore", "home", "records", "events", "networks", "news", "vocabularies", "site_settings", "taggit"}
+    {
+        "wagtailcore",
+        "home",
+        "records",
+        "events",
+        "networks",
+        "news",
+        "awards",
+        "vocabularies",
+        "site_settings",
+        "taggit",
+    }
 )
 
 
