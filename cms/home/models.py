@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from cms.home.routing import route_from
 from content_types.base.languages import prime_text_languages
 
 LISTING_PAGE_SIZE = 20
@@ -32,6 +33,11 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_from(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from content_types.news.models import NewsArticlePage
