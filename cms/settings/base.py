@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "content_types.records",
     "content_types.events",
     "content_types.networks",
+    "workflows.core",
     "workflows.review",
     "workflows.notifications",
     "search",

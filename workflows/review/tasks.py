@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from workflows.notifications.events import Event
 from workflows.notifications.services import notify
-from workflows.permissions import State
+from workflows.review.policy import State
 
 
 @shared_task(name="workflows.review.tasks.send_review_reminders", ignore_result=True)
