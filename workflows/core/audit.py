@@ -38,7 +38,8 @@ class AuditEntryBase(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        label = self.get_action_display() if hasattr(self, "get_action_display") else self.action
+        return f"{self.created_at:%Y-%m-%d %H:%M} {label}"
 
     # --- hooks a flow's entry may override -----------------------------------------------------
     @classmethod
