@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow import STATUS
 
+from .tasks import DEFAULT_MESSAGES, TaskMessages, task_closed_message
+
 INBOX_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED]
 
 
@@ -29,7 +31,8 @@ class InboxSource:
     - ``rows(user, tasks, today)``: one dict per task, with at least ``task``, ``title``, ``subject``
       (an object with a ``title``), ``state``, ``state_label`` and ``due``;
     - ``select_related``: the relations ``rows`` reads, joined in the one inbox query;
-    - ``return_url(user, task)``: where to send a person after a finished task (None: the inbox).
+    - ``return_url(user, task)``: where to send a person after a finished task (None: the inbox);
+    - ``messages``: the flow's wording of the task messages (see ``workflows.core.tasks``).
     """
 
     key: str
@@ -38,6 +41,7 @@ class InboxSource:
     rows: Callable
     select_related: tuple = ()
     return_url: Callable | None = None
+    messages: TaskMessages = DEFAULT_MESSAGES
     order: int = field(default=100)
 
 
@@ -126,3 +130,9 @@ def return_url(user, task) -> str | None:
     if source is None or source.return_url is None:
         return None
     return source.return_url(user, task)
+
+
+def closed_message(task) -> str:
+    """Why a task can no longer be opened, in its flow's words."""
+    source = source_for(task)
+    return task_closed_message(task, source.messages if source is not None else DEFAULT_MESSAGES)

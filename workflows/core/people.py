@@ -12,20 +12,20 @@ REVIEWER_GROUP = "Reviewer"
 
 
 def group_names(user) -> frozenset:
-    cached = getattr(user, "_review_group_names", None)
+    cached = getattr(user, "_workflow_group_names", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
-        user._review_group_names = cached
+        user._workflow_group_names = cached
     return cached
 
 
 def profile_country_id(user):
-    cached = getattr(user, "_review_country_id", ...)
+    cached = getattr(user, "_workflow_country_id", ...)
     if cached is ...:
         from cms.accounts.models import UserProfile
 
         cached = UserProfile.objects.filter(user=user).values_list("country_id", flat=True).first()
-        user._review_country_id = cached
+        user._workflow_country_id = cached
     return cached
 
 

@@ -14,6 +14,7 @@ from workflows.core.inbox import InboxSource, register_inbox
 from workflows.core.people import is_secretariat_editor, national_editor_country_id
 
 from .models import ReviewAssignment, Submission
+from .services import TASK_MESSAGES
 
 SUBMISSION = "process__submissionprocess__submission"
 
@@ -91,6 +92,7 @@ def register_review_inbox() -> None:
             rows=rows,
             select_related=(f"{SUBMISSION}__page",),
             return_url=return_url,
+            messages=TASK_MESSAGES,
             order=10,
         )
     )

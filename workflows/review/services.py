@@ -314,10 +314,6 @@ def complete_task(task_pk, user, perform):
     )
 
 
-def task_closed_message(task) -> str:
-    return core_tasks.task_closed_message(task, TASK_MESSAGES)
-
-
 def _audit_task(action):
     def record(submission, user, node):
         audit(submission, user, action, comment=str(node.task_title))

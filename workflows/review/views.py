@@ -1,7 +1,8 @@
 """The workspace on the public site: my submissions, record forms, progress, history, task inbox.
 
 Every lookup by id goes through what the person may see (``Submission.objects.visible_to``, the
-task queryset below): someone else's id is a 404, never a hint that it exists.
+inbox's task queryset across flows, ``workflows.core.inbox.visible_tasks``): someone else's id is a 404,
+never a hint that it exists.
 """
 
 from django.contrib import messages
@@ -401,7 +402,7 @@ def _visible_task(request, task_pk):
 def task_detail(request, task_pk):
     task = _visible_task(request, task_pk)
     if task.status not in ACTIVE_TASK_STATUSES:
-        messages.info(request, services.task_closed_message(task))
+        messages.info(request, inbox.closed_message(task))
         return redirect("workspace:submission_or_tasks", task_pk=task.pk)
     return task.flow_task.view(request, task=task)
 

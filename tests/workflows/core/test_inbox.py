@@ -159,12 +159,17 @@ def test_release_and_claim_through_the_core(people, checklist_flow):
         core_tasks.claim_task(ChecklistFlow, task.pk, people.reviewer_a, lock_subject=lock_checklist)
 
 
-def test_cancelling_a_process_closes_its_tasks(people, checklist_flow):
+def test_cancelling_a_process_closes_its_tasks(people, client_for, checklist_flow):
     process = start_checklist("Fire drill", [people.reviewer_a, people.reviewer_b])
+    task = check_tasks(process).first()
     with ChecklistFlow.lock(process.pk):
         core_tasks.cancel_process(process)
     assert set(check_tasks(process).values_list("status", flat=True)) == {STATUS.CANCELED}
     assert not inbox.visible_tasks(people.reviewer_a).exists()
+    response = client_for(people.reviewer_a).get(reverse("workspace:task", kwargs={"task_pk": task.pk}), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workspace:tasks")  # the checklist names no page to return to
+    body = response.content.decode()
+    assert "This task was closed." in body and "withdrew" not in body  # the core's wording, not the review's
 
 
 def test_the_split_refuses_to_open_no_task(people, checklist_flow):
