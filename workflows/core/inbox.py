@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow import STATUS
 
-from .tasks import DEFAULT_MESSAGES, TaskMessages, task_closed_message
+from .tasks import DEFAULT_MESSAGES, TaskMessages, TransitionError, task_closed_message
 
 INBOX_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED]
 
@@ -32,7 +32,9 @@ class InboxSource:
       (an object with a ``title``), ``state``, ``state_label`` and ``due``;
     - ``select_related``: the relations ``rows`` reads, joined in the one inbox query;
     - ``return_url(user, task)``: where to send a person after a finished task (None: the inbox);
-    - ``messages``: the flow's wording of the task messages (see ``workflows.core.tasks``).
+    - ``messages``: the flow's wording of the task messages (see ``workflows.core.tasks``);
+    - ``claim(task_pk, user)`` / ``release(task_pk, user)``: the flow's way to take and give back a
+      group task (its lock, its audit row); a flow without them has no group tasks to take.
     """
 
     key: str
@@ -42,6 +44,8 @@ class InboxSource:
     select_related: tuple = ()
     return_url: Callable | None = None
     messages: TaskMessages = DEFAULT_MESSAGES
+    claim: Callable | None = None
+    release: Callable | None = None
     order: int = field(default=100)
 
 
@@ -136,3 +140,19 @@ def closed_message(task) -> str:
     """Why a task can no longer be opened, in its flow's words."""
     source = source_for(task)
     return task_closed_message(task, source.messages if source is not None else DEFAULT_MESSAGES)
+
+
+def claim(task, user) -> None:
+    """Take a group task through its own flow; TransitionError when it cannot be taken."""
+    source = source_for(task)
+    if source is None or source.claim is None:
+        raise TransitionError(str(DEFAULT_MESSAGES.not_yours))
+    source.claim(task.pk, user)
+
+
+def release(task, user) -> None:
+    """Give a taken task back through its own flow; TransitionError when it cannot be released."""
+    source = source_for(task)
+    if source is None or source.release is None:
+        raise TransitionError(str(DEFAULT_MESSAGES.not_releasable))
+    source.release(task.pk, user)

@@ -14,7 +14,7 @@ from workflows.core.inbox import InboxSource, register_inbox
 from workflows.core.people import is_secretariat_editor, national_editor_country_id
 
 from .models import ReviewAssignment, Submission
-from .services import TASK_MESSAGES
+from .services import TASK_MESSAGES, claim_task, release_task
 
 SUBMISSION = "process__submissionprocess__submission"
 
@@ -93,6 +93,8 @@ def register_review_inbox() -> None:
             select_related=(f"{SUBMISSION}__page",),
             return_url=return_url,
             messages=TASK_MESSAGES,
+            claim=claim_task,
+            release=release_task,
             order=10,
         )
     )

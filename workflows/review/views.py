@@ -419,7 +419,7 @@ def submission_or_tasks(request, task_pk):
 def task_claim(request, task_pk):
     task = _visible_task(request, task_pk)
     try:
-        services.claim_task(task.pk, request.user)
+        inbox.claim(task, request.user)
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect("workspace:tasks")
@@ -432,7 +432,7 @@ def task_claim(request, task_pk):
 def task_release(request, task_pk):
     task = _visible_task(request, task_pk)
     try:
-        services.release_task(task.pk, request.user)
+        inbox.release(task, request.user)
     except services.TransitionError as error:
         messages.error(request, str(error))
     else:

@@ -13,12 +13,19 @@ from workflows.core.policy import register_policy, unregister_policy
 from workflows.permissions import State
 
 from ..helpers import drive
+from .checklist import flows as checklist
 from .checklist.flows import POLICY, ChecklistFlow, checklist_rows, checklist_task_filter, lock_checklist
 
 pytestmark = pytest.mark.django_db
 
 SOURCE = InboxSource(
-    key="checklist", flow_class=ChecklistFlow, task_filter=checklist_task_filter, rows=checklist_rows, order=20
+    key="checklist",
+    flow_class=ChecklistFlow,
+    task_filter=checklist_task_filter,
+    rows=checklist_rows,
+    claim=checklist.claim,
+    release=checklist.release,
+    order=20,
 )
 
 
@@ -195,3 +202,42 @@ def test_one_source_per_key_and_per_flow(checklist_flow):
                 key="review-again", flow_class=SubmissionFlow, task_filter=checklist_task_filter, rows=checklist_rows
             )
         )
+
+
+def test_the_inbox_pages_take_and_give_back_through_the_tasks_own_flow(people, client_for, checklist_flow):
+    process = start_checklist("Fire drill", [people.reviewer_a, people.reviewer_b])
+    task = check_tasks(process).first()  # reviewer_a's
+    release_url = reverse("workspace:task_release", args=[task.pk])
+    claim_url = reverse("workspace:task_claim", args=[task.pk])
+
+    assert client_for(people.outsider).post(release_url).status_code == 404  # not among its tasks
+    assert client_for(people.reviewer_b).post(release_url).status_code == 404  # b sees it once it is back
+    task.refresh_from_db()
+    assert task.owner_id == people.reviewer_a.pk
+
+    client_for(people.reviewer_a).post(release_url)
+    task.refresh_from_db()
+    assert task.owner_id is None and task.status == STATUS.NEW
+    _, group = inbox.split_by_owner(people.reviewer_b, inbox.inbox_rows(people.reviewer_b))
+    assert [row["task"] for row in group] == [task]
+
+    assert client_for(people.outsider).post(claim_url).status_code == 404
+    response = client_for(people.reviewer_b).post(claim_url)
+    assert response.status_code == 302 and response.url == reverse("workspace:task", kwargs={"task_pk": task.pk})
+    task.refresh_from_db()
+    assert task.owner_id == people.reviewer_b.pk
+
+
+def test_a_flow_without_group_tasks_cannot_have_them_taken(people, checklist_flow):
+    inbox.unregister_inbox(SOURCE.key)
+    register_inbox(
+        InboxSource(key="checklist", flow_class=ChecklistFlow, task_filter=checklist_task_filter, rows=checklist_rows)
+    )
+    process = start_checklist("Fire drill", [people.reviewer_a])
+    task = check_tasks(process).get()
+    with pytest.raises(core_tasks.TransitionError):
+        inbox.release(task, people.reviewer_a)
+    with pytest.raises(core_tasks.TransitionError):
+        inbox.claim(task, people.reviewer_a)
+    task.refresh_from_db()
+    assert task.owner_id == people.reviewer_a.pk

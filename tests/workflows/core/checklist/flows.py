@@ -129,6 +129,15 @@ def checklist_rows(user, tasks, today):
 
 
 def checklist_task_filter(user):
+    """A checker's own task, and the untaken checks of the lists it is asked to tick."""
     from django.db.models import Q
 
-    return Q(owner=user)
+    return Q(owner=user) | Q(owner__isnull=True, process__data__checkers__contains=[user.pk])
+
+
+def claim(task_pk, user):
+    core_tasks.claim_task(ChecklistFlow, task_pk, user, lock_subject=lock_checklist)
+
+
+def release(task_pk, user):
+    core_tasks.release_task(ChecklistFlow, task_pk, user, lock_subject=lock_checklist)
