@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "content_types.events",
     "content_types.networks",
     "content_types.awards",
+    "workflows.core",
     "workflows.review",
     "workflows.notifications",
     "search",

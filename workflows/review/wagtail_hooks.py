@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 
-from workflows.permissions import ACTIVE_STATES, OPEN_STATES, State
+from workflows.review.policy import ACTIVE_STATES, OPEN_STATES, State
 
 from . import dashboard, page_log
 from .locks import open_submission_of, refusal_message
