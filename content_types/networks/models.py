@@ -21,7 +21,7 @@ from wagtail.search import index
 from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import prime_text_languages
-from content_types.base.models import ClassifiedPage
+from content_types.base.models import AccessControlledPage, ClassifiedPage
 
 from .admin_forms import NetworkPageForm
 
@@ -81,7 +81,7 @@ class MembershipStatus(models.TextChoices):
 OPEN_STATUSES = [MembershipStatus.PENDING, MembershipStatus.ACTIVE]
 
 
-class NetworkIndexPage(Page):
+class NetworkIndexPage(AccessControlledPage, Page):
     """The Networks section: a directory with filters and a map of the member organisations."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

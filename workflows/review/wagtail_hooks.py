@@ -9,12 +9,16 @@ review state, and the review's steps are Wagtail log actions shown in page and s
 """
 
 from django.contrib import messages
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 
+from workflows import access
 from workflows.permissions import ACTIVE_STATES, OPEN_STATES, State
 
 from . import dashboard, page_log
@@ -28,6 +32,58 @@ LOCKED_BULK_ACTIONS = {"publish", "unpublish", "move"}
 def _refuse(request, submission, page_id):
     messages.error(request, refusal_message(submission))
     return redirect("wagtailadmin_pages:edit", page_id)
+
+
+def _fence(request, page, action):
+    """A second fence behind the permission tester: a view that forgot to ask still refuses."""
+    if not access.may_page(request.user, action, page):
+        raise PermissionDenied
+
+
+@hooks.register("before_edit_page", order=-10)
+def fence_edit(request, page):
+    _fence(request, page, access.Access.OPEN_IN_ADMIN)
+
+
+@hooks.register("before_delete_page", order=-10)
+def fence_delete(request, page):
+    _fence(request, page, access.Access.CHANGE)
+
+
+@hooks.register("before_move_page", order=-10)
+def fence_move(request, page, destination):
+    _fence(request, page, access.Access.CHANGE)
+
+
+@hooks.register("before_copy_page", order=-10)
+def fence_copy(request, page):
+    _fence(request, page, access.Access.OPEN_IN_ADMIN)
+
+
+@hooks.register("before_convert_alias_page", order=-10)
+def fence_convert_alias(request, page):
+    _fence(request, page, access.Access.CHANGE)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosable_pages(pages, request):
+    return pages.filter(access.admin_pages_filter(request.user, access.Access.LIST) | Q(depth=1))
+
+
+@hooks.register("before_serve_document", order=-10)
+def serve_restricted_document(document, request):
+    """Files of records under review or in draft: only to their readers, always as a download."""
+    if document.pk not in access.restricted_document_ids([document.pk]):
+        return None
+    if not access.may_document(request.user, access.Access.READ, document):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @hooks.register("before_edit_page")

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption
+from content_types.base.models import AccessControlledPage
 
 from ..listing import RecordListing
 from .base import RecordPage
@@ -44,7 +45,7 @@ def record_types() -> list[type[RecordPage]]:
     ]
 
 
-class RecordIndexPage(Page):
+class RecordIndexPage(AccessControlledPage, Page):
     """The Records section: filters by type, country, region, GBF target, subject, year, language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
