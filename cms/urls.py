@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
@@ -26,7 +27,14 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
+
+def not_a_public_file(request, path):
+    """Documents and original images are served by permission-checked views only, never as files."""
+    raise Http404
+
+
 if settings.DEBUG:
+    urlpatterns += [re_path(r"^media/(?P<path>(?:documents|original_images)/.*)$", not_a_public_file)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 elif settings.SERVE_MEDIA:
     # Only image renditions are public files; documents go through their permission-checked views.

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 
 from workflows import access
 from workflows.permissions import ACTIVE_STATES, OPEN_STATES, State
@@ -154,3 +155,18 @@ def add_review_queue_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
     page_log.register(actions)
+
+
+class AuthorityDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    """The admin API's documents (choosers, rich text): the restricted ones to their readers only."""
+
+    def get_queryset(self):
+        hidden = access.hidden_document_ids(self.request.user)
+        documents = super().get_queryset()
+        return documents.exclude(pk__in=hidden) if hidden else documents
+
+
+@hooks.register("construct_admin_api", order=100)
+def restrict_admin_api_documents(router):
+    """Runs after Wagtail's documents app registered its endpoint (hooks run by ``order``)."""
+    router.register_endpoint("documents", AuthorityDocumentsAdminAPIViewSet)
