@@ -14,11 +14,14 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search.api import SearchAPIView
+from workflows.access_views import serve_document
 
 handler500 = "cms.views.server_error"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's own: restricted files are checked by the access authority and sent as downloads.
+    path("documents/<int:document_id>/<str:document_filename>", serve_document, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

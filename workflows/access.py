@@ -141,7 +141,13 @@ def may_page(user, action: str, page) -> bool:
 
 
 def admin_pages_filter(user, action: str = Access.OPEN_IN_ADMIN) -> Q:
-    """A ``Page`` filter that matches ``may_page`` for the admin actions, for listings and reports."""
+    """A ``Page`` filter that matches ``may_page`` for the admin actions, for listings and reports.
+
+    An ``id IN (subquery)``: the search backends accept only field lookups in a searched queryset."""
+    return Q(pk__in=Page.objects.filter(_admin_pages_query(user, action)).values("pk"))
+
+
+def _admin_pages_query(user, action) -> Q:
     from workflows.review.models import Submission
 
     if not uses_admin(user):
