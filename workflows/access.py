@@ -214,11 +214,17 @@ def document_pages(document_ids) -> dict[int, set[int]]:
         "document_id", "page_id"
     ):
         pages[document_id].add(page_id)
-    for document_id in ids:
-        for object_id in Revision.page_revisions.filter(
-            content__attachments__contains=[{"document": document_id}]
-        ).values_list("object_id", flat=True):
-            pages[document_id].add(int(object_id))
+    for start in range(0, len(ids), 200):
+        chunk = ids[start : start + 200]
+        mentions = Q()
+        for document_id in chunk:
+            mentions |= Q(content__attachments__contains=[{"document": document_id}])
+        revisions = Revision.page_revisions.filter(mentions).values_list("object_id", "content__attachments")
+        for object_id, attachments in revisions:
+            for attachment in attachments or []:
+                document_id = attachment.get("document") if isinstance(attachment, dict) else None
+                if document_id in pages:
+                    pages[document_id].add(int(object_id))
     return pages
 
 

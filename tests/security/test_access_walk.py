@@ -416,3 +416,46 @@ def test_every_page_type_answers_through_the_authority():
 def test_the_expected_table_has_every_role():
     assert set(ADMIN_OPENS) == set(READS_FILES)
     assert re.match(r"^[a-z_]+$", "".join(ADMIN_OPENS))
+
+
+@pytest.mark.parametrize("role", ["anonymous", "national_editor_fr", "secretariat_editor", "reviewer_other"])
+def test_the_search_api_returns_no_draft_and_no_record_under_review(role, world):
+    client = client_as(world, role)
+    for words in ("seagrass", "mangrove", "Unsubmitted", "Kenyan"):
+        response = client.get("/api/search/", {"q": words})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert DRAFT_WORDS not in body and REVIEW_WORDS not in body
+        assert str(world.pages["draft"].pk) not in [str(hit["page_id"]) for hit in response.json()["results"]]
+
+
+def test_the_proxy_serves_no_document_from_media():
+    from pathlib import Path
+
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "portal.conf").read_text()
+    served = re.findall(r"location\s+(\S+)\s*\{([^}]*)\}", conf)
+    media = {path: body for path, body in served if path.startswith("/media/")}
+    assert set(media) == {"/media/images/", "/media/"}
+    assert "return 404" in media["/media/"]
+    assert "alias /srv/media/images/" in media["/media/images/"]
+
+
+def test_development_media_serving_refuses_documents(settings):
+    """With DEBUG on, Django serves MEDIA_ROOT, except documents and original images."""
+    import importlib
+
+    from django.urls import clear_url_caches, resolve
+
+    import cms.urls
+
+    settings.DEBUG = True
+    try:
+        importlib.reload(cms.urls)
+        clear_url_caches()
+        assert resolve("/media/documents/abc.pdf").func is cms.urls.not_a_public_file
+        assert resolve("/media/original_images/a.png").func is cms.urls.not_a_public_file
+        assert resolve("/media/images/a.width-100.png").func is not cms.urls.not_a_public_file
+    finally:
+        settings.DEBUG = False
+        importlib.reload(cms.urls)
+        clear_url_caches()
