@@ -58,6 +58,9 @@ def governing_submission(page):
     if page.pk is None:
         return None
     cached = page.__dict__.get(_GOVERNING, ...)
+    if cached is ... and LISTING_ANNOTATION in page.__dict__:
+        cached = _submission_from(page.__dict__[LISTING_ANNOTATION])
+        page.__dict__[_GOVERNING] = cached
     if cached is ...:
         from workflows.review.models import Submission
 
@@ -65,6 +68,61 @@ def governing_submission(page):
         cached = family.filter(state__in=OPEN_STATES).order_by("-pk").first() or family.order_by("-pk").first()
         page.__dict__[_GOVERNING] = cached
     return cached
+
+
+LISTING_ANNOTATION = "access_governing"
+COUNTRY_ANNOTATION = "access_in_country"
+
+
+def _submission_from(data):
+    """The governing submission as a listing annotated it (enough for the matrix; never saved)."""
+    if not data:
+        return None
+    from workflows.review.models import Submission
+
+    return Submission(
+        pk=data["id"],
+        page_id=data["page_id"],
+        state=data["state"],
+        submitter_id=data["submitter_id"],
+        acting_for_country_id=data["acting_for_country_id"],
+        round=data["round"],
+    )
+
+
+def annotate_for_listing(pages, user):
+    """What the authority asks of each listed page, in the listing's own query: flat however long."""
+    from django.db.models import Case, IntegerField, Subquery, Value, When
+    from django.db.models.functions import JSONObject
+
+    from workflows.review.models import Submission
+
+    governing = (
+        Submission.objects.filter(page__translation_key=OuterRef("translation_key"))
+        .annotate(
+            is_open=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("is_open", "-pk")
+        .values(
+            data=JSONObject(
+                id="pk",
+                page_id="page_id",
+                state="state",
+                submitter_id="submitter_id",
+                acting_for_country_id="acting_for_country_id",
+                round="round",
+            )
+        )[:1]
+    )
+    pages = pages.annotate(**{LISTING_ANNOTATION: Subquery(governing)})
+    country_id = national_editor_country_id(user) if _active(user) else None
+    if country_id is not None:
+        in_country = Q(pk__in=[])
+        for model in country_bound_models():
+            through = model.countries.through.objects
+            in_country |= Q(pk__in=through.filter(country_id=country_id).values(_owner_column(model)))
+        pages = pages.annotate(**{COUNTRY_ANNOTATION: Case(When(in_country, then=Value(True)), default=Value(False))})
+    return pages
 
 
 def country_bound_models() -> list[type[Page]]:
@@ -114,6 +172,10 @@ def _reach_without_submission(user, page, action) -> bool:
     country_id = national_editor_country_id(user)
     if country_id is None:
         return True  # staff without an editor role: Wagtail's group permissions decide alone
+    if COUNTRY_ANNOTATION in page.__dict__ and not page.__dict__[COUNTRY_ANNOTATION]:
+        return action == Access.LIST and _declaring_model(page.specific_class) is None
+    if page.__dict__.get(COUNTRY_ANNOTATION):
+        return True
     countries = page_country_ids(page)
     if countries is None:
         return action == Access.LIST

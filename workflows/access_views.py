@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from wagtail.admin.auth import permission_denied
 from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve
 
@@ -74,5 +75,7 @@ class AdminPageAccessMiddleware:
         else:
             action = access.Access.OPEN_IN_ADMIN
         if not access.may_page(request.user, action, page):
-            raise PermissionDenied
+            if match.view_name.startswith("wagtailadmin_api:"):
+                raise PermissionDenied
+            return permission_denied(request)  # Wagtail's own: back to the dashboard, with its message
         return None

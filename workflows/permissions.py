@@ -198,8 +198,9 @@ def can_create_submissions(user) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm("review.add_submission")
 
 
-def roles_for(user, submission) -> frozenset:
-    """The local roles ``user`` holds on ``submission``.
+def roles_for(user, submission, among=None) -> frozenset:
+    """The local roles ``user`` holds on ``submission`` (only those ``among`` when given: the reviewer
+    roles cost a query each, and an action that none of them may take need not ask).
 
     Nobody judges their own submission: its submitter holds no editor role on it, whatever its groups.
     """
@@ -215,15 +216,17 @@ def roles_for(user, submission) -> frozenset:
             country_id = national_editor_country_id(user)
             if country_id is not None and country_id == submission.acting_for_country_id:
                 roles.add(Role.NATIONAL_EDITOR)
-        if submission.has_open_review_by(user):
+        if (among is None or Role.REVIEWER in among) and submission.has_open_review_by(user):
             roles.add(Role.REVIEWER)
-        if submission.state in ACTIVE_STATES and submission.has_sent_review_by(user):  # a running process
+        wanted = among is None or Role.PAST_REVIEWER in among
+        if wanted and submission.state in ACTIVE_STATES and submission.has_sent_review_by(user):  # running
             roles.add(Role.PAST_REVIEWER)
     return frozenset(roles)
 
 
 def allowed(user, submission, action: str) -> bool:
-    return bool(roles_for(user, submission) & roles_allowed(submission.state, action))
+    granted = roles_allowed(submission.state, action)
+    return bool(granted) and bool(roles_for(user, submission, among=granted) & granted)
 
 
 def allowed_actions(user, submission) -> set[str]:

@@ -128,6 +128,11 @@ def refuse_delete_while_in_review(request, page):
 
 
 @hooks.register("construct_explorer_page_queryset")
+def annotate_what_the_authority_asks(parent_page, pages, request):
+    return access.annotate_for_listing(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
 def show_review_state_in_explorer(parent_page, pages, request):
     """The listing's status reads ``review_status`` (see ``RecordPage.status_string``): one subquery."""
     state = Subquery(Submission.objects.filter(page_id=OuterRef("pk"), state__in=OPEN_STATES).values("state")[:1])
