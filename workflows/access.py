@@ -434,18 +434,23 @@ def permission_tester(user, page) -> PagePermissionTester:
     return AuthorityPagePermissionTester(user, page)
 
 
+def _page_action(actions) -> str:
+    """Any of ``actions``: opening suffices when one of them is about editing, else only changing does."""
+    return Access.OPEN_IN_ADMIN if set(actions) & {"add", "change", "publish"} else Access.CHANGE
+
+
 class AuthorityPagePermissionPolicy(PagePermissionPolicy):
     """The page policy Wagtail's listings, search, reports, history and admin API ask: narrowed."""
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         if not super().user_has_any_permission_for_instance(user, actions, instance):
             return False
-        action = Access.OPEN_IN_ADMIN if set(actions) <= {"add", "change", "publish"} else Access.CHANGE
+        action = _page_action(actions)
         return instance.depth == 1 or may_page(user, action, instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
         pages = super().instances_user_has_any_permission_for(user, actions)
-        action = Access.OPEN_IN_ADMIN if set(actions) <= {"add", "change", "publish"} else Access.CHANGE
+        action = _page_action(actions)
         return pages.filter(admin_pages_filter(user, action))
 
     def explorable_instances(self, user):

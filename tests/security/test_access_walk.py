@@ -302,6 +302,9 @@ def test_listings_search_choosers_reports_and_api_show_only_what_opens(role, wor
         reverse("wagtaildocs_chooser:choose") + "?q=pdf",
         reverse("wagtailadmin_api:documents:listing") + "?limit=100",
     ]
+    explorer = client.get(listings[0]).content.decode(errors="replace")
+    for obj_key in ADMIN_OPENS[role]:
+        assert WORDS[obj_key] in explorer, (role, obj_key)  # the grants: what opens is listed
     for url in listings:
         response = client.get(url)
         assert response.status_code < 500, (role, url)
