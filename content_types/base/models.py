@@ -14,7 +14,21 @@ from wagtail.models import Page
 from .classification import prefetch_classification
 
 
-class ClassifiedPage(Page):
+class AccessControlledPage:
+    """A page whose admin permissions the portal's access authority answers (mixed in before ``Page``).
+
+    Content never imports the workflows: the app that decides who sees what registers its tester
+    factory ``(user, page) -> PagePermissionTester`` here at start-up; without one, Wagtail's own."""
+
+    permission_testers: list = []
+
+    def permissions_for_user(self, user):
+        for factory in AccessControlledPage.permission_testers:
+            return factory(user, self)
+        return super().permissions_for_user(user)
+
+
+class ClassifiedPage(AccessControlledPage, Page):
     """A page classified by country, region, GBF target, subject and language (abstract)."""
 
     summary = models.TextField(

@@ -23,7 +23,7 @@ from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.maps import MapScope, map_caption
-from content_types.base.models import ClassifiedPage, GeoLocated
+from content_types.base.models import AccessControlledPage, ClassifiedPage, GeoLocated
 
 from .forms import EventPageForm
 
@@ -70,7 +70,7 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, AccessControlledPage, Page):
     """The Events section: upcoming and past events with filters, a map and a calendar feed."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

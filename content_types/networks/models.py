@@ -23,7 +23,7 @@ from cms import content_version
 from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import prime_text_languages, text_language
-from content_types.base.models import ClassifiedPage
+from content_types.base.models import AccessControlledPage, ClassifiedPage
 
 from .admin_forms import NetworkPageForm
 
@@ -83,7 +83,7 @@ class MembershipStatus(models.TextChoices):
 OPEN_STATUSES = [MembershipStatus.PENDING, MembershipStatus.ACTIVE]
 
 
-class NetworkIndexPage(Page):
+class NetworkIndexPage(AccessControlledPage, Page):
     """The Networks section: a directory with filters and a map of the member organisations."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

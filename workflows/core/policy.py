@@ -5,6 +5,7 @@ flow's table says which actions follow. Whatever a table does not list is denied
 action or role grants nothing, and a person without roles may do nothing.
 """
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,8 @@ class Policy:
         self.model_label = model if isinstance(model, str) or model is None else model._meta.label
         self.state_attribute = state_attribute
         self._roles_for = roles_for
+        # A resolver may take ``among``: the roles worth asking about (some cost a query each).
+        self._asks_among = "among" in inspect.signature(roles_for).parameters
         self.matrix = self._validated(matrix)
 
     def _validated(self, matrix) -> dict[str, dict[str, frozenset]]:
@@ -80,13 +83,17 @@ class Policy:
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_attribute)
 
-    def roles_for(self, user, obj) -> frozenset:
+    def roles_for(self, user, obj, among=None) -> frozenset:
+        """The local roles ``user`` holds on ``obj`` (only those ``among`` when given)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return frozenset()
+        if among is not None and self._asks_among:
+            return frozenset(self._roles_for(user, obj, among=among))
         return frozenset(self._roles_for(user, obj))
 
     def allowed(self, user, obj, action: str) -> bool:
-        return bool(self.roles_for(user, obj) & self.roles_allowed(self.state_of(obj), action))
+        granted = self.roles_allowed(self.state_of(obj), action)
+        return bool(granted) and bool(self.roles_for(user, obj, among=granted) & granted)
 
     def allowed_actions(self, user, obj) -> set[str]:
         roles = self.roles_for(user, obj)

@@ -182,8 +182,9 @@ def can_create_submissions(user) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm("review.add_submission")
 
 
-def _submission_roles(user, submission) -> set:
-    """The local roles an active, signed-in ``user`` holds on ``submission``.
+def _submission_roles(user, submission, among=None) -> set:
+    """The local roles an active, signed-in ``user`` holds on ``submission`` (only those ``among`` when
+    given: the reviewer roles cost a query each, and an action that none of them may take need not ask).
 
     Nobody judges their own submission: its submitter holds no editor role on it, whatever its groups.
     """
@@ -197,9 +198,10 @@ def _submission_roles(user, submission) -> set:
             country_id = national_editor_country_id(user)
             if country_id is not None and country_id == submission.acting_for_country_id:
                 roles.add(Role.NATIONAL_EDITOR)
-        if submission.has_open_review_by(user):
+        if (among is None or Role.REVIEWER in among) and submission.has_open_review_by(user):
             roles.add(Role.REVIEWER)
-        if submission.state in ACTIVE_STATES and submission.has_sent_review_by(user):  # a running process
+        wanted = among is None or Role.PAST_REVIEWER in among
+        if wanted and submission.state in ACTIVE_STATES and submission.has_sent_review_by(user):  # running
             roles.add(Role.PAST_REVIEWER)
     return roles
 

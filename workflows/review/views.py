@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow import STATUS
 
+from workflows import access
 from workflows.core import inbox
 from workflows.review.policy import (
     ACTIVE_STATES,
@@ -340,12 +341,17 @@ def current_attachments(submission):
 def download_attachment(request, pk, document_id):
     """Serve a file of a record under review to the people who may see that submission."""
     submission = _visible_submission(request, pk)
-    if not allowed(request.user, submission, Action.VIEW):
+    if not access.may(request.user, Action.VIEW, submission):
         raise PermissionDenied
     for item in current_attachments(submission):
         if item["document"].pk == document_id:
             document = item["document"]
-            return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.title)
+            if not access.may(request.user, access.Access.READ, document):
+                raise Http404
+            response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.title)
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Cache-Control"] = "private, no-store"
+            return response
     raise Http404
 
 

@@ -15,6 +15,7 @@ from cms import content_version
 from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption, markers_response
+from content_types.base.models import AccessControlledPage
 
 from ..listing import RecordListing
 from .base import RecordPage
@@ -49,7 +50,7 @@ def record_types() -> list[type[RecordPage]]:
     ]
 
 
-class RecordIndexPage(RoutablePageMixin, Page):
+class RecordIndexPage(AccessControlledPage, RoutablePageMixin, Page):
     """The Records section: filters by type, country, region, GBF target, subject, year, language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
