@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workflows.review",
     "workflows.notifications",
     "search",
+    "interop.push",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
@@ -336,6 +337,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-emails": {"task": "workflows.notifications.tasks.send_due_emails", "schedule": 60 * 5},
     # Uploads abandoned for UPLOAD_ABANDONED_AFTER_HOURS (cms/uploads/tasks.py).
     "sweep-abandoned-uploads": {"task": "cms.uploads.sweep_abandoned_uploads", "schedule": 60 * 60},
+    "expire-idempotency-keys": {"task": "interop.push.expire_idempotency_keys", "schedule": 60 * 60},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------
