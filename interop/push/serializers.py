@@ -79,6 +79,10 @@ class RecordSubmissionSerializer(serializers.Serializer):
         if refused:
             raise serializers.ValidationError({f"fields.{name}": [NOT_WRITABLE] for name in refused})
         data = dict(attrs["fields"])
+        for name in allowed - set(data):  # what the client leaves out takes the type's default, as in the form
+            field = model._meta.get_field(name)
+            if field.has_default():
+                data[name] = field.get_default()
         data.update(
             language=attrs["language"],
             title=attrs["title"],
