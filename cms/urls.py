@@ -25,11 +25,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", cache_tags(SITEMAP)(sitemap), name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/", include("interop.push.urls")),
     path("api/search/", cache_tags(SEARCH)(SearchAPIView.as_view()), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(REPORT_PATH.strip("/") + "/", csp_report, name="csp-report"),
+    path("api/v1/", include("interop.push.urls")),
 ]
 
 if settings.DEBUG:

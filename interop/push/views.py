@@ -42,6 +42,12 @@ class ClientAPIView(APIView):
     throttle_classes = [ApiClientRateThrottle]
     parser_classes = [JSONParser]
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 404:
+            request._request.urlconf = "interop.push.unprefixed_urls"  # the 404 is the answer, not a redirect
+        return response
+
 
 def _problem_response(status_code: int, detail: str, **headers) -> Response:
     return Response(
