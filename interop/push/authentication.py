@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -60,3 +61,18 @@ class ApiClientRateThrottle(SimpleRateThrottle):
         if not isinstance(request.auth, ApiClient):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class ApiClientTokenScheme(OpenApiAuthenticationExtension):
+    """The token scheme in the OpenAPI schema."""
+
+    target_class = ApiClientAuthentication
+    name = "apiClientToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "“Token <token>”, as issued by the portal's administrators.",
+        }

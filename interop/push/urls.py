@@ -6,5 +6,5 @@ app_name = "push"
 
 urlpatterns = [
     path("submissions/", views.SubmissionCreateView.as_view(), name="submissions"),
-    path("submissions/<int:pk>/", views.SubmissionDetailView.as_view(), name="submission"),
+    path("submissions/<str:pk>/", views.SubmissionDetailView.as_view(), name="submission"),
 ]

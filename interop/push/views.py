@@ -24,7 +24,7 @@ from .serializers import RecordSubmissionSerializer, SubmissionStatusSerializer
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 PROBLEMS = {
-    code: OpenApiResponse(ProblemSerializer, description=description)
+    (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description=description)
     for code, description in {
         400: "Invalid or unknown fields, or no Idempotency-Key.",
         401: "Missing, invalid or revoked token.",
@@ -71,7 +71,7 @@ class SubmissionCreateView(ClientAPIView):
                 "gets the first answer again for 24 hours.",
             )
         ],
-        responses={201: SubmissionStatusSerializer, **PROBLEMS},
+        responses={(201, "application/json"): SubmissionStatusSerializer, **PROBLEMS},
     )
     def post(self, request):
         client = request.auth
@@ -112,7 +112,13 @@ class SubmissionCreateView(ClientAPIView):
 class SubmissionDetailView(ClientAPIView):
     """A submission this client pushed: its state in review and its identifier (nothing else)."""
 
-    @extend_schema(operation_id="submissions_retrieve", responses={200: SubmissionStatusSerializer, **PROBLEMS})
+    @extend_schema(
+        operation_id="submissions_retrieve",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/json"): SubmissionStatusSerializer, **PROBLEMS},
+    )
     def get(self, request, pk):
+        if not pk.isascii() or not pk.isdigit() or len(pk) > 18:  # any other address is a 404 problem too
+            raise exceptions.NotFound
         submission = get_object_or_404(Submission.objects.select_related("page"), pk=pk, pushed_by__client=request.auth)
         return Response(SubmissionStatusSerializer(submission).data)
