@@ -359,3 +359,32 @@ def test_api_client_needs_exactly_one_scope(site_pages, service_user):
     client = ApiClient(name="Nowhere", acting_user=service_user)
     with pytest.raises(ValidationError):
         client.clean()
+
+
+def test_national_editors_of_the_clients_country_screen_it_and_no_others(api, make_user):
+    from content_types.vocabularies.models import Country
+
+    def national_editor(username, code):
+        user = make_user(username, roles.EDITOR)
+        user.profile.country = Country.objects.get(code=code)
+        user.profile.save()
+        return user
+
+    post(api, need_body(title="Wetland restoration advice"))
+    french, kenyan = national_editor("editor-fr", "FR"), national_editor("editor-ke", "KE")
+    seen_by_french = _signed_in(french).get(reverse("workspace:tasks")).content.decode()
+    seen_by_kenyan = _signed_in(kenyan).get(reverse("workspace:tasks")).content.decode()
+    assert "Wetland restoration advice" in seen_by_french
+    assert "Wetland restoration advice" not in seen_by_kenyan
+
+
+def test_reading_a_submission_costs_a_fixed_number_of_queries(api, django_assert_num_queries):
+    created = post(api, need_body()).json()
+    with django_assert_num_queries(2):  # the client by its token's hash, the submission with its page
+        assert api.get(f"/api/v1/submissions/{created['id']}/").status_code == 200
+
+
+def _signed_in(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
