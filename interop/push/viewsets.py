@@ -23,6 +23,9 @@ FORM_FIELDS = ["name", "scope_country", "scope_organisation", "acting_user"]
 class ApiClientCreateView(generic.CreateView):
     """Issue a client: its token is shown on the next page, once, and never again."""
 
+    def get_initial(self):
+        return {**super().get_initial(), "acting_user": self.request.user.pk}  # or a service account
+
     def save_instance(self):
         self.token = self.form.instance.issue_token()
         self.form.instance.issued_by = self.request.user

@@ -73,3 +73,8 @@ def test_editors_cannot_see_issue_or_revoke_clients(site_pages, administrator, e
     assert ApiClient.objects.count() == 1
     client.refresh_from_db()
     assert client.is_active
+
+
+def test_the_issuing_administrator_is_the_default_acting_user(site_pages, administrator):
+    form = signed_in(administrator).get(reverse("push_apiclient:add")).context["form"]
+    assert form.initial["acting_user"] == administrator.pk
