@@ -8,6 +8,7 @@ installation step of ``make run`` then only checks it), and is deleted at the en
     .venv/bin/python bench/demo.py               # migrate (timed), then load_demo (timed)
     .venv/bin/python bench/demo.py --make-run    # and a fresh `make run` until GET / answers 200
     .venv/bin/python bench/demo.py --scale 0.2   # a smaller demo
+    .venv/bin/python bench/demo.py --ref main    # another commit or branch, to compare
 
 Prints wall time and CPU seconds (user + system of the commands run) of each step, and the machine's
 load average before and after: on a busy machine wall time grows while CPU seconds stay put.
@@ -111,6 +112,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="load_demo --scale (default 1)")
     parser.add_argument("--make-run", action="store_true", help="also time a whole fresh `make run`")
+    parser.add_argument("--ref", default="HEAD", help="commit or branch to clone (default: this checkout's HEAD)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary clone and its logs")
     options = parser.parse_args()
 
@@ -121,7 +123,15 @@ def main():
     clone = workdir / "portal"
     print(f"load average before: {load_average()}", flush=True)
     try:
-        subprocess.run(["git", "clone", "--quiet", str(BASE_DIR), str(clone)], check=True)
+        subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(BASE_DIR), str(clone)], check=True)
+        ref = subprocess.run(
+            ["git", "rev-parse", "--verify", f"{options.ref}^{{commit}}"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        subprocess.run(["git", "checkout", "--quiet", ref], cwd=clone, check=True)
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True, check=True
         ).stdout.strip()

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
@@ -17,11 +18,14 @@ from cms.frontend_purge import SEARCH, SITEMAP
 from cms.security.policy import REPORT_PATH
 from cms.security.reports import csp_report
 from search.api import SearchAPIView
+from workflows.access_views import serve_document
 
 handler500 = "cms.views.server_error"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's own: restricted files are checked by the access authority and sent as downloads.
+    path("documents/<int:document_id>/<str:document_filename>", serve_document, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", cache_tags(SITEMAP)(sitemap), name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,7 +36,14 @@ urlpatterns = [
     path("api/v1/", include("interop.push.urls")),
 ]
 
+
+def not_a_public_file(request, path):
+    """Documents and original images are served by permission-checked views only, never as files."""
+    raise Http404
+
+
 if settings.DEBUG:
+    urlpatterns += [re_path(r"^media/(?P<path>(?:documents|original_images)/.*)$", not_a_public_file)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 elif settings.SERVE_MEDIA:
     # Only image renditions are public files; documents go through their permission-checked views.

@@ -306,3 +306,13 @@ def translate_to(django_capture_on_commit_callbacks):
         return translated
 
     return translate
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_version():
+    """Every test starts with a new content version: fragments cached by an earlier test (whose rows
+    were rolled back) must not show in this one."""
+    from cms import content_version
+
+    content_version.start_afresh()
+    yield

@@ -9,12 +9,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from cms.home.routing import route_from
 from content_types.base.languages import prime_text_languages
+from content_types.base.models import AccessControlledPage
 
 LISTING_PAGE_SIZE = 20
 
 
-class HomePage(Page):
+class HomePage(AccessControlledPage, Page):
     """The portal's front page: a welcome, the sections and the latest news."""
 
     intro = RichTextField(
@@ -33,6 +35,11 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_from(self, request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from content_types.news.models import NewsArticlePage
 
@@ -44,7 +51,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(AccessControlledPage, Page):
     """A section of the portal (Records, Events, Networks, Awards, About…) listing what it holds."""
 
     class Section(models.TextChoices):
@@ -94,7 +101,7 @@ class SectionPage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(AccessControlledPage, Page):
     """A plain content page (About, terms of use, contact…)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

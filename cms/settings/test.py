@@ -19,3 +19,5 @@ TWO_FACTOR_ENFORCED = False  # so is two-factor sign-in (tests/foundation/test_t
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic needed
 WHITENOISE_USE_FINDERS = True
+# A tiny second flow (no tables) that the workflow core's tests run beside the review.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflows.core.checklist"]  # noqa: F405

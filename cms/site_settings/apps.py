@@ -6,3 +6,8 @@ class SiteSettingsConfig(AppConfig):
     name = "cms.site_settings"
     label = "site_settings"
     verbose_name = _("Site settings")
+
+    def ready(self):
+        from cms import content_version
+
+        content_version.connect()

@@ -22,6 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from cms import content_version
 from content_types.base.languages import prime_text_languages
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject, language_column
 
@@ -207,17 +208,42 @@ class FacetedListing:
         return number
 
     def page(self):
-        """The current page of specific pages, with the card relations prefetched."""
+        """The current page of results, with the card relations prefetched."""
         paginator = Paginator(self.ordered(self.filtered()), self.page_size)
         page = paginator.page(self._page_number(paginator))
-        items = list(page.object_list.specific().select_related("locale"))
-        prefetch = getattr(self.base.model, "listing_prefetch", [])
+        model = self.base.model
+        items = page.object_list
+        # One query per page type present; not needed when every result is of the same type, or
+        # when the cards show only what the base type holds (``listing_specific = False``).
+        if model.__subclasses__() and getattr(model, "listing_specific", True):
+            items = items.specific()
+        items = list(items.select_related("locale"))
+        prefetch = getattr(model, "listing_prefetch", [])
         if items and prefetch:
             prefetch_related_objects(items, *prefetch)
         page.object_list = prime_text_languages(items)
         return page
 
     # --- facets ---------------------------------------------------------------------------------
+    def cache_parts(self) -> tuple:
+        """What this listing's facets and map depend on besides the content: the listing (its
+        address), the language and the applied filters, order and page size."""
+        return (type(self).__name__, self.request.path, get_language(), tuple(self.link_params()))
+
+    def cached_facets(self) -> list[Facet]:
+        """:meth:`facets`, kept until the content changes (``cms.content_version``): counting costs
+        one query per facet over every result, which grows with the content."""
+        return content_version.cached("listing-facets", self.cache_parts(), lambda: self._plain(self.facets()))
+
+    @staticmethod
+    def _plain(facets: list[Facet]) -> list[Facet]:
+        """Facets with their labels as plain strings (lazy translations are resolved before caching)."""
+        for facet in facets:
+            facet.label = str(facet.label)
+            for option in facet.options:
+                option.label = str(option.label)
+        return facets
+
     def facets(self) -> list[Facet]:
         facets = []
         if self.type_content_types:
@@ -357,7 +383,7 @@ class FacetedListing:
             "listing": self,
             "filter_form": self.form,
             "results": page,
-            "facets": self.facets(),
+            "facets": self.cached_facets(),
             "chips": chips,
             "filter_messages": self.filter_messages(),
             "page_messages": self.page_messages,

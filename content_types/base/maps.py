@@ -6,6 +6,7 @@ so the listing counts the markers it passes, never the results it hopes to show.
 
 from enum import Enum
 
+from django.http import JsonResponse
 from django.utils.translation import ngettext
 
 
@@ -49,3 +50,27 @@ def map_caption(*, shown: int, located: int, results: int, scope: MapScope) -> s
         )
         % values
     )
+
+
+def marker_feature(marker: dict) -> dict:
+    """A marker (``lat``, ``lon``, ``title``, ``url``, ``label``, maybe ``lang`` and ``dir``) as a
+    GeoJSON point feature."""
+    properties = {name: value for name, value in marker.items() if name not in ("lat", "lon")}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [marker["lon"], marker["lat"]]},
+        "properties": properties,
+    }
+
+
+def markers_response(markers: list[dict], etag: str | None = None) -> JsonResponse:
+    """The markers as a GeoJSON FeatureCollection. With an ``etag`` (it changes with the content and
+    the filters), ``ConditionalGetMiddleware`` answers a browser that already has them with a 304."""
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": [marker_feature(marker) for marker in markers]},
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    if etag:
+        response["ETag"] = f'"{etag}"'
+    return response

@@ -11,8 +11,24 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from .classification import prefetch_classification
 
-class ClassifiedPage(Page):
+
+class AccessControlledPage:
+    """A page whose admin permissions the portal's access authority answers (mixed in before ``Page``).
+
+    Content never imports the workflows: the app that decides who sees what registers its tester
+    factory ``(user, page) -> PagePermissionTester`` here at start-up; without one, Wagtail's own."""
+
+    permission_testers: list = []
+
+    def permissions_for_user(self, user):
+        for factory in AccessControlledPage.permission_testers:
+            return factory(user, self)
+        return super().permissions_for_user(user)
+
+
+class ClassifiedPage(AccessControlledPage, Page):
     """A page classified by country, region, GBF target, subject and language (abstract)."""
 
     summary = models.TextField(
@@ -62,6 +78,22 @@ class ClassifiedPage(Page):
 
     class Meta:
         abstract = True
+
+    def index_url(self, request) -> str:
+        """The address of the section's index (the parent): this page's own without its slug, as
+        Wagtail builds page addresses (no query); the parent's when the page has no address."""
+        url = self.get_url(request) or ""
+        if url.endswith(f"/{self.slug}/"):
+            return url[: -len(self.slug) - 1]
+        parent = self.get_parent()
+        return parent.get_url(request) if parent else ""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.pk:
+            # The classification shows in the page, its JSON-LD and its metadata: one query for all.
+            prefetch_classification([self])
+        return context
 
     def get_jsonld(self, request=None) -> dict:
         """schema.org description of the page; subclasses extend it. Its language is the one the

@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -24,7 +23,7 @@ from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.maps import MapScope, map_caption
-from content_types.base.models import ClassifiedPage, GeoLocated
+from content_types.base.models import AccessControlledPage, ClassifiedPage, GeoLocated
 
 from .forms import EventPageForm
 
@@ -71,7 +70,7 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, AccessControlledPage, Page):
     """The Events section: upcoming and past events with filters, a map and a calendar feed."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -439,11 +438,9 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
         return data
 
     def get_context(self, request, *args, **kwargs):
-        # The template and the JSON-LD both read the classification: fetch each relation once.
-        prefetch_related_objects([self], "countries", "regions", "gbf_targets", "subjects", "languages")
-        context = super().get_context(request, *args, **kwargs)
+        context = super().get_context(request, *args, **kwargs)  # reads the classification in one query
         marker = self.map_marker(label=self.place_label())
         context["markers"] = [marker] if marker else []
         context["organisations"] = self.localized_organisations()
-        context["index"] = self.get_parent()
+        context["index_url"] = self.index_url(request)
         return context

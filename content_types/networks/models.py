@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -18,10 +19,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import content_version
 from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
-from content_types.base.languages import prime_text_languages
-from content_types.base.models import ClassifiedPage
+from content_types.base.languages import prime_text_languages, text_language
+from content_types.base.models import AccessControlledPage, ClassifiedPage
 
 from .admin_forms import NetworkPageForm
 
@@ -81,7 +83,7 @@ class MembershipStatus(models.TextChoices):
 OPEN_STATUSES = [MembershipStatus.PENDING, MembershipStatus.ACTIVE]
 
 
-class NetworkIndexPage(Page):
+class NetworkIndexPage(AccessControlledPage, Page):
     """The Networks section: a directory with filters and a map of the member organisations."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -104,14 +106,31 @@ class NetworkIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         listing = NetworkListing(request, self.networks())
         context.update(listing.context())
-        organisations = listing.member_organisations(self.locale_id)
+        filters = tuple((name, value) for name, value in listing.link_params() if name not in ("sort", "per_page"))
+        organisations = content_version.cached(
+            "networks-members", (self.pk, get_language(), filters), lambda: self.member_rows(listing, request)
+        )
         context["member_organisations"] = organisations
-        context["markers"] = [
-            organisation.map_marker(url=organisation.get_url(request), label=organisation.acronym)
-            for organisation in organisations
-        ]
+        context["markers"] = [organisation["marker"] for organisation in organisations if organisation["marker"]]
         context["map_caption"] = listing.map_caption(len(context["markers"]), context["total"])
         return context
+
+    def member_rows(self, listing, request) -> list[dict]:
+        """The located member organisations of the listed networks as plain values (kept in the
+        cache until the content changes): address, title and its language, acronym, map marker."""
+        rows = []
+        for organisation in listing.member_organisations(self.locale_id):
+            url = organisation.get_url(request)
+            rows.append(
+                {
+                    "url": url,
+                    "title": organisation.title,
+                    "text_language": text_language(organisation, "title"),
+                    "acronym": organisation.acronym,
+                    "marker": organisation.map_marker(url=url, label=organisation.acronym),
+                }
+            )
+        return rows
 
     def serve(self, request, *args, **kwargs):
         return legacy_redirect(request) or super().serve(request, *args, **kwargs)
@@ -268,7 +287,7 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
             for membership in context["members"]
             if membership.organisation_id
         ]
-        context["index"] = self.get_parent()
+        context["index_url"] = self.index_url(request)
         context["may_manage"] = can_manage_members(request.user, self)
         if context["may_manage"]:
             context["pending_count"] = self.memberships().filter(status=MembershipStatus.PENDING).count()

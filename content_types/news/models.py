@@ -10,9 +10,10 @@ from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
 from cms.home.models import paginate
+from content_types.base.models import AccessControlledPage
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(AccessControlledPage, Page):
     """The News section: articles, newest first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -32,7 +33,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsArticlePage(Page):
+class NewsArticlePage(AccessControlledPage, Page):
     """A dated news article."""
 
     date = models.DateField(_("date"), default=timezone.localdate)

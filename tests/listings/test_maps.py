@@ -13,11 +13,31 @@ from tests.records.factories import NeedFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
+def map_markers(client, document, map_id) -> list:
+    """The markers a map draws: in the page, or fetched as GeoJSON from the address the map names."""
+    element = document.select_one(f"#{map_id}")
+    if element.get("data-markers-url"):
+        response = client.get(element["data-markers-url"])
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/geo+json"
+        collection = response.json()
+        assert collection["type"] == "FeatureCollection"
+        return [
+            {
+                **feature["properties"],
+                "lon": feature["geometry"]["coordinates"][0],
+                "lat": feature["geometry"]["coordinates"][1],
+            }
+            for feature in collection["features"]
+        ]
+    return json.loads(document.select_one(f"#{map_id}-markers").string)
+
+
 def map_of(client, url, params=None, map_id="records-map") -> tuple[list, str, BeautifulSoup]:
     response = client.get(url, params or {})
     assert response.status_code == 200
     document = BeautifulSoup(response.content.decode(), "html.parser")
-    markers = json.loads(document.select_one(f"#{map_id}-markers").string)
+    markers = map_markers(client, document, map_id)
     caption = document.select_one(f"#{map_id}-caption")
     assert document.select_one(f"#{map_id}")["aria-describedby"] == f"{map_id}-caption"
     assert int(caption["data-marker-count"]) == len(markers)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .events import Event
+from . import events
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -34,7 +34,7 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    event = models.CharField(_("event"), max_length=40, choices=Event.choices)
+    event = models.CharField(_("event"), max_length=40, choices=events.event_choices)
     title = models.CharField(_("about"), max_length=255, help_text=_("The title of what the notification is about."))
     url = models.CharField(_("link"), max_length=500, blank=True)
     extra = models.JSONField(_("details"), default=dict, blank=True)
@@ -59,7 +59,7 @@ class Notification(models.Model):
 
     def message(self) -> str:
         """The sentence shown in the list, in the active language."""
-        return Event.message(self.event, self.title)
+        return events.message(self.event, self.title)
 
 
 class OutboxEmailQuerySet(models.QuerySet):

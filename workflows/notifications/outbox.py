@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .events import email_template
 from .models import Notification, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ def render_email(notification) -> tuple[str, str]:
         "link": f"{base_url}{notification.url}" if notification.url else base_url or "/",
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
+    template = email_template(notification.event)
     with translation.override(recipient_language(notification.recipient)):
-        subject = render_to_string(f"notifications/email/{notification.event}_subject.txt", context)
-        body = render_to_string(f"notifications/email/{notification.event}_body.txt", context)
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
     return " ".join(subject.split()), body.strip() + "\n"
 
 

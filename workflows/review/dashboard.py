@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from workflows.permissions import EDITORS, State, is_editor, roles_for
+from workflows.review.policy import EDITORS, State, is_editor, roles_for
 
 from .models import ReviewAssignment, Submission
 
@@ -32,8 +32,10 @@ def _by_due(rows: list[dict]) -> list[dict]:
 
 def editor_tasks(user, today) -> dict[str, list[dict]]:
     """Screening, naming reviewers and deciding: the inbox's editor tasks not taken by a colleague."""
+    from workflows.core.inbox import visible_tasks
+
     from .flows import SubmissionFlow
-    from .views import task_due_date, visible_tasks
+    from .inbox import task_due_date
 
     groups = {State.SCREENING: [], State.ASSIGNMENT: [], State.DECISION: []}
     node_state = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cms.demo.registry import register_demo
 from content_types.vocabularies.models import Country, GBFTarget
-from workflows.permissions import State
+from workflows.review.policy import State
 
 from . import services
 from .flows import SubmissionFlow

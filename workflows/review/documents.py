@@ -13,7 +13,7 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from workflows.permissions import ADMINISTRATOR_GROUP, EDITOR_GROUP
+from workflows.core.people import ADMINISTRATOR_GROUP, EDITOR_GROUP
 
 from .uploads import extension_of
 

@@ -4,18 +4,18 @@ submit → screening (send to review / return / reject) → naming reviewers →
 reviewer, in parallel → decision (publish / request revisions / reject) → revision by the submitter,
 which returns to screening (if the screening returned it) or opens a new review round → publication.
 
-Human steps are ``SubmissionTask`` nodes: their guards ask the permission matrix, so the flow and the
-views can never disagree about who may act. The process row is locked (``select_for_update``) for
-every step, so two people acting at once cannot move it twice.
+Human steps are ``SubmissionTask`` nodes (the core's ``GuardedTask``): their guards ask the review's
+policy, so the flow and the views can never disagree about who may act. The process row is locked
+(``select_for_update``) for every step, so two people acting at once cannot move it twice.
 """
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import Activation, flow, lock
+from viewflow.workflow import flow, lock
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import SplitActivation
 
-from workflows.permissions import Action, State, allowed
+from workflows.core.nodes import GuardedTask, PerAssigneeSplit
+from workflows.review.policy import POLICY, Action, State
 
 from . import services, task_views
 from .models import ReviewAssignment, Submission, SubmissionProcess
@@ -25,37 +25,20 @@ def submission_of(task) -> Submission:
     return task.process.coerced.submission
 
 
-class SubmissionTask(flow.View):
-    """A human step guarded by the permission matrix as well as by Viewflow's own owner checks."""
+class SubmissionTask(GuardedTask):
+    """A human step of the review, guarded by the review's policy as well as by Viewflow's owner checks."""
 
-    def __init__(self, view, action, due_in_days=None, releasable=False, **kwargs):
-        super().__init__(view, **kwargs)
-        self.matrix_action = action
-        self.due_in_days = due_in_days
-        self.releasable = releasable
+    policy = POLICY
 
-    def can_assign(self, user, task):
-        return super().can_assign(user, task) and allowed(user, submission_of(task), self.matrix_action)
-
-    def can_execute(self, user, task):
-        return super().can_execute(user, task) and allowed(user, submission_of(task), self.matrix_action)
+    def subject_of(self, task):
+        return submission_of(task)
 
 
-class ReviewSplitActivation(SplitActivation):
-    """Opens one review task per reviewer named for the current round, each carrying its assignment."""
+class ReviewSplit(PerAssigneeSplit):
+    """One review task per reviewer named for the current round, each carrying its assignment."""
 
-    @Activation.status.super()
-    def activate(self):
-        submission = Submission.objects.get(pk=self.process.submission_id)
-        assignments = ReviewAssignment.objects.open().filter(submission=submission, round=submission.round)
-        review_node = self.flow_task._branches[0][0]
-        self.next_tasks = [(review_node, {"assignment": assignment.pk}) for assignment in assignments]
-        if not self.next_tasks:
-            raise FlowRuntimeError(f"No reviewer named for round {submission.round}")
-
-
-class ReviewSplit(flow.Split):
-    activation_class = ReviewSplitActivation
+    def empty_message(self, activation) -> str:
+        return f"No reviewer named for round {activation.process.coerced.submission.round}"
 
 
 class SubmissionFlow(flow.Flow):
@@ -103,7 +86,7 @@ class SubmissionFlow(flow.Flow):
         .Next(this.reviews)
     )
     reviews = (
-        ReviewSplit()
+        ReviewSplit(this.open_reviews_of_round)
         .Annotation(title=_("Parallel reviews"), description=_("One review task per named reviewer."))
         .Next(this.review)
     )
@@ -189,6 +172,12 @@ class SubmissionFlow(flow.Flow):
 
     def resumes_at_screening(self, activation) -> bool:
         return activation.process.resume_at == SubmissionProcess.ResumeAt.SCREENING
+
+    # --- parallel reviews -----------------------------------------------------------------------
+    def open_reviews_of_round(self, activation):
+        submission = Submission.objects.get(pk=activation.process.submission_id)
+        assignments = ReviewAssignment.objects.open().filter(submission=submission, round=submission.round)
+        return [{"assignment": assignment.pk} for assignment in assignments]
 
     # --- owners ----------------------------------------------------------------------------------
     def reviewer_of(self, activation):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.forms import PortalFormMixin
-from workflows.permissions import REVIEWER_GROUP
+from workflows.core.people import REVIEWER_GROUP
 
 from .models import Decision, Recommendation, ScreeningDecision
 

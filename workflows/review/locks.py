@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow import STATUS
 from wagtail.locks import BaseLock
 
-from workflows.permissions import OPEN_STATES, Action, State, allowed
+from workflows.review.policy import OPEN_STATES, Action, State, allowed
 
 from .models import Submission
 
@@ -86,7 +86,8 @@ def review_summary(user, submission) -> dict:
 
     Anyone else who can open the page in the admin learns only that it is locked, and why."""
     from .flows import SubmissionFlow
-    from .views import can_see_reviewer_names, reviewer_label, task_due_date
+    from .inbox import task_due_date
+    from .views import can_see_reviewer_names, reviewer_label
 
     summary = {"submission": submission, "state": state_line(submission), "what_to_do": what_to_do(submission)}
     if not allowed(user, submission, Action.VIEW):

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from workflows.permissions import ACTIVE_STATES, OPEN_STATES, Role, State
+from workflows.core.audit import SYSTEM, AuditEntryBase
+from workflows.review.policy import ACTIVE_STATES, OPEN_STATES, Role, State, roles_for
 
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What ``user`` may see, as the permission matrix says (lists and lookups by id use this)."""
-        from workflows.permissions import visible_filter
+        from workflows.review.policy import visible_filter
 
         return self.filter(visible_filter(user))
 
@@ -286,8 +287,10 @@ class Decision(models.Model):
         return f"{self.get_outcome_display()} (round {self.round}, {self.created_at:%Y-%m-%d})"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AuditEntryBase):
     """Who did what to a submission, when, with which comment: written in the transition's transaction."""
+
+    subject_field = "submission"
 
     class Action(models.TextChoices):
         CREATED = "created", _("Draft created")
@@ -308,16 +311,9 @@ class AuditEntry(models.Model):
     submission = models.ForeignKey(
         Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="audit_entries"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    # The review's columns predate the core's base: same fields, with the review's choices.
     actor_role = models.CharField(
-        _("acting as"), max_length=20, choices=[*Role.choices, ("system", _("The portal"))], default="system"
+        _("acting as"), max_length=20, choices=[*Role.choices, (SYSTEM, _("The portal"))], default=SYSTEM
     )
     assignment = models.ForeignKey(
         ReviewAssignment,
@@ -332,13 +328,25 @@ class AuditEntry(models.Model):
     from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
     round = models.PositiveSmallIntegerField(_("round"), default=0)
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    details = None  # a review step says all it has to say in its comment
 
-    class Meta:
+    class Meta(AuditEntryBase.Meta):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        ordering = ["created_at", "pk"]
 
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+    @classmethod
+    def role_of(cls, actor, subject) -> str:
+        roles = roles_for(actor, subject)
+        for role in (Role.SUBMITTER, Role.EDITOR, Role.NATIONAL_EDITOR, Role.REVIEWER):
+            if role in roles:
+                return role
+        return SYSTEM
+
+    @classmethod
+    def entry_fields(cls, subject) -> dict:
+        return {"round": subject.round}
+
+    def recorded(self) -> None:
+        from .page_log import log_to_page_history
+
+        log_to_page_history(self)  # the same step in Wagtail's page history

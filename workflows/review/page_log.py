@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter, get_active_log_context
 from wagtail.models import PageLogEntry
 
-from workflows.permissions import Role, State
+from workflows.review.policy import Role, State
 
 from .models import AuditEntry
 

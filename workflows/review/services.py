@@ -5,38 +5,30 @@ permission matrix inside the lock, writes its audit row in the same transaction,
 per-object grants and queues the notifications (sent after commit).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 from viewflow.workflow import STATUS
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from content_types.base.translations import ensure_aliases, move_to_section
-from workflows.notifications.events import Event
-from workflows.notifications.services import notify
-from workflows.permissions import (
-    ACTIVE_STATES,
-    EDITOR_GROUP,
-    Action,
-    Role,
-    State,
-    allowed,
-    roles_for,
-)
+from workflows.core import tasks as core_tasks
+from workflows.core.tasks import ACTIVE_TASK_STATUSES, TransitionError  # noqa: F401  (part of this module's API)
+from workflows.notifications.events import raise_event
+from workflows.review.policy import ACTIVE_STATES, Action, Role, State, allowed
 
 from . import grants
+from .events import Event
+from .events import responsible_editors as _responsible_editors
 from .models import AuditEntry, Decision, ReviewAssignment, ScreeningDecision, Submission, SubmissionProcess
-from .page_log import log_to_page_history
 
-ACTIVE_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
-
-
-class TransitionError(Exception):
-    """A transition that cannot happen now; its message is shown to the person who tried."""
+# The review's wording of the core's task messages (people act on "submissions" here).
+TASK_MESSAGES = core_tasks.TaskMessages(
+    busy=gettext_lazy("Someone is acting on this submission right now; try again in a moment."),
+    cancelled=gettext_lazy("This task was closed: the submitter withdrew the submission."),
+)
 
 
 def _flow():
@@ -49,38 +41,12 @@ def _flow():
 
 
 def acting_role(user, submission) -> str:
-    roles = roles_for(user, submission) if user is not None else frozenset()
-    for role in (Role.SUBMITTER, Role.EDITOR, Role.NATIONAL_EDITOR, Role.REVIEWER):
-        if role in roles:
-            return role
-    return "system"
+    return AuditEntry.role_of(user, submission) if user is not None else "system"
 
 
 def audit(submission, actor, action, *, from_state="", to_state="", comment="", role=None, assignment=None):
-    entry = AuditEntry.objects.create(
-        submission=submission,
-        actor=actor,
-        actor_role=role or (acting_role(actor, submission) if actor else "system"),
-        assignment=assignment,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        round=submission.round,
-        comment=comment,
-    )
-    log_to_page_history(entry)  # the same step in Wagtail's page history
-    return entry
-
-
-def move(submission, to_state, actor, action, *, comment="", role=None, assignment=None, **fields):
-    """Set the state (and ``fields``) and write the audit row of the transition."""
-    from_state = submission.state
-    submission.state = to_state
-    for name, value in fields.items():
-        setattr(submission, name, value)
-    submission.save(update_fields=["state", "updated_at", *fields])
-    submission.forget_cached_roles()
-    return audit(
+    """Write the audit row of a step that does not change the state (and its line in the page history)."""
+    return AuditEntry.record(
         submission,
         actor,
         action,
@@ -89,6 +55,20 @@ def move(submission, to_state, actor, action, *, comment="", role=None, assignme
         comment=comment,
         role=role,
         assignment=assignment,
+    )
+
+
+def move(submission, to_state, actor, action, *, comment="", role=None, assignment=None, **fields):
+    """Set the state (and ``fields``) and write the audit row of the transition."""
+    return AuditEntry.move(
+        submission,
+        to_state,
+        actor,
+        action,
+        comment=comment,
+        role=role,
+        entry_fields={"assignment": assignment},
+        **fields,
     )
 
 
@@ -102,35 +82,13 @@ def require(user, submission, action) -> None:
 
 def responsible_editors(submission):
     """Secretariat editors and the national editors of the submission's country (never its submitter)."""
-    User = get_user_model()
-    scope = Q(profile__country__isnull=True)
-    if submission.acting_for_country_id:
-        scope |= Q(profile__country_id=submission.acting_for_country_id)
-    return list(
-        User.objects.filter(groups__name=EDITOR_GROUP, is_active=True)
-        .filter(scope)
-        .exclude(pk=submission.submitter_id)
-        .select_related("profile")
-        .distinct()
-    )
-
-
-def _notify(recipients, event, submission, actor=None, **extra):
-    notify(
-        recipients,
-        event,
-        title=submission.title,
-        viewname="workspace:submission",
-        kwargs={"pk": submission.pk},
-        actor=actor,
-        extra={key: str(value) for key, value in extra.items() if value not in (None, "")},
-    )
+    return _responsible_editors(submission)
 
 
 def _reject(submission, user, action, outcome, comment) -> None:
     """Rejection at screening or at the decision: the same end state and message to the submitter."""
     move(submission, State.REJECTED, user, action, comment=comment, decided_at=timezone.now())
-    _notify([submission.submitter], Event.DECISION, submission, actor=user, outcome=outcome.label, comment=comment)
+    raise_event(Event.DECISION, submission, actor=user, extra={"outcome": outcome.label, "comment": comment})
 
 
 # --- locking ----------------------------------------------------------------------------------
@@ -280,8 +238,8 @@ def submit(submission_pk, user) -> Submission:
         move(submission, State.SCREENING, user, AuditEntry.Action.SUBMITTED, submitted_at=timezone.now())
         grants.revoke_submitter(submission)
         _flow().start.run(submission=submission, user=user)
-        _notify([user], Event.SUBMISSION_RECEIVED, submission, actor=user)
-        _notify(responsible_editors(submission), Event.SCREENING_NEEDED, submission, actor=user)
+        raise_event(Event.SUBMISSION_RECEIVED, submission, actor=user)
+        raise_event(Event.SCREENING_NEEDED, submission, actor=user)
     return submission
 
 
@@ -302,29 +260,13 @@ def withdraw(submission_pk, user, comment="") -> Submission:
             grants.revoke_reviewers(submission)
             move(submission, State.DRAFT, user, AuditEntry.Action.WITHDRAWN, comment=comment, revision_due=None)
             grants.grant_submitter(submission)
-            _notify([*responsible_editors(submission), *open_reviewers], Event.WITHDRAWN, submission, actor=user)
+            raise_event(Event.WITHDRAWN, submission, actor=user, open_reviewers=open_reviewers)
     except FlowLockFailed as error:
-        raise TransitionError(_("Someone is acting on this submission right now; try again in a moment.")) from error
+        raise TransitionError(str(TASK_MESSAGES.busy)) from error
     return submission
 
 
-def _cancel_process(process) -> None:
-    """Cancel every open task of ``process`` and close it (inside the caller's lock)."""
-    from viewflow.workflow.status import PROCESS
-
-    now = timezone.now()
-    for task in process.task_set.filter(status__in=ACTIVE_TASK_STATUSES):
-        activation = task.flow_task.activation_class(task)
-        cancel = getattr(activation, "cancel", None)
-        if cancel is not None and cancel.can_proceed():
-            cancel()
-        else:
-            task.status = STATUS.CANCELED
-            task.finished = now
-            task.save(update_fields=["status", "finished"])
-    process.status = PROCESS.CANCELED
-    process.finished = now
-    process.save(update_fields=["status", "finished"])
+_cancel_process = core_tasks.cancel_process
 
 
 def resubmit(submission_pk, user, comment="") -> Submission:
@@ -348,7 +290,7 @@ def resubmit(submission_pk, user, comment="") -> Submission:
         to_state = State.SCREENING if resume_at == SubmissionProcess.ResumeAt.SCREENING else State.ASSIGNMENT
         move(submission, to_state, user, AuditEntry.Action.RESUBMITTED, comment=comment, revision_due=None)
         grants.revoke_submitter(submission)
-        _notify(responsible_editors(submission), Event.SCREENING_NEEDED, submission, actor=user)
+        raise_event(Event.SCREENING_NEEDED, submission, actor=user)
 
     complete_task(task.pk, user, perform)
     return Submission.objects.get(pk=submission_pk)
@@ -357,79 +299,50 @@ def resubmit(submission_pk, user, comment="") -> Submission:
 # --- tasks ------------------------------------------------------------------------------------
 
 
+def _lock_task_submission(task) -> Submission:
+    return _locked_submission(task.process.coerced.submission_id)
+
+
 def complete_task(task_pk, user, perform):
     """Run ``perform(activation, submission)`` as ``user``'s completion of a task, exactly once.
 
     The process row is locked (``select_for_update``) before anything is read, so that of two people
     acting at once one completes the task and the other is told it is already done.
     """
-    flow_class = _flow()
-    task = flow_class.task_class.objects.select_related("process").get(pk=task_pk)
-    try:
-        with flow_class.lock(task.process_id):
-            task.refresh_from_db()
-            node = task.flow_task
-            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-                raise TransitionError(task_closed_message(task))
-            submission = _locked_submission(task.process.coerced.submission_id)
-            activation = node.activation_class(task)
-            if task.status == STATUS.NEW:
-                if not node.can_assign(user, task):
-                    raise TransitionError(_("This task is not yours to do."))
-                activation.assign(user)
-            if not node.can_execute(user, task):
-                raise TransitionError(_("This task is assigned to someone else."))
-            activation.start(None)
-            result = perform(activation, submission)
-            activation.execute()
-            return result
-    except FlowLockFailed as error:
-        raise TransitionError(_("Someone is acting on this submission right now; try again in a moment.")) from error
-    except TransitionNotAllowed as error:
-        raise TransitionError(_("This step cannot be taken now.")) from error
+    return core_tasks.complete_task(
+        _flow(), task_pk, user, perform, lock_subject=_lock_task_submission, messages=TASK_MESSAGES
+    )
 
 
-def task_closed_message(task) -> str:
-    if task.status == STATUS.CANCELED:
-        return _("This task was closed: the submitter withdrew the submission.")
-    return _("This task is already done; nothing more is needed from you.")
+def _audit_task(action):
+    def record(submission, user, node):
+        audit(submission, user, action, comment=str(node.task_title))
+
+    return record
 
 
 def claim_task(task_pk, user) -> None:
     """Take an unassigned editor task so that colleagues see who handles it."""
-    flow_class = _flow()
-    task = flow_class.task_class.objects.get(pk=task_pk)
-    try:
-        with flow_class.lock(task.process_id):
-            task.refresh_from_db()
-            if task.status != STATUS.NEW or task.owner_id:
-                raise TransitionError(_("Someone already took this task."))
-            if not task.flow_task.can_assign(user, task):
-                raise TransitionError(_("This task is not yours to do."))
-            task.flow_task.activation_class(task).assign(user)
-            submission = _locked_submission(task.process.coerced.submission_id)
-            audit(submission, user, AuditEntry.Action.TASK_CLAIMED, comment=str(task.flow_task.task_title))
-    except FlowLockFailed as error:
-        raise TransitionError(_("Someone is acting on this submission right now; try again in a moment.")) from error
+    core_tasks.claim_task(
+        _flow(),
+        task_pk,
+        user,
+        lock_subject=_lock_task_submission,
+        on_claimed=_audit_task(AuditEntry.Action.TASK_CLAIMED),
+        messages=TASK_MESSAGES,
+    )
 
 
 def release_task(task_pk, user) -> None:
     """Give a taken editor task back to the group (its holder, or a manager of the flow)."""
-    flow_class = _flow()
-    task = flow_class.task_class.objects.get(pk=task_pk)
-    try:
-        with flow_class.lock(task.process_id):
-            task.refresh_from_db()
-            node = task.flow_task
-            if task.status != STATUS.ASSIGNED or not getattr(node, "releasable", False):
-                raise TransitionError(_("This task cannot be released."))
-            if not node.can_unassign(user, task):
-                raise TransitionError(_("This task is not yours to release."))
-            node.activation_class(task).unassign()
-            submission = _locked_submission(task.process.coerced.submission_id)
-            audit(submission, user, AuditEntry.Action.TASK_RELEASED, comment=str(node.task_title))
-    except FlowLockFailed as error:
-        raise TransitionError(_("Someone is acting on this submission right now; try again in a moment.")) from error
+    core_tasks.release_task(
+        _flow(),
+        task_pk,
+        user,
+        lock_subject=_lock_task_submission,
+        on_released=_audit_task(AuditEntry.Action.TASK_RELEASED),
+        messages=TASK_MESSAGES,
+    )
 
 
 # --- what the editor's and reviewers' tasks do (called by the task views inside complete_task) ----
@@ -446,14 +359,7 @@ def perform_screening(activation, submission, user, outcome, comment):
         activation.process.save(update_fields=["resume_at"])
         move(submission, State.REVISION, user, AuditEntry.Action.SCREENED, comment=comment)
         grants.grant_submitter(submission)
-        _notify(
-            [submission.submitter],
-            Event.DECISION,
-            submission,
-            actor=user,
-            outcome=Outcome.RETURN.label,
-            comment=comment,
-        )
+        raise_event(Event.DECISION, submission, actor=user, extra={"outcome": Outcome.RETURN.label, "comment": comment})
     else:
         _reject(submission, user, AuditEntry.Action.SCREENED, Outcome.REJECT, comment)
 
@@ -482,7 +388,13 @@ def perform_assignment(activation, submission, user, reviewers, due_date, anonym
     comment = _("%(count)s reviewer(s), due %(due)s") % {"count": len(assignments), "due": due_date.isoformat()}
     move(submission, State.IN_REVIEW, user, AuditEntry.Action.REVIEWERS_ASSIGNED, comment=comment)
     for assignment in assignments:
-        _notify([assignment.reviewer], Event.REVIEW_ASSIGNED, submission, actor=user, due_date=due_date.isoformat())
+        raise_event(
+            Event.REVIEW_ASSIGNED,
+            submission,
+            actor=user,
+            reviewer=assignment.reviewer,
+            extra={"due_date": due_date.isoformat()},
+        )
     return assignments
 
 
@@ -521,14 +433,15 @@ def perform_decision(activation, submission, user, outcome, comment, revision_du
         activation.process.save(update_fields=["resume_at"])
         move(submission, State.REVISION, user, AuditEntry.Action.DECIDED, comment=comment, revision_due=revision_due)
         grants.grant_submitter(submission)
-        _notify(
-            [submission.submitter],
+        raise_event(
             Event.DECISION,
             submission,
             actor=user,
-            outcome=Outcome.REVISE.label,
-            comment=comment,
-            revision_due=revision_due.isoformat() if revision_due else None,
+            extra={
+                "outcome": Outcome.REVISE.label,
+                "comment": comment,
+                "revision_due": revision_due.isoformat() if revision_due else None,
+            },
         )
     else:
         _reject(submission, user, AuditEntry.Action.DECIDED, Outcome.REJECT, comment)
@@ -544,7 +457,7 @@ def reviews_complete(submission_pk) -> None:
     if submission.state != State.IN_REVIEW:
         return
     move(submission, State.DECISION, None, AuditEntry.Action.REVIEWS_COMPLETE, role="system")
-    _notify(responsible_editors(submission), Event.REVIEWS_COMPLETE, submission)
+    raise_event(Event.REVIEWS_COMPLETE, submission)
 
 
 def publish(submission_pk) -> None:
@@ -576,12 +489,13 @@ def publish(submission_pk) -> None:
         comment = _("Revision %(id)s is live.") % {"id": revision.pk}
     audit(submission, None, AuditEntry.Action.PUBLISHED, role="system", comment=comment)
     page.refresh_from_db()
-    _notify(
-        [submission.submitter],
+    raise_event(
         Event.PUBLISHED,
         submission,
-        live_url=page.get_full_url(),
-        go_live=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M") if go_live else None,
+        extra={
+            "live_url": page.get_full_url(),
+            "go_live": timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M") if go_live else None,
+        },
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from workflows.permissions import Action, allowed
+from workflows.review.policy import Action, allowed
 
 from . import services
 from .forms import AssignReviewersForm, DecisionForm, ReviewForm, ScreeningForm

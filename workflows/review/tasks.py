@@ -5,9 +5,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from workflows.notifications.events import Event
-from workflows.notifications.services import notify
-from workflows.permissions import State
+from workflows.notifications.events import Link, raise_event
+from workflows.review.policy import State
+
+from .events import Event
 
 
 @shared_task(name="workflows.review.tasks.send_review_reminders", ignore_result=True)
@@ -31,15 +32,16 @@ def send_review_reminders() -> int:
             .select_for_update(skip_locked=True, of=("self",))
         )
         for assignment in overdue:
-            link = {"viewname": "workspace:task", "kwargs": {"task_pk": assignment.task_id}}
+            title = assignment.submission.title
+            link = Link(title, "workspace:task", {"task_pk": assignment.task_id})
             if assignment.task_id is None:
-                link = {"viewname": "workspace:tasks"}
-            notify(
-                [assignment.reviewer],
+                link = Link(title, "workspace:tasks")
+            raise_event(
                 Event.REVIEW_REMINDER,
-                title=assignment.submission.title,
+                assignment.submission,
+                reviewer=assignment.reviewer,
+                link=link,
                 extra={"due_date": assignment.due_date.isoformat()},
-                **link,
             )
             assignment.last_reminded_at = now
             assignment.save(update_fields=["last_reminded_at"])

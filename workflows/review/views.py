@@ -1,15 +1,14 @@
 """The workspace on the public site: my submissions, record forms, progress, history, task inbox.
 
 Every lookup by id goes through what the person may see (``Submission.objects.visible_to``, the
-task queryset below): someone else's id is a 404, never a hint that it exists.
+inbox's task queryset across flows, ``workflows.core.inbox.visible_tasks``): someone else's id is a 404,
+never a hint that it exists.
 """
-
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow import STATUS
 
-from workflows.permissions import (
+from workflows import access
+from workflows.core import inbox
+from workflows.review.policy import (
     ACTIVE_STATES,
     Action,
     State,
@@ -27,8 +28,6 @@ from workflows.permissions import (
     allowed_actions,
     can_create_submissions,
     is_editor,
-    is_secretariat_editor,
-    national_editor_country_id,
 )
 
 from . import grants, services
@@ -36,7 +35,8 @@ from .forms import CommentForm
 from .models import AuditEntry, Decision, ReviewAssignment, ScreeningDecision, Submission
 from .record_forms import model_for_slug, record_details, record_form_class, submittable_types, type_slug
 
-ACTIVE_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED]
+ACTIVE_TASK_STATUSES = inbox.INBOX_TASK_STATUSES
+visible_tasks = inbox.visible_tasks  # every registered flow's tasks the person holds or may take
 
 
 def _flow():
@@ -341,72 +341,27 @@ def current_attachments(submission):
 def download_attachment(request, pk, document_id):
     """Serve a file of a record under review to the people who may see that submission."""
     submission = _visible_submission(request, pk)
-    if not allowed(request.user, submission, Action.VIEW):
+    if not access.may(request.user, Action.VIEW, submission):
         raise PermissionDenied
     for item in current_attachments(submission):
         if item["document"].pk == document_id:
             document = item["document"]
-            return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.title)
+            if not access.may(request.user, access.Access.READ, document):
+                raise Http404
+            response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.title)
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Cache-Control"] = "private, no-store"
+            return response
     raise Http404
 
 
 # --- tasks ------------------------------------------------------------------------------------
 
 
-def visible_tasks(user, active_only=True):
-    """Review tasks the person holds, plus the editor tasks of the submissions it edits."""
-    flow_class = _flow()
-    tasks = flow_class.task_class.objects.filter(process__flow_class=flow_class, flow_task_type="HUMAN")
-    if active_only:
-        tasks = tasks.filter(status__in=ACTIVE_TASK_STATUSES)
-    mine = Q(owner=user)
-    editor_nodes = [flow_class.screen, flow_class.assign_reviewers, flow_class.decide]
-    group = Q(pk__in=[])
-    if is_secretariat_editor(user):
-        group = Q(flow_task__in=editor_nodes)
-    else:
-        country_id = national_editor_country_id(user)
-        if country_id is not None:
-            group = Q(
-                flow_task__in=editor_nodes, process__submissionprocess__submission__acting_for_country_id=country_id
-            )
-    group &= ~Q(process__submissionprocess__submission__submitter=user)
-    return tasks.filter(mine | group)
-
-
-def task_due_date(task, assignments: dict):
-    node = task.flow_task
-    if node is _flow().review:
-        assignment = assignments.get(task.data.get("assignment"))
-        return assignment.due_date if assignment else None
-    submission = task.process.submissionprocess.submission
-    if node is _flow().revise:
-        return submission.revision_due
-    days = getattr(node, "due_in_days", None)
-    return (timezone.localdate(task.created) + datetime.timedelta(days=days)) if days else None
-
-
 @login_required
 def task_inbox(request):
-    tasks = list(
-        visible_tasks(request.user)
-        .select_related("owner", "process__submissionprocess__submission__page")
-        .order_by("created")
-    )
-    assignment_ids = [task.data.get("assignment") for task in tasks if task.data.get("assignment")]
-    assignments = ReviewAssignment.objects.in_bulk(assignment_ids)
     today = timezone.localdate()
-    mine, group = [], []
-    for task in tasks:
-        due = task_due_date(task, assignments)
-        row = {
-            "task": task,
-            "submission": task.process.submissionprocess.submission,
-            "title": task.flow_task.task_title,
-            "due": due,
-            "overdue": bool(due and due < today),
-        }
-        (mine if task.owner_id == request.user.pk else group).append(row)
+    mine, group = inbox.split_by_owner(request.user, inbox.inbox_rows(request.user, today))
     followed = []
     if is_editor(request.user):
         overdue = (
@@ -453,19 +408,16 @@ def _visible_task(request, task_pk):
 def task_detail(request, task_pk):
     task = _visible_task(request, task_pk)
     if task.status not in ACTIVE_TASK_STATUSES:
-        messages.info(request, services.task_closed_message(task))
+        messages.info(request, inbox.closed_message(task))
         return redirect("workspace:submission_or_tasks", task_pk=task.pk)
     return task.flow_task.view(request, task=task)
 
 
 @login_required
 def submission_or_tasks(request, task_pk):
-    """After a finished task: its submission if the person may still see it, else the inbox."""
+    """After a finished task: what it was about if the person may still see it (its flow says), else the inbox."""
     task = _visible_task(request, task_pk)
-    submission_id = task.process.submissionprocess.submission_id
-    if Submission.objects.visible_to(request.user).filter(pk=submission_id).exists():
-        return redirect("workspace:submission", pk=submission_id)
-    return redirect("workspace:tasks")
+    return redirect(inbox.return_url(request.user, task) or "workspace:tasks")
 
 
 @login_required
@@ -473,7 +425,7 @@ def submission_or_tasks(request, task_pk):
 def task_claim(request, task_pk):
     task = _visible_task(request, task_pk)
     try:
-        services.claim_task(task.pk, request.user)
+        inbox.claim(task, request.user)
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect("workspace:tasks")
@@ -486,7 +438,7 @@ def task_claim(request, task_pk):
 def task_release(request, task_pk):
     task = _visible_task(request, task_pk)
     try:
-        services.release_task(task.pk, request.user)
+        inbox.release(task, request.user)
     except services.TransitionError as error:
         messages.error(request, str(error))
     else:

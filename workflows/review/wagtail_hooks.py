@@ -9,13 +9,16 @@ review state, and the review's steps are Wagtail log actions shown in page and s
 """
 
 from django.contrib import messages
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 
-from workflows.permissions import ACTIVE_STATES, OPEN_STATES, State
+from workflows import access, access_views
+from workflows.review.policy import ACTIVE_STATES, OPEN_STATES, State
 
 from . import dashboard, page_log
 from .locks import open_submission_of, refusal_message
@@ -28,6 +31,50 @@ LOCKED_BULK_ACTIONS = {"publish", "unpublish", "move"}
 def _refuse(request, submission, page_id):
     messages.error(request, refusal_message(submission))
     return redirect("wagtailadmin_pages:edit", page_id)
+
+
+def _fence(request, page, action):
+    """A second fence behind the permission tester: a view that forgot to ask still refuses."""
+    if not access.may_page(request.user, action, page):
+        raise PermissionDenied
+
+
+@hooks.register("before_edit_page", order=-10)
+def fence_edit(request, page):
+    _fence(request, page, access.Access.OPEN_IN_ADMIN)
+
+
+@hooks.register("before_delete_page", order=-10)
+def fence_delete(request, page):
+    _fence(request, page, access.Access.CHANGE)
+
+
+@hooks.register("before_move_page", order=-10)
+def fence_move(request, page, destination):
+    _fence(request, page, access.Access.CHANGE)
+
+
+@hooks.register("before_copy_page", order=-10)
+def fence_copy(request, page):
+    _fence(request, page, access.Access.OPEN_IN_ADMIN)
+
+
+@hooks.register("before_convert_alias_page", order=-10)
+def fence_convert_alias(request, page):
+    _fence(request, page, access.Access.CHANGE)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosable_pages(pages, request):
+    return pages.filter(access.admin_pages_filter(request.user, access.Access.LIST) | Q(depth=1))
+
+
+@hooks.register("before_serve_document", order=-10)
+def fence_restricted_document(document, request):
+    """Behind ``access_views.serve_document``: Wagtail's own serve view refuses restricted files too."""
+    if document.pk in access.restricted_document_ids([document.pk]):
+        return access_views.refusal(request)
+    return None
 
 
 @hooks.register("before_edit_page")
@@ -81,6 +128,11 @@ def refuse_delete_while_in_review(request, page):
 
 
 @hooks.register("construct_explorer_page_queryset")
+def annotate_what_the_authority_asks(parent_page, pages, request):
+    return access.annotate_for_listing(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
 def show_review_state_in_explorer(parent_page, pages, request):
     """The listing's status reads ``review_status`` (see ``RecordPage.status_string``): one subquery."""
     state = Subquery(Submission.objects.filter(page_id=OuterRef("pk"), state__in=OPEN_STATES).values("state")[:1])
@@ -98,3 +150,18 @@ def add_review_queue_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
     page_log.register(actions)
+
+
+class AuthorityDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    """The admin API's documents (choosers, rich text): the restricted ones to their readers only."""
+
+    def get_queryset(self):
+        hidden = access.hidden_document_ids(self.request.user)
+        documents = super().get_queryset()
+        return documents.exclude(pk__in=hidden) if hidden else documents
+
+
+@hooks.register("construct_admin_api", order=100)
+def restrict_admin_api_documents(router):
+    """Runs after Wagtail's documents app registered its endpoint (hooks run by ``order``)."""
+    router.register_endpoint("documents", AuthorityDocumentsAdminAPIViewSet)

@@ -1,5 +1,7 @@
 /* Maps without outside servers: Leaflet draws a bundled world outline and the portal's markers.
-   Markup: <div class="map" data-map data-markers="ID-of-json-script" data-outline="URL"></div>
+   Markup: <div class="map" data-map data-markers="ID-of-json-script" data-outline="URL"></div>, or
+   data-markers-url="URL" for markers served as a GeoJSON FeatureCollection (a listing's, fetched so that
+   the page itself stays the same size however many results have a location)
    Markers: [{"lat": 48.8, "lon": 2.3, "title": "...", "url": "...", "label": "...", "lang": "en", "dir": "ltr"}]
    (lang and dir only when the title is in another language than the page's) */
 (function () {
@@ -25,9 +27,30 @@
       geometry.coordinates = geometry.coordinates.map(function (polygon) { return polygon.map(unwrapRing); });
     }
   }
+  /* A GeoJSON FeatureCollection of points (served by a listing's markers address) as markers. */
+  function fromGeoJSON(collection) {
+    return (collection.features || []).map(function (feature) {
+      var marker = Object.assign({}, feature.properties || {});
+      var point = feature.geometry && feature.geometry.coordinates;
+      if (point) { marker.lon = point[0]; marker.lat = point[1]; }
+      return marker;
+    });
+  }
   function init(element) {
+    if (element.dataset.markersUrl) {
+      fetch(element.dataset.markersUrl, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.statusText); }
+          return response.json();
+        })
+        .then(function (collection) { draw(element, fromGeoJSON(collection)); })
+        .catch(function () { element.classList.add("map-markers-missing"); draw(element, []); });
+      return;
+    }
     var source = document.getElementById(element.dataset.markers);
-    var markers = source ? JSON.parse(source.textContent) : [];
+    draw(element, source ? JSON.parse(source.textContent) : []);
+  }
+  function draw(element, markers) {
     var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 10, attributionControl: true });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Natural Earth");

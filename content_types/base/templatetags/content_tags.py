@@ -34,17 +34,20 @@ def opengraph(context, page):
 
 
 @register.inclusion_tag("content_base/map.html")
-def map_of(markers, map_id="map", label="", caption=""):
+def map_of(markers, map_id="map", label="", caption="", url="", count=None):
     """A map of ``markers`` (dicts with lat, lon, title, url, label) drawn by the bundled Leaflet.
 
     ``caption`` says what the map shows (see ``content_types.base.maps``); without one it counts places.
+    With ``url``, the markers are not in the page: the map fetches them from that address (GeoJSON),
+    and ``count`` says how many there are.
     """
-    markers = [marker for marker in markers if marker]
+    markers = [marker for marker in markers or [] if marker]
     return {
         "markers": markers,
+        "markers_url": url,
         "map_id": map_id,
         "markers_id": f"{map_id}-markers",
         "label": label,
         "caption": caption,
-        "count": len(markers),
+        "count": len(markers) if count is None else count,
     }

@@ -169,6 +169,7 @@ class RecordPage(ClassifiedPage):
         SynchronizedField("harvested_at"),
     ]
     listing_prefetch = ["countries", "gbf_targets"]
+    listing_specific = False  # a record's card shows only fields every record has (its type included)
     # Attachments are not translatable: a translation shows their titles in the source's language.
     source_text_fields = ("attachments",)
 
@@ -316,8 +317,7 @@ class RecordPage(ClassifiedPage):
         context["attachments"] = list(self.attachments.select_related("document"))
         context["related"] = self.localized_related_records()
         context["metadata_items"] = self.metadata_items(request)
-        parent = self.get_parent()
-        context["index_url"] = parent.get_url(request) if parent else ""
+        context["index_url"] = self.index_url(request)
         return context
 
     def get_jsonld(self, request=None) -> dict:

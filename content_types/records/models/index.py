@@ -1,15 +1,21 @@
 """The Records section: a faceted listing of every record type, with a map of those located."""
 
+from urllib.parse import urlencode
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms import content_version
 from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
-from content_types.base.maps import MapScope, map_caption
+from content_types.base.maps import MapScope, map_caption, markers_response
+from content_types.base.models import AccessControlledPage
 
 from ..listing import RecordListing
 from .base import RecordPage
@@ -44,7 +50,7 @@ def record_types() -> list[type[RecordPage]]:
     ]
 
 
-class RecordIndexPage(Page):
+class RecordIndexPage(AccessControlledPage, RoutablePageMixin, Page):
     """The Records section: filters by type, country, region, GBF target, subject, year, language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -131,6 +137,34 @@ class RecordIndexPage(Page):
             markers.extend(page.map_marker(url=page.get_url(request), label=label) for page in located)
         return markers, located_total
 
+    @staticmethod
+    def map_filters(listing) -> tuple[tuple[str, str], ...]:
+        """The applied filters, which alone decide the markers (not the order, page or page size)."""
+        return tuple((name, value) for name, value in listing.link_params() if name not in ("sort", "per_page"))
+
+    def map_data(self, listing, request) -> dict:
+        """The markers of the filtered records and how many have a location, kept in the shared cache
+        until the content changes: a page only needs their number, the map fetches them."""
+        parts = (self.pk, get_language(), self.map_filters(listing))
+
+        def compute():
+            markers, located = self.map_markers(listing, request)
+            return {"markers": markers, "located": located}
+
+        return content_version.cached("records-map", parts, compute)
+
+    def markers_url(self, listing) -> str:
+        query = urlencode(self.map_filters(listing))
+        return self.url + self.reverse_subpage("markers").lstrip("/") + (f"?{query}" if query else "")
+
+    @path("markers/", name="markers")
+    def markers(self, request):
+        """The map's markers for the filters in the query string, as GeoJSON (``serve`` has already
+        sent older addresses to the one in codes)."""
+        listing = self.listing(request)
+        etag = content_version.etag("records-map", (self.pk, get_language(), self.map_filters(listing)))
+        return markers_response(self.map_data(listing, request)["markers"], etag)
+
     def serve(self, request, *args, **kwargs):
         return legacy_redirect(request, self.type_aliases) or super().serve(request, *args, **kwargs)
 
@@ -138,9 +172,10 @@ class RecordIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         listing = self.listing(request)
         context.update(listing.context())
-        markers, located = self.map_markers(listing, request)
-        context["markers"] = markers
+        data = self.map_data(listing, request)
+        context["markers_count"] = len(data["markers"])
+        context["markers_url"] = self.markers_url(listing)
         context["map_caption"] = map_caption(
-            shown=len(markers), located=located, results=context["total"], scope=MapScope.ALL_RESULTS
+            shown=len(data["markers"]), located=data["located"], results=context["total"], scope=MapScope.ALL_RESULTS
         )
         return context

@@ -5,13 +5,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.permissions import render_markdown
+from workflows.review.policy import render_markdown
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 
 
 class Command(BaseCommand):
-    help = "Render the review workflow's permission matrix (workflows/permissions.py) into docs/permissions.md."
+    help = "Render the review workflow's permission matrix (workflows/review/policy.py) into docs/permissions.md."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(DEFAULT_PATH), help="Where to write the Markdown page.")

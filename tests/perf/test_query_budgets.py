@@ -1,0 +1,169 @@
+"""Query budgets of the public pages, and proof that they stay flat as content grows.
+
+Each page type is requested with a few items and again with many (the same filters, page sizes of 10
+and 100): the number of queries must stay within the page's budget both times and must not grow.
+Requests after the first of a listing are answered partly from the cache (facets, map, site frame),
+as a running server's are; the first request, with every cache cold, has a budget of its own.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from content_types.news.models import NewsArticlePage
+from tests.events.factories import EventFactory, PastConferenceFactory
+from tests.networks.factories import MembershipFactory, NetworkFactory
+from tests.records.factories import RECORD_FACTORIES, OrganisationFactory, ProjectFactory, country, target
+
+pytestmark = pytest.mark.django_db
+
+DETAIL_BUDGET = 15  # a record, an event, a news article
+NETWORK_PAGE_BUDGET = 20  # a network page also reads its members, join state and events
+LISTING_BUDGET = 20  # the records, events, networks and news listings, the home page
+COLD_LISTING_BUDGET = 40  # the same with every cache empty (facets counted, frame read)
+FEW, MANY = 5, 40
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def warm_queries(client, url) -> int:
+    """Queries of a request whose cacheable parts were computed by the one before it."""
+    queries(client, url)
+    return queries(client, url)
+
+
+def add_records(count: int, start: int = 0) -> None:
+    factories = list(RECORD_FACTORIES.values())
+    for number in range(start, start + count):
+        factory = factories[number % len(factories)]
+        factory(
+            title=f"Record {number:03d}",
+            countries=[country(("FR", "KE", "BR", "IN")[number % 4])],
+            gbf_targets=[target(1 + number % 23)],
+            publication_date=datetime.date(2015 + number % 10, 1 + number % 12, 1),
+        )
+
+
+def add_events(count: int, start: int = 0) -> None:
+    for number in range(start, start + count):
+        factory = EventFactory if number % 3 else PastConferenceFactory
+        factory(title=f"Event {number:03d}", countries=[country(("FR", "KE", "BR")[number % 3])])
+
+
+def add_networks(count: int, start: int = 0) -> None:
+    for number in range(start, start + count):
+        network = NetworkFactory(title=f"Network {number:03d}")
+        member = OrganisationFactory(title=f"Member {number:03d}")
+        MembershipFactory(network=network, organisation=member)
+
+
+def add_news(index, count: int, start: int = 0) -> None:
+    for number in range(start, start + count):
+        article = NewsArticlePage(
+            title=f"News {number:03d}",
+            slug=f"news-{number:03d}",
+            summary=f"What happened, part {number}.",
+            date=datetime.date(2025, 1, 1 + number % 28),
+        )
+        index.add_child(instance=article)
+
+
+def assert_flat(client, urls, grow, budget, cold_budget=None):
+    """Each url within ``budget`` queries with FEW items and with MANY, and no more with MANY."""
+    grow(FEW, 0)
+    few = {url: warm_queries(client, url) for url in urls}
+    grow(MANY - FEW, FEW)
+    if cold_budget is not None:
+        for url in urls:
+            assert queries(client, url) <= cold_budget, url
+    many = {url: warm_queries(client, url) for url in urls}
+    for url in urls:
+        assert few[url] <= budget, (url, few[url])
+        assert many[url] <= few[url], (url, few[url], many[url])
+
+
+def test_records_listing_is_within_budget_and_flat(client, site_pages):
+    index = site_pages["records"].url
+    urls = [f"{index}?per_page=10", f"{index}?per_page=100", f"{index}?country=KE&per_page=10"]
+    assert_flat(client, urls, add_records, LISTING_BUDGET, COLD_LISTING_BUDGET)
+
+
+def test_records_map_markers_are_within_budget_and_flat(client, site_pages):
+    url = f"{site_pages['records'].url}markers/?country=FR"
+
+    def grow(count, start):
+        for number in range(start, start + count):
+            factory = OrganisationFactory if number % 2 else ProjectFactory
+            factory(title=f"Located {number:03d}", countries=[country("FR")])
+
+    assert_flat(client, [url], grow, LISTING_BUDGET)
+
+
+def test_events_listing_is_within_budget_and_flat(client, site_pages):
+    index = site_pages["events"].url
+    urls = [f"{index}?per_page=10", f"{index}?per_page=100", f"{index}past/?per_page=10"]
+    assert_flat(client, urls, add_events, LISTING_BUDGET, COLD_LISTING_BUDGET)
+
+
+def test_networks_listing_is_within_budget_and_flat(client, site_pages):
+    index = site_pages["networks"].url
+    urls = [f"{index}?per_page=10", f"{index}?per_page=100"]
+    assert_flat(client, urls, add_networks, LISTING_BUDGET, COLD_LISTING_BUDGET)
+
+
+def test_news_listing_and_home_are_within_budget_and_flat(client, site_pages):
+    index = site_pages["news"]
+    urls = [index.url, f"{index.url}?page=2", site_pages["home"].url]
+    assert_flat(client, urls, lambda count, start: add_news(index, count, start), LISTING_BUDGET)
+
+
+@pytest.mark.parametrize("code", list(RECORD_FACTORIES))
+def test_record_page_is_within_budget_whatever_the_content(client, site_pages, code):
+    record = RECORD_FACTORIES[code](title="Measured record", countries=[country("FR")], gbf_targets=[target(3)])
+    few = warm_queries(client, record.url)
+    add_records(MANY)
+    many = warm_queries(client, record.url)
+    assert few <= DETAIL_BUDGET and many <= few, (few, many)
+
+
+def test_event_page_is_within_budget_whatever_the_content(client, site_pages):
+    event = EventFactory(title="Measured event", countries=[country("KE")])
+    few = warm_queries(client, event.url)
+    add_events(MANY)
+    many = warm_queries(client, event.url)
+    assert few <= DETAIL_BUDGET and many <= few, (few, many)
+
+
+def test_network_and_news_pages_are_within_budget_whatever_the_content(client, site_pages):
+    network = NetworkFactory(title="Measured network")
+    MembershipFactory(network=network, organisation=OrganisationFactory(title="Measured member"))
+    add_news(site_pages["news"], 1)
+    article = Page.objects.type(NewsArticlePage).live().first()
+    urls = [network.url, article.url]
+    few = {url: warm_queries(client, url) for url in urls}
+    add_networks(MANY)
+    add_news(site_pages["news"], MANY, 1)
+    budgets = {network.url: NETWORK_PAGE_BUDGET, article.url: DETAIL_BUDGET}
+    for url in urls:
+        many = warm_queries(client, url)
+        assert few[url] <= budgets[url] and many <= few[url], (url, few[url], many)
+
+
+def test_a_publication_is_seen_at_once_on_cached_pages(client, site_pages):
+    """The cached parts (facets, map, navigation) are retired when content is published."""
+    index = site_pages["records"].url
+    add_records(3)
+    client.get(index)
+    OrganisationFactory(title="Freshly published", countries=[country("IN")])
+    response = client.get(index)
+    facet = next(facet for facet in response.context["facets"] if facet.name == "country")
+    assert {option.value: option.count for option in facet.options}["IN"] == 1 + 0  # add_records(3): FR, KE, BR
+    assert "Freshly published" in response.content.decode()
