@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer, problem
-from workflows.permissions import can_create_submissions
 from workflows.review.models import Submission
+from workflows.review.policy import can_create_submissions
 from workflows.review.services import TransitionError
 
 from . import services

@@ -12,8 +12,8 @@ from cms.accounts import roles
 from content_types.records.models import NeedPage
 from interop.push.models import ApiClient, IdempotencyKey, PushedRecord
 from interop.push.services import expire_idempotency_keys
-from workflows.permissions import State
 from workflows.review.models import AuditEntry, Submission
+from workflows.review.policy import State
 
 from .conftest import issue, need_body, post
 
