@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(REPORT_PATH.strip("/") + "/", csp_report, name="csp-report"),
+    path("api/v1/", include("interop.push.urls")),
 ]
 
 

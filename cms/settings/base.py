@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "content_types.awards",
     "workflows.core",
     "workflows.review",
+    "interop.push",
     "workflows.notifications",
     "search",
     "wagtail_localize",
@@ -338,6 +339,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-emails": {"task": "workflows.notifications.tasks.send_due_emails", "schedule": 60 * 5},
     # Uploads abandoned for UPLOAD_ABANDONED_AFTER_HOURS (cms/uploads/tasks.py).
     "sweep-abandoned-uploads": {"task": "cms.uploads.sweep_abandoned_uploads", "schedule": 60 * 60},
+    # Idempotency keys of the write API are replayed for 24 hours (interop/push/services.py).
+    "expire-idempotency-keys": {"task": "interop.push.expire_idempotency_keys", "schedule": 60 * 60},
 }
 
 # --- Search (our own service; see search/) --------------------------------------------------
