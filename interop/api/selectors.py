@@ -257,9 +257,7 @@ def prefetch_for(kind: str, pages: list) -> None:
     if not pages:
         return
     names = ["countries", "regions", "gbf_targets", "subjects", "languages"]
-    if hasattr(pages[0], "locale"):
-        names.append("locale")
-    prefetch_related_objects(pages, *names)
+    prefetch_related_objects(pages, "locale", *(name for name in names if hasattr(pages[0], name)))
     if kind == "record":
         from content_types.records.models import RecordAttachment
 

@@ -4,7 +4,7 @@ A record is one identifier in six languages: the tombstone is written when no pu
 translation group is left (unpublishing only the French translation leaves the record there).
 """
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.models import Page
@@ -41,11 +41,11 @@ def tombstone_on_unpublish(sender, instance, **kwargs):
     _bury(instance, Tombstone.Reason.UNPUBLISHED)
 
 
-@receiver(pre_delete, sender=Page)
+@receiver(post_delete, sender=Page)
 def tombstone_on_delete(sender, instance, **kwargs):
-    # Only pages that were public leave a tombstone: a draft deleted was never seen by a harvester.
-    if instance.live or Tombstone.objects.filter(page_id=instance.pk).exists():
-        _bury(instance, Tombstone.Reason.DELETED)
+    """Wagtail unpublishes a live page before deleting it (``page_unpublished``), which buried it;
+    its tombstone now says why. A draft deleted was never seen by a harvester and leaves none."""
+    Tombstone.objects.filter(page_id=instance.pk).update(reason=Tombstone.Reason.DELETED, at=timezone.now())
 
 
 @receiver(page_published)

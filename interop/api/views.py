@@ -69,6 +69,10 @@ class InteropAPIView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept", "Accept-Language"])
+        if response.status_code == 404:
+            # Django's LocaleMiddleware would redirect a 404 outside the language prefixes to the same
+            # address under /en/ (where the pages' catch-all matches it); an API's 404 is the answer.
+            request._request.urlconf = "interop.api.unprefixed_urls"
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or not isinstance(response, Response):
             return response
         payload = json.dumps(response.data, sort_keys=True, default=str, ensure_ascii=False)
