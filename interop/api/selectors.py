@@ -6,8 +6,6 @@ page of the group, so that a new translation counts as a change. The text is sho
 asked for when the group has a live translation in it, else in the original's.
 """
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -68,12 +66,14 @@ def parse_datetime_parameter(name: str, raw: str) -> datetime:
     value = None
     try:
         value = parse_datetime(raw.strip().replace(" ", "+")) if len(raw) <= 40 else None
+        if value is not None and timezone.is_aware(value):
+            value.astimezone(UTC)  # an offset that takes it past year 1 or 9999 is not a time
         if value is None and len(raw) <= 10:
             day = parse_date(raw.strip())
             value = datetime(day.year, day.month, day.day) if day else None
-    except ValueError:
+    except (ValueError, OverflowError):
         value = None
-    if value is None or not (1 <= value.year <= 9998):
+    if value is None:
         raise _invalid(
             name,
             _("“%(value)s” is not a date and time in ISO 8601 (e.g. 2026-05-01T12:00:00Z).")
@@ -84,8 +84,23 @@ def parse_datetime_parameter(name: str, raw: str) -> datetime:
     return value
 
 
-def apply_filters(queryset, params, *, kind: str):
-    """``queryset`` narrowed by the query string's filters; an unknown code is a 400, not an empty list."""
+#: The form of each filter's codes (the OpenAPI schema says so too): a value in another form is a 400;
+#: a well-formed code that names no term matches nothing, with a warning.
+CODE_PATTERNS = {
+    "country": r"^[A-Za-z]{2}$",
+    "region": r"^[0-9]{1,3}$",
+    "target": r"^[Gg][Bb][Ff]-[Tt][0-9]{1,2}$",
+    "subject": r"^[Ss][Uu][Bb][Jj]-[A-Za-z0-9-]{1,40}$",
+    "language": r"^[A-Za-z]{2,3}$",
+}
+NO_MATCH = Q(pk__in=[])
+
+
+def apply_filters(queryset, params, *, kind: str, warnings: list):
+    """``queryset`` narrowed by the query string's filters. A value that is not a code is a 400; a
+    code that names no term matches nothing and says so in ``warnings``."""
+    import re
+
     for name in ("country", "region", "target", "subject", "language"):
         values = params.getlist(name)
         if not values:
@@ -93,13 +108,19 @@ def apply_filters(queryset, params, *, kind: str):
         model, case = VOCABULARY_PARAMETERS[name]
         condition = Q()
         for raw in values:
-            code = case(raw) if case and raw.isascii() else raw
-            term = model.objects.filter(code=code).first() if len(code) <= 20 else None
-            if term is None:
+            if not re.fullmatch(CODE_PATTERNS[name], raw):
                 raise _invalid(
-                    name, _("“%(value)s” is not a known code for this filter.") % {"value": shown_value(raw)}
+                    name, _("“%(value)s” is not written as a code of this filter.") % {"value": shown_value(raw)}
                 )
-            if name == "region":
+            code = raw.zfill(3) if name == "region" else case(raw)
+            term = model.objects.filter(code=code).first()
+            if term is None:
+                warnings.append(
+                    _("“%(value)s” is not a known %(filter)s code; it matches nothing.")
+                    % {"value": shown_value(raw), "filter": name}
+                )
+                condition |= NO_MATCH
+            elif name == "region":
                 codes = region_codes_within(term)
                 condition |= Q(regions__code__in=codes) | Q(countries__region__code__in=codes)
             else:
@@ -120,7 +141,7 @@ def apply_filters(queryset, params, *, kind: str):
         queryset = queryset.filter(content_type__in=list(content_types.values()))
     if raw := params.get("modified_since"):
         queryset = queryset.filter(modified__gte=parse_datetime_parameter("modified_since", raw))
-    if (text := params.get("q", "").strip()) and kind is not None:
+    if (text := params.get("q", "").replace("\x00", "").strip()) and kind is not None:
         if len(text) > 200:
             raise _invalid("q", _("Search words are limited to 200 characters."))
         words = (
@@ -144,19 +165,28 @@ def page_size(params) -> int:
     return int(raw)
 
 
-def encode_cursor(*parts) -> str:
-    return base64.urlsafe_b64encode("|".join(str(part) for part in parts).encode()).decode().rstrip("=")
+CURSOR_TIME = r"[0-9]{10}\.[0-9]{6}"
+RECORD_CURSOR_PATTERN = rf"^{CURSOR_TIME}_[0-9]{{1,18}}$"
+CHANGES_CURSOR_PATTERN = rf"^{CURSOR_TIME}_[01]_[0-9]{{1,18}}$"
 
 
-def decode_cursor(raw: str, count: int) -> list[str]:
-    try:
-        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode() if len(raw) <= 200 else ""
-    except (binascii.Error, ValueError):
-        text = ""
-    parts = text.split("|")
-    if len(parts) != count:
+def cursor_time(moment: datetime) -> str:
+    """A position in time as the cursor writes it: seconds since 1970 (UTC) with microseconds."""
+    delta = moment - EPOCH
+    return f"{delta.days * 86400 + delta.seconds:010d}.{delta.microseconds:06d}"
+
+
+def decode_cursor(raw: str, pattern: str) -> tuple:
+    """A cursor's parts: the time (aware, UTC) and its integers. Every value of the pattern is a
+    position, so that any cursor of the documented form is accepted."""
+    import re
+    from datetime import timedelta
+
+    if not re.fullmatch(pattern, raw):
         raise _invalid("cursor", _("This cursor is not valid; start again from the first page."))
-    return parts
+    when, *numbers = raw.split("_")
+    seconds, micro = when.split(".")
+    return (EPOCH + timedelta(seconds=int(seconds), microseconds=int(micro)), *map(int, numbers))
 
 
 def after_cursor(queryset, raw: str | None):
@@ -165,15 +195,12 @@ def after_cursor(queryset, raw: str | None):
     queryset = queryset.order_by("modified", "pk")
     if not raw:
         return queryset
-    when, pk = decode_cursor(raw, 2)
-    moment = parse_datetime_parameter("cursor", when)
-    if not pk.isdigit():
-        raise _invalid("cursor", _("This cursor is not valid; start again from the first page."))
-    return queryset.filter(Q(modified__gt=moment) | Q(modified=moment, pk__gt=int(pk)))
+    moment, pk = decode_cursor(raw, RECORD_CURSOR_PATTERN)
+    return queryset.filter(Q(modified__gt=moment) | Q(modified=moment, pk__gt=pk))
 
 
 def cursor_after(page) -> str:
-    return encode_cursor(page.modified.isoformat(), page.pk)
+    return f"{cursor_time(page.modified)}_{page.pk}"
 
 
 # --- the text's language ---------------------------------------------------------------------------------

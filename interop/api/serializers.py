@@ -45,11 +45,13 @@ class RecordSerializer(ItemSerializer):
 class RecordPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = RecordSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="Filter values that matched nothing.")
 
 
 class ItemPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = ItemSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="Filter values that matched nothing.")
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -13,7 +13,6 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -45,7 +44,7 @@ class JSONLDRenderer(JSONRenderer):
 def _problems(*statuses):
     described = {
         400: "Invalid parameters.",
-        404: "No such item.",
+        404: "No such item (or an unknown ?format).",
         406: "The Accept header names no format this API serves.",
         429: "Too many requests; retry after the time in Retry-After.",
     }
@@ -89,19 +88,42 @@ class InteropAPIView(APIView):
         return not_modified
 
 
+def _code(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "string", "pattern": selectors.CODE_PATTERNS[name]}},
+        explode=True,
+        description=description + " Repeat for any of several; an unknown code matches nothing.",
+    )
+
+
+def _cursor(pattern: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "cursor",
+        {"type": "string", "pattern": pattern},
+        description="Position after the previous page; take it from the previous answer's next address.",
+    )
+
+
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1, "maximum": selectors.MAX_PAGE_SIZE},
+    description=f"1 to {selectors.MAX_PAGE_SIZE} (default {selectors.DEFAULT_PAGE_SIZE}).",
+)
+
 LIST_PARAMETERS = [
-    OpenApiParameter("country", OpenApiTypes.STR, many=True, description="Country code (ISO 3166-1 alpha-2)."),
-    OpenApiParameter(
-        "region", OpenApiTypes.STR, many=True, description="Region code (UN M49), its countries included."
-    ),
-    OpenApiParameter("target", OpenApiTypes.STR, many=True, description="GBF target code, e.g. GBF-T3."),
-    OpenApiParameter("subject", OpenApiTypes.STR, many=True, description="Subject code."),
-    OpenApiParameter("language", OpenApiTypes.STR, many=True, description="A language the item is available in."),
+    _code("country", "Country code (ISO 3166-1 alpha-2)."),
+    _code("region", "Region code (UN M49); the countries in it count."),
+    _code("target", "GBF target code, e.g. GBF-T3."),
+    _code("subject", "Subject code, e.g. SUBJ-IAS."),
+    _code("language", "A language the item is available in (ISO 639-1)."),
     OpenApiParameter("modified_since", OpenApiTypes.DATETIME, description="Only items changed at or after (ISO 8601)."),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title or summary, or an identifier."),
+    OpenApiParameter(
+        "q", {"type": "string", "maxLength": 200}, description="Words in the title or summary, or an identifier."
+    ),
     OpenApiParameter("lang", OpenApiTypes.STR, enum=selectors.LANGUAGE_CODES, description="Language of the text."),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {selectors.MAX_PAGE_SIZE} (default 20)."),
-    OpenApiParameter("cursor", OpenApiTypes.STR, description="From the previous answer's next address."),
+    PAGE_SIZE,
+    _cursor(selectors.RECORD_CURSOR_PATTERN),
 ]
 
 
@@ -115,7 +137,8 @@ class ItemListView(InteropAPIView):
         language = selectors.requested_language(request, "lang")
         size = selectors.page_size(params)
         model = selectors.kind_models()[self.kind]
-        queryset = selectors.apply_filters(selectors.public_originals(model), params, kind=self.kind)
+        warnings: list[str] = []
+        queryset = selectors.apply_filters(selectors.public_originals(model), params, kind=self.kind, warnings=warnings)
         rows = list(selectors.after_cursor(queryset, params.get("cursor"))[: size + 1])
         has_next, rows = len(rows) > size, rows[:size]
         items = selectors.resolve_items(self.kind, rows, language, request)
@@ -129,7 +152,7 @@ class ItemListView(InteropAPIView):
         if self.wants_jsonld(request):
             body = {"@context": "https://schema.org", "@graph": [as_jsonld(data) for data in results], "next": next_url}
         else:
-            body = {"next": next_url, "results": [_public(data) for data in results]}
+            body = {"next": next_url, "results": [_public(data) for data in results], "warnings": warnings}
         response = Response(body)
         response.last_modified_at = max((item.modified for item in items), default=None)
         return response
@@ -144,6 +167,8 @@ class ItemDetailView(InteropAPIView):
         language = selectors.requested_language(request, "language" if "language" in request.query_params else "lang")
         model = selectors.kind_models()[self.kind]
         originals = selectors.public_originals(model)
+        if "\x00" in identifier:
+            raise Http404
         if self.kind == "record":
             originals = originals.filter(identifier=identifier[:64])
         else:
@@ -175,11 +200,18 @@ def _list_schema(kind: str, serializer):
         summary=f"Published {kind} items, filtered, by cursor",
         parameters=LIST_PARAMETERS
         + (
-            [OpenApiParameter("type", OpenApiTypes.STR, many=True, description="Record type code, e.g. need.")]
+            [
+                OpenApiParameter(
+                    "type",
+                    {"type": "array", "items": {"type": "string", "enum": list(selectors.record_type_models())}},
+                    explode=True,
+                    description="Record type code, e.g. need; repeat for any of several.",
+                )
+            ]
             if kind == "record"
             else []
         ),
-        responses={200: serializer, **_problems(400, 406, 429)},
+        responses={200: serializer, **_problems(400, 404, 406, 429)},
     )
 
 
@@ -222,10 +254,10 @@ class ChangesView(InteropAPIView):
         summary="Items updated or deleted since a time",
         parameters=[
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changes after this time (ISO 8601)."),
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="From the previous answer's next address."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {selectors.MAX_PAGE_SIZE}."),
+            _cursor(selectors.CHANGES_CURSOR_PATTERN),
+            PAGE_SIZE,
         ],
-        responses={200: ChangePageSerializer, **_problems(400, 406, 429)},
+        responses={200: ChangePageSerializer, **_problems(400, 404, 406, 429)},
     )
     def get(self, request):
         from django.db.models import Q
@@ -235,10 +267,7 @@ class ChangesView(InteropAPIView):
         since = selectors.parse_datetime_parameter("since", params["since"]) if params.get("since") else None
         position = None
         if params.get("cursor"):
-            when, source, pk = selectors.decode_cursor(params["cursor"], 3)
-            if source not in ("0", "1") or not pk.isdigit() or len(pk) > 18:
-                raise ValidationError({"cursor": [_("This cursor is not valid; start again from the first page.")]})
-            position = (selectors.parse_datetime_parameter("cursor", when), int(source), int(pk))
+            position = selectors.decode_cursor(params["cursor"], selectors.CHANGES_CURSOR_PATTERN)
 
         def window(queryset, field: str, source: int):
             if since is not None:
@@ -273,7 +302,7 @@ class ChangesView(InteropAPIView):
         if has_next:
             at, source, pk = entries[-1][:3]
             query = params.copy()
-            query["cursor"] = selectors.encode_cursor(at.isoformat(), source, pk)
+            query["cursor"] = f"{selectors.cursor_time(at)}_{source}_{pk}"
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         response = Response({"next": next_url, "results": results})
         response.last_modified_at = entries[-1][0] if entries else None
@@ -301,7 +330,7 @@ def vocabulary_view(name: str):
     view.get = extend_schema(
         operation_id=f"vocabulary_{name}",
         summary=f"The {name} vocabulary",
-        responses={200: VocabularySerializer, **_problems(406, 429)},
+        responses={200: VocabularySerializer, **_problems(404, 406, 429)},
     )(view.get)
     return view.as_view()
 

@@ -132,8 +132,9 @@ def test_filters(client, site_pages, publish, query, expected):
     ("query", "parameter"),
     [
         ("type=unicorn", "type"),
-        ("country=XX", "country"),
-        ("target=GBF-T99", "target"),
+        ("country=FRA", "country"),
+        ("target=T3", "target"),
+        ("region=europe", "region"),
         ("modified_since=yesterday", "modified_since"),
         ("page_size=0", "page_size"),
         ("page_size=101", "page_size"),
@@ -147,6 +148,17 @@ def test_bad_parameters_are_400_problems(client, site_pages, query, parameter):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert parameter in response.json()["errors"]
+
+
+def test_an_unknown_code_matches_nothing_and_says_so(client, site_pages, publish):
+    publish(NeedFactory(countries=[country("FR")]))
+
+    response = client.get("/api/v1/records/?country=XX&country=FR")
+    nothing = client.get("/api/v1/records/?target=GBF-T99")
+
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
+    assert response.json()["warnings"] == ["“XX” is not a known country code; it matches nothing."]
+    assert nothing.json()["results"] == [] and len(nothing.json()["warnings"]) == 1
 
 
 def test_modified_since(client, site_pages, publish):
