@@ -112,6 +112,10 @@ def apply_filters(queryset, params, *, kind: str, warnings: list):
                 raise _invalid(
                     name, _("“%(value)s” is not written as a code of this filter.") % {"value": shown_value(raw)}
                 )
+            relation = "countries" if name == "region" else VOCABULARY_RELATIONS[name]
+            if not hasattr(queryset.model, relation):
+                condition |= NO_MATCH  # news is not classified: a classified filter leaves none
+                continue
             code = raw.zfill(3) if name == "region" else case(raw)
             term = model.objects.filter(code=code).first()
             if term is None:

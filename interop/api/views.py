@@ -54,6 +54,15 @@ def _problems(*statuses):
     }
 
 
+def _ok(serializer) -> dict:
+    """A 200 in JSON (``serializer``) and in JSON-LD (schema.org terms: ``@context`` and ``@graph``
+    for a list, one node for an item)."""
+    return {
+        (200, "application/json"): serializer,
+        (200, "application/ld+json"): OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org JSON-LD."),
+    }
+
+
 class InteropAPIView(APIView):
     """What every read endpoint shares: anyone may read, per-client throttling, JSON or JSON-LD,
     and conditional GET."""
@@ -211,7 +220,7 @@ def _list_schema(kind: str, serializer):
             if kind == "record"
             else []
         ),
-        responses={200: serializer, **_problems(400, 404, 406, 429)},
+        responses={**_ok(serializer), **_problems(400, 404, 406, 429)},
     )
 
 
@@ -223,7 +232,7 @@ def _detail_schema(kind: str, serializer):
             OpenApiParameter("language", OpenApiTypes.STR, enum=selectors.LANGUAGE_CODES, description="Text language."),
             OpenApiParameter("lang", OpenApiTypes.STR, enum=selectors.LANGUAGE_CODES, description="Same as language."),
         ],
-        responses={200: serializer, **_problems(400, 404, 406, 429)},
+        responses={**_ok(serializer), **_problems(400, 404, 406, 429)},
     )
 
 

@@ -26,7 +26,7 @@ from tests.events.factories import EventFactory
 from tests.networks.factories import NetworkFactory
 from tests.records.factories import ExpertProfileFactory, NeedFactory, OrganisationFactory, country, target
 
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 20
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -154,3 +154,16 @@ def test_schema_describes_the_v1_paths(client):
         "/api/v1/vocabularies/targets/",
     ]:
         assert path in paths
+
+
+def test_news_filtered_by_a_classification_is_empty(client, site_pages, publish):
+    from content_types.news.models import NewsArticlePage
+
+    article = NewsArticlePage(title="New portal", slug="new-portal", summary="It is open.")
+    site_pages["news"].add_child(instance=article)
+    publish(article)
+
+    response = client.get("/api/v1/news/?subject=SUBJ-IAS&country=FR&region=150")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
