@@ -59,6 +59,15 @@ def _invalid(name: str, message: str):
     return ValidationError({name: [message]})
 
 
+def _in_utc(value: datetime) -> datetime:
+    """``value`` in UTC (the database takes no offset beyond ±15:59); a time within a day of the
+    calendar's ends stays at that end."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC) if value.year < 5000 else datetime.max.replace(tzinfo=UTC)
+
+
 def parse_datetime_parameter(name: str, raw: str) -> datetime:
     from django.utils import timezone
     from django.utils.dateparse import parse_date, parse_datetime
@@ -67,7 +76,7 @@ def parse_datetime_parameter(name: str, raw: str) -> datetime:
     try:
         value = parse_datetime(raw.strip().replace(" ", "+")) if len(raw) <= 40 else None
         if value is not None and timezone.is_aware(value):
-            value.astimezone(UTC)  # an offset that takes it past year 1 or 9999 is not a time
+            value = _in_utc(value)
         if value is None and len(raw) <= 10:
             day = parse_date(raw.strip())
             value = datetime(day.year, day.month, day.day) if day else None

@@ -112,3 +112,12 @@ def test_bad_parameters_are_problems(client, site_pages, query):
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "since", ["0667-01-14T12:39:56+16:25", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-05-01"]
+)
+def test_any_iso_time_is_accepted(client, site_pages, since):
+    response = client.get("/api/v1/changes/", {"since": since})
+
+    assert response.status_code == 200
