@@ -236,16 +236,25 @@ def _detail_schema(kind: str, serializer):
     )
 
 
+def _own(method):
+    """A copy of ``method`` for one generated view, so that its schema annotation is its own."""
+
+    def get(self, *args, **kwargs):
+        return method(self, *args, **kwargs)
+
+    return get
+
+
 def list_view(kind: str):
     serializer = RecordPageSerializer if kind == "record" else ItemPageSerializer
-    view = type(f"{kind.title()}ListView", (ItemListView,), {"kind": kind})
+    view = type(f"{kind.title()}ListView", (ItemListView,), {"kind": kind, "get": _own(ItemListView.get)})
     view.get = _list_schema(kind, serializer)(view.get)
     return view.as_view()
 
 
 def detail_view(kind: str):
     serializer = RecordSerializer if kind == "record" else ItemSerializer
-    view = type(f"{kind.title()}DetailView", (ItemDetailView,), {"kind": kind})
+    view = type(f"{kind.title()}DetailView", (ItemDetailView,), {"kind": kind, "get": _own(ItemDetailView.get)})
     view.get = _detail_schema(kind, serializer)(view.get)
     return view.as_view()
 
@@ -335,7 +344,9 @@ class VocabularyView(InteropAPIView):
 
 
 def vocabulary_view(name: str):
-    view = type(f"{name.title()}VocabularyView", (VocabularyView,), {"vocabulary": name})
+    view = type(
+        f"{name.title()}VocabularyView", (VocabularyView,), {"vocabulary": name, "get": _own(VocabularyView.get)}
+    )
     view.get = extend_schema(
         operation_id=f"vocabulary_{name}",
         summary=f"The {name} vocabulary",
