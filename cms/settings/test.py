@@ -21,3 +21,5 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic needed
 WHITENOISE_USE_FINDERS = True
 # A tiny second flow (no tables) that the workflow core's tests run beside the review.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflows.core.checklist"]  # noqa: F405
+
+INTEROP_API_THROTTLE_RATE = "100000/minute"  # the throttling test sets its own low rate
