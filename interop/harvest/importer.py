@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 
@@ -77,7 +78,9 @@ def _set_fields(page: RecordPage, detail: dict) -> None:
         if value is None and not field.null:
             continue
         page_value = value
-        if value is not None and field.get_internal_type() == "DateField":
+        if isinstance(field, RichTextField):
+            page_value = clean_html(value or "")
+        elif value is not None and field.get_internal_type() == "DateField":
             page_value = datetime.date.fromisoformat(str(value)[:10])
         setattr(page, field.attname, page_value)
     if detail.get("licence"):
@@ -191,6 +194,7 @@ def _import_translations(page: RecordPage, details: dict, original_language: str
             translated = existing.specific
             translated.alias_of = None
         _set_text(translated, detail)
+        _set_fields(translated, detail)
         translated.source_portal = page.source_portal
         translated.source_url = ((detail.get("translations") or {}).get(language) or page.source_url)[:500]
         translated.harvested_at = page.harvested_at

@@ -176,6 +176,9 @@ class HarvestObject(models.Model):
         verbose_name_plural = _("harvested objects")
         constraints = [models.UniqueConstraint(fields=["run", "remote_identifier"], name="harvest_object_once_per_run")]
 
+    def __str__(self) -> str:
+        return f"{self.remote_identifier}: {self.get_outcome_display()}"
+
 
 class HarvestedRecord(models.Model):
     """The local copy of a remote record: one per (source, identifier), and one source per identifier."""
@@ -192,3 +195,6 @@ class HarvestedRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "remote_identifier"], name="harvested_record_once_per_source")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.remote_identifier} ({self.source})"
