@@ -22,7 +22,9 @@ def detail(language="en", text_language=None, title="Training on species modelli
         "text_language": text_language,
         "title": title if text_language == "en" else f"[{text_language}] {title}",
         "summary": "A need for training.",
-        "body_html": '<div class="block"><p>Body <script>alert(1)</script><a href="javascript:x()" onclick="y">x</a></p></div>',
+        "body_html": (
+            '<div class="block"><p>Body <script>alert(1)</script><a href="javascript:x()" onclick="y">x</a></p></div>'
+        ),
         "translations": {code: f"https://peer.example.org/{code}/records/x/" for code in LANGUAGES},
         "countries": ["FR"],
         "regions": [],
