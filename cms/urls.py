@@ -25,6 +25,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", cache_tags(SITEMAP)(sitemap), name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("interop.api.urls")),
+    path("api/docs/", include("interop.api.docs_urls")),
     path("api/search/", cache_tags(SEARCH)(SearchAPIView.as_view()), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

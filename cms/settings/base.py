@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workflows.review",
     "workflows.notifications",
     "search",
+    "interop.api",
     "interop.harvest",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "viewflow",
     "viewflow.workflow",
@@ -310,7 +312,13 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["cms.api_schema.only_project_paths"],
     # The facet names serve two fields of the search API; one name for the one choice set.
     "ENUM_NAME_OVERRIDES": {"FacetEnum": "search.indexing.FACETS"},
+    # The browsable documentation (/api/docs/) is served from the portal's own static files.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+# Requests per client (token client, account, or address) to the open API (/api/v1/).
+INTEROP_API_THROTTLE_RATE = env("INTEROP_API_THROTTLE_RATE")
 
 # --- Background work (Celery) ---------------------------------------------------------------
 # Without Redis, an in-process broker. It names its host: an eager task still borrows a producer

@@ -19,3 +19,4 @@ TWO_FACTOR_ENFORCED = False  # so is two-factor sign-in (tests/foundation/test_t
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic needed
 WHITENOISE_USE_FINDERS = True
+INTEROP_API_THROTTLE_RATE = "100000/minute"  # the throttling test sets its own low rate

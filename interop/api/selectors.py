@@ -1,0 +1,323 @@
+"""Reads of the open API: which pages are public, filtered how, in which order, and what each shows.
+
+One item per translation group (a record in six languages is one identifier): the group's first
+live page that is not an alias (its original). Its ``modified`` is the latest publication of any
+page of the group, so that a new translation counts as a change. The text is shown in the language
+asked for when the group has a live translation in it, else in the original's.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from wagtail.models import Locale, Page
+
+from content_types.base.codes import VOCABULARY_PARAMETERS, page_type_code, shown_value
+from content_types.base.listing import region_codes_within
+
+from .kinds import identifier_of, kind_models
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+VOCABULARY_RELATIONS = {
+    "country": "countries",
+    "target": "gbf_targets",
+    "subject": "subjects",
+    "language": "languages",
+}
+
+
+def record_type_models() -> dict:
+    from content_types.records.models import record_types
+
+    return {page_type_code(model): model for model in record_types()}
+
+
+def public_originals(model):
+    """The live, public original of every translation group of ``model``, with its ``modified``."""
+    group = Page.objects.live().filter(translation_key=OuterRef("translation_key"), alias_of__isnull=True)
+    earlier = group.filter(pk__lt=OuterRef("pk"))
+    latest = group.order_by(F("last_published_at").desc(nulls_last=True)).values("last_published_at")[:1]
+    return (
+        model.objects.live()
+        .public()
+        .filter(alias_of__isnull=True)
+        .exclude(Exists(earlier))
+        # A page made live without going through publishing has no publication time: its creation stands in.
+        .annotate(modified=Coalesce(Subquery(latest), "first_published_at", "latest_revision_created_at", Value(EPOCH)))
+    )
+
+
+# --- filters --------------------------------------------------------------------------------------
+def _invalid(name: str, message: str):
+    return ValidationError({name: [message]})
+
+
+def parse_datetime_parameter(name: str, raw: str) -> datetime:
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    value = None
+    try:
+        value = parse_datetime(raw.strip().replace(" ", "+")) if len(raw) <= 40 else None
+        if value is None and len(raw) <= 10:
+            day = parse_date(raw.strip())
+            value = datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        value = None
+    if value is None or not (1 <= value.year <= 9998):
+        raise _invalid(
+            name,
+            _("“%(value)s” is not a date and time in ISO 8601 (e.g. 2026-05-01T12:00:00Z).")
+            % {"value": shown_value(raw)},
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def apply_filters(queryset, params, *, kind: str):
+    """``queryset`` narrowed by the query string's filters; an unknown code is a 400, not an empty list."""
+    for name in ("country", "region", "target", "subject", "language"):
+        values = params.getlist(name)
+        if not values:
+            continue
+        model, case = VOCABULARY_PARAMETERS[name]
+        condition = Q()
+        for raw in values:
+            code = case(raw) if case and raw.isascii() else raw
+            term = model.objects.filter(code=code).first() if len(code) <= 20 else None
+            if term is None:
+                raise _invalid(
+                    name, _("“%(value)s” is not a known code for this filter.") % {"value": shown_value(raw)}
+                )
+            if name == "region":
+                codes = region_codes_within(term)
+                condition |= Q(regions__code__in=codes) | Q(countries__region__code__in=codes)
+            else:
+                condition |= Q(**{f"{VOCABULARY_RELATIONS[name]}__code": term.code})
+        queryset = queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+    if kind == "record" and (types := params.getlist("type")):
+        models = record_type_models()
+        unknown = [value for value in types if value not in models]
+        if unknown:
+            raise _invalid(
+                "type",
+                _("“%(value)s” is not a record type; use one of %(codes)s.")
+                % {"value": shown_value(unknown[0]), "codes": ", ".join(models)},
+            )
+        from django.contrib.contenttypes.models import ContentType
+
+        content_types = ContentType.objects.get_for_models(*(models[value] for value in types))
+        queryset = queryset.filter(content_type__in=list(content_types.values()))
+    if raw := params.get("modified_since"):
+        queryset = queryset.filter(modified__gte=parse_datetime_parameter("modified_since", raw))
+    if (text := params.get("q", "").strip()) and kind is not None:
+        if len(text) > 200:
+            raise _invalid("q", _("Search words are limited to 200 characters."))
+        words = (
+            Q(title__icontains=text) | Q(summary__icontains=text)
+            if hasattr(queryset.model, "summary")
+            else Q(title__icontains=text)
+        )
+        if kind == "record":
+            words |= Q(identifier__iexact=text)
+        queryset = queryset.filter(words)
+    return queryset
+
+
+# --- cursor pagination ------------------------------------------------------------------------------
+def page_size(params) -> int:
+    raw = params.get("page_size", "")
+    if not raw:
+        return DEFAULT_PAGE_SIZE
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw[:4]) <= MAX_PAGE_SIZE and len(raw) <= 3):
+        raise _invalid("page_size", _("Give a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE})
+    return int(raw)
+
+
+def encode_cursor(*parts) -> str:
+    return base64.urlsafe_b64encode("|".join(str(part) for part in parts).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str, count: int) -> list[str]:
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode() if len(raw) <= 200 else ""
+    except (binascii.Error, ValueError):
+        text = ""
+    parts = text.split("|")
+    if len(parts) != count:
+        raise _invalid("cursor", _("This cursor is not valid; start again from the first page."))
+    return parts
+
+
+def after_cursor(queryset, raw: str | None):
+    """Items after the cursor, in (modified, id) order: pages published since the cursor was made come
+    later, so that a client walking the pages misses nothing and sees nothing twice."""
+    queryset = queryset.order_by("modified", "pk")
+    if not raw:
+        return queryset
+    when, pk = decode_cursor(raw, 2)
+    moment = parse_datetime_parameter("cursor", when)
+    if not pk.isdigit():
+        raise _invalid("cursor", _("This cursor is not valid; start again from the first page."))
+    return queryset.filter(Q(modified__gt=moment) | Q(modified=moment, pk__gt=int(pk)))
+
+
+def cursor_after(page) -> str:
+    return encode_cursor(page.modified.isoformat(), page.pk)
+
+
+# --- the text's language ---------------------------------------------------------------------------------
+def requested_language(request, parameter: str | None) -> str:
+    """The language asked for (``parameter`` of the query string, else Accept-Language), default English."""
+    from django.utils.translation import get_supported_language_variant
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    if parameter is not None:
+        raw = request.query_params.get(parameter)
+        if raw:
+            if raw.lower() not in LANGUAGE_CODES:
+                raise _invalid(
+                    parameter,
+                    _("Unknown language “%(language)s”; use one of %(codes)s.")
+                    % {"language": shown_value(raw), "codes": ", ".join(LANGUAGE_CODES)},
+                )
+            return raw.lower()
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")[:200]):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+@dataclass
+class Item:
+    """One page as the API shows it: the original, the page whose text is shown, every address."""
+
+    kind: str
+    original: Page
+    text: Page
+    translations: dict
+    modified: datetime
+
+    @property
+    def identifier(self) -> str:
+        return identifier_of(self.original)
+
+
+def resolve_items(kind: str, originals: list, language: str, request) -> list[Item]:
+    """The items of ``originals`` in ``language``, in a number of queries that does not grow with them."""
+    if not originals:
+        return []
+    base = kind_models()[kind]
+    keys = [page.translation_key for page in originals]
+    locale = Locale.objects.filter(language_code=language).first()
+    group_pages = list(Page.objects.live().public().filter(translation_key__in=keys).select_related("locale"))
+    addresses: dict = {}
+    texts: dict = {}
+    for page in group_pages:
+        addresses.setdefault(page.translation_key, {})[page.locale.language_code] = page.get_full_url(request)
+        if locale and page.locale_id == locale.pk and not page.alias_of_id:
+            texts[page.translation_key] = page.pk
+    wanted = {page.pk for page in originals} | set(texts.values())
+    specific = {page.pk: page for page in base.objects.filter(pk__in=wanted).specific()}
+    prefetch_for(kind, list(specific.values()))
+    items = []
+    for page in originals:
+        original = specific.get(page.pk, page)
+        text = specific.get(texts.get(page.translation_key), original)
+        items.append(
+            Item(
+                kind=kind,
+                original=original,
+                text=text,
+                translations=dict(sorted(addresses.get(page.translation_key, {}).items())),
+                modified=page.modified,
+            )
+        )
+    return items
+
+
+def prefetch_for(kind: str, pages: list) -> None:
+    """The relations the representation reads, for ``pages`` of mixed types: one query each."""
+    from django.db.models import prefetch_related_objects
+
+    if not pages:
+        return
+    names = ["countries", "regions", "gbf_targets", "subjects", "languages"]
+    if hasattr(pages[0], "locale"):
+        names.append("locale")
+    prefetch_related_objects(pages, *names)
+    if kind == "record":
+        from content_types.records.models import RecordAttachment
+
+        attachments: dict = {}
+        for attachment in RecordAttachment.objects.filter(page__in=[page.pk for page in pages]).select_related(
+            "document", "document__collection"
+        ):
+            attachments.setdefault(attachment.page_id, []).append(attachment)
+        for page in pages:
+            page._api_attachments = attachments.get(page.pk, [])
+    # Foreign keys of the type's own fields (a country, an organisation): one query per target model.
+    wanted: dict = {}
+    for page in pages:
+        for field in own_fields(type(page)):
+            if field.many_to_one and (value := getattr(page, field.attname)) is not None:
+                wanted.setdefault(field.related_model, set()).add(value)
+    loaded = {}
+    for model, pks in wanted.items():
+        queryset = model.objects.filter(pk__in=pks)
+        if issubclass(model, Page):
+            queryset = queryset.filter(live=True)
+        loaded[model] = queryset.in_bulk()
+    for page in pages:
+        page._api_related = {
+            field.name: loaded.get(field.related_model, {}).get(getattr(page, field.attname))
+            for field in own_fields(type(page))
+            if field.many_to_one
+        }
+
+
+# --- a type's own fields ------------------------------------------------------------------------------
+#: Fields no visitor of the public site sees (experts' contact details are for signed-in members).
+PRIVATE_FIELDS = {"email", "phone", "contact_email", "contact_phone"}
+#: Fields the representation already carries under its own names.
+SHOWN_ELSEWHERE = {"title", "summary", "body", "identifier", "record_type", "licence", "source_portal", "source_url"}
+_OWN_FIELDS: dict = {}
+
+
+def _public_target(model) -> bool:
+    """A foreign key the API may follow: to a vocabulary term (by code) or a page, never to a person."""
+    return issubclass(model, Page) or any(field.name == "code" for field in model._meta.fields)
+
+
+def own_fields(model) -> list:
+    """The concrete fields a page type adds to the shared ones (its table's), private ones left out."""
+    if model not in _OWN_FIELDS:
+        from content_types.records.models import RecordPage
+
+        shared = {field.name for field in RecordPage._meta.concrete_fields} if issubclass(model, RecordPage) else set()
+        shared |= {field.name for field in Page._meta.concrete_fields}
+        _OWN_FIELDS[model] = [
+            field
+            for field in model._meta.concrete_fields
+            if field.name not in shared
+            and field.name not in PRIVATE_FIELDS
+            and field.name not in SHOWN_ELSEWHERE
+            and not field.name.endswith("_ptr")
+            and field.get_internal_type() != "StreamField"
+            and (not field.many_to_one or _public_target(field.related_model))
+        ]
+    return _OWN_FIELDS[model]
