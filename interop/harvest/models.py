@@ -62,7 +62,11 @@ class HarvestSource(models.Model):
         return self.name
 
     def in_scope(self, detail: dict) -> bool:
-        """Whether a record (as the peer's API describes it) falls under this source's filters."""
+        """Whether a record (as the peer's API describes it) falls under this source's filters.
+
+        A record the peer harvested itself is left out: it is taken from its own source, never in a loop."""
+        if detail.get("provenance"):
+            return False
         checks = [
             (code_list(self.scope_types), [detail.get("type", "")]),
             ([code.upper() for code in code_list(self.scope_countries)], detail.get("countries") or []),
@@ -157,7 +161,7 @@ class HarvestObject(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         FAILED = "failed", _("Failed")
 
-    run = models.ForeignKey(HarvestRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="objects")
+    run = models.ForeignKey(HarvestRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="harvest_objects")
     remote_identifier = models.CharField(_("remote identifier"), max_length=60)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     message = models.TextField(_("message"), blank=True)

@@ -43,10 +43,11 @@ def start_run(source: HarvestSource) -> HarvestRun:
         for running in source.runs.filter(status=Status.RUNNING):
             if not running.is_stale(now):
                 raise HarvestBusy(_("A harvest of %(source)s is already running.") % {"source": source})
+            _count(running)  # its last page's objects were committed one by one
             running.status = Status.INTERRUPTED
             running.finished_at = now
             running.message = _("Interrupted: its process stopped before the end; the next run resumed it.")
-            running.save(update_fields=["status", "finished_at", "message"])
+            running.save()
         latest = source.runs.order_by("-started_at").first()
         resume = latest if latest is not None and latest.status != Status.SUCCEEDED and latest.resume_cursor else None
         run = HarvestRun(
@@ -116,12 +117,7 @@ def process_change(run: HarvestRun, client: PeerClient, change: dict) -> Harvest
 
 
 def _count(run: HarvestRun) -> None:
-    counts = dict(run.objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
-    if run.resumed_from_id:
-        # A resumed run carries its predecessors' objects forward in its counts (not in its rows).
-        previous = run.resumed_from
-        for outcome in Outcome.values:
-            counts[outcome] = counts.get(outcome, 0) + getattr(previous, outcome)
+    counts = dict(run.harvest_objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
     for outcome in Outcome.values:
         setattr(run, outcome, counts.get(outcome, 0))
 
