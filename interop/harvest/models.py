@@ -8,9 +8,11 @@ import os
 import socket
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 def code_list(value: str) -> list[str]:
@@ -202,3 +204,24 @@ class HarvestedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.remote_identifier} ({self.source})"
+
+
+@register_setting(icon="download")
+class CentralPortalFeed(BaseSiteSetting):
+    """The home page's "Latest from the central portal" panel: fed by one harvest source."""
+
+    source = models.ForeignKey(
+        HarvestSource,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The harvest source whose latest records the home page shows; empty to show none."),
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of records"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+
+    class Meta:
+        verbose_name = _("latest from the central portal")
