@@ -111,7 +111,9 @@ def test_the_home_page_shows_the_latest_from_the_central_portal(source, client, 
     with django_capture_on_commit_callbacks(execute=True):
         import_record(source, details())
     assert "Latest from the central portal" not in client.get("/fr/").content.decode()
-    CentralPortalFeed.objects.create(site=Site.objects.get(is_default_site=True), source=source, count=3)
+    CentralPortalFeed.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"source": source, "count": 3}
+    )
     french = client.get("/fr/").content.decode()
     assert "[fr] Training on species modelling" in french and "Central portal" in french
     spanish = client.get("/es/").content.decode()
