@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "workflows.notifications",
     "search",
     "interop.api",
+    "interop.harvest",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
@@ -349,7 +350,19 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-abandoned-uploads": {"task": "cms.uploads.sweep_abandoned_uploads", "schedule": 60 * 60},
     # Idempotency keys of the write API are replayed for 24 hours (interop/push/services.py).
     "expire-idempotency-keys": {"task": "interop.push.expire_idempotency_keys", "schedule": 60 * 60},
+    # Harvest sources whose interval has passed (interop/harvest); each source keeps its own interval.
+    "harvest-due-sources": {
+        "task": "interop.harvest.harvest_due_sources",
+        "schedule": 60 * 5,
+        "options": {"expires": 280},
+    },
 }
+# Harvesting peer portals: HTTP timeout (s) and retries per request, changes per page, and after how
+# long without a sign of life a running harvest counts as dead (its successor resumes it).
+HARVEST_HTTP_TIMEOUT = 30
+HARVEST_HTTP_RETRIES = 3
+HARVEST_PAGE_SIZE = 100
+HARVEST_STALE_AFTER_SECONDS = 15 * 60
 
 # --- Search (our own service; see search/) --------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")

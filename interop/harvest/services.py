@@ -1,0 +1,177 @@
+"""A harvest run: gather the peer's changes page by page, fetch each changed record, import it.
+
+The cursor (the next page's address) is saved after each page, in the same transaction as nothing
+else: a page whose objects were all imported is never read again by a resumed run, and a page
+interrupted midway is read again from its start (its imports are idempotent: updated or unchanged).
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from .client import PeerClient, PeerError
+from .importer import ImportRefused, import_record, withdraw_record
+from .models import HarvestObject, HarvestRun, HarvestSource
+
+logger = logging.getLogger(__name__)
+Outcome = HarvestObject.Outcome
+Status = HarvestRun.Status
+
+
+class HarvestBusy(Exception):
+    """Another run of the same source is alive."""
+
+
+def source_for(base_url: str, name: str | None = None) -> HarvestSource:
+    base_url = base_url.rstrip("/")
+    source = HarvestSource.objects.filter(base_url__in=[base_url, base_url + "/"]).first()
+    if source is None:
+        source = HarvestSource.objects.create(base_url=base_url, name=name or base_url.split("://")[-1])
+    return source
+
+
+def start_run(source: HarvestSource) -> HarvestRun:
+    """A new run, resuming where the latest one stopped if it did not finish (killed, failed)."""
+    now = timezone.now()
+    with transaction.atomic():
+        source = HarvestSource.objects.select_for_update().get(pk=source.pk)
+        for running in source.runs.filter(status=Status.RUNNING):
+            if not running.is_stale(now):
+                raise HarvestBusy(_("A harvest of %(source)s is already running.") % {"source": source})
+            _count(running)  # its last page's objects were committed one by one
+            running.status = Status.INTERRUPTED
+            running.finished_at = now
+            running.message = _("Interrupted: its process stopped before the end; the next run resumed it.")
+            running.save()
+        latest = source.runs.order_by("-started_at").first()
+        resume = latest if latest is not None and latest.status != Status.SUCCEEDED and latest.resume_cursor else None
+        run = HarvestRun(
+            source=source,
+            started_at=now,
+            heartbeat_at=now,
+            since=resume.since if resume else source.harvested_until,
+            resume_cursor=resume.resume_cursor if resume else "",
+            latest_change_at=resume.latest_change_at if resume else None,
+            resumed_from=resume,
+        )
+        run.claim()
+        run.save()
+    return run
+
+
+def fetch_details(client: PeerClient, identifier: str) -> dict[str, dict] | None:
+    """The record's detail in its original language first, then in every other language of the portal."""
+    first = client.record(identifier)
+    if first is None:
+        return None
+    original = first["language"]
+    details = {original: first if first.get("text_language") == original else client.record(identifier, original)}
+    if details[original] is None:
+        return None
+    for language, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        if language not in details:
+            detail = client.record(identifier, language)
+            if detail is not None:
+                details[language] = detail
+    return details
+
+
+def process_change(run: HarvestRun, client: PeerClient, change: dict) -> HarvestObject | None:
+    identifier = change.get("identifier") or ""
+    if change.get("kind", "record") != "record" or not identifier:
+        return None
+    page, message = None, ""
+    try:
+        details = None if change.get("action") == "deleted" else fetch_details(client, identifier)
+        if details is None:
+            outcome, page = withdraw_record(run.source, identifier)
+        elif not run.source.in_scope(next(iter(details.values()))):
+            outcome, page = withdraw_record(run.source, identifier)
+            if outcome == Outcome.UNCHANGED and page is None:
+                return None  # outside the source's scope and never harvested
+        else:
+            outcome, page = import_record(run.source, details)
+    except PeerError:
+        raise
+    except ImportRefused as error:
+        outcome, message = Outcome.FAILED, str(error)
+    except Exception as error:  # one bad record must not stop the run; it is reported on the status page
+        logger.exception("harvest of %s from %s failed", identifier, run.source)
+        outcome, message = Outcome.FAILED, f"{error.__class__.__name__}: {error}"
+    obj, _created = HarvestObject.objects.update_or_create(
+        run=run,
+        remote_identifier=identifier,
+        defaults={
+            "outcome": outcome,
+            "message": message,
+            "page": getattr(page, "page_ptr", page),
+            "at": timezone.now(),
+        },
+    )
+    return obj
+
+
+def _count(run: HarvestRun) -> None:
+    counts = dict(run.harvest_objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
+    for outcome in Outcome.values:
+        setattr(run, outcome, counts.get(outcome, 0))
+
+
+def harvest(
+    source: HarvestSource, page_size: int | None = None, progress=None, client: PeerClient | None = None
+) -> HarvestRun:
+    """Harvest ``source`` once (incremental, resumable). ``progress(run, items_done)`` after each record."""
+    client = client or PeerClient(source.base_url)
+    run = start_run(source)
+    url = run.resume_cursor or client.changes_url(
+        run.since.isoformat().replace("+00:00", "Z") if run.since else None,
+        page_size or settings.HARVEST_PAGE_SIZE,
+    )
+    try:
+        while url:
+            page = client.get(url)
+            for change in page.get("results", []):
+                process_change(run, client, change)
+                at = parse_datetime(change.get("at") or "")
+                if at is not None and (run.latest_change_at is None or at > run.latest_change_at):
+                    run.latest_change_at = at
+                HarvestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+                if progress is not None:
+                    progress(run, 1)
+            url = page.get("next") or ""
+            run.resume_cursor = url
+            run.pages += 1
+            run.heartbeat_at = timezone.now()
+            _count(run)
+            run.save()
+    except PeerError as error:
+        run.status, run.message = Status.FAILED, str(error)
+    except Exception as error:
+        run.status, run.message = Status.FAILED, f"{error.__class__.__name__}: {error}"
+        logger.exception("harvest of %s failed", source)
+    else:
+        run.status = Status.SUCCEEDED
+        HarvestSource.objects.filter(pk=source.pk).update(
+            harvested_until=run.latest_change_at or run.since, last_success_at=run.started_at
+        )
+    run.finished_at = timezone.now()
+    _count(run)
+    run.save()
+    return run
+
+
+def harvest_due_sources() -> list[HarvestRun]:
+    """The scheduled harvest: every active source whose interval has passed (one at a time)."""
+    runs = []
+    for source in HarvestSource.objects.filter(active=True):
+        if source.is_due():
+            try:
+                runs.append(harvest(source))
+            except HarvestBusy:
+                continue
+    return runs

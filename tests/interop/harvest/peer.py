@@ -1,0 +1,124 @@
+"""A peer portal for the federation tests and the benchmark: its own database, its own server process.
+
+``python -m tests.interop.harvest.peer <command> ...`` with ``DATABASE_URL`` pointing at the peer's
+database (the test's process keeps its own database; the two never share a connection).
+Commands: ``prepare`` (create, migrate, site structure, no records), ``publish COUNT [--french N]``,
+``update IDENTIFIER TITLE``, ``unpublish IDENTIFIER``. Each prints a JSON line.
+"""
+
+import json
+import os
+import sys
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+    import django
+
+    django.setup()
+
+
+def prepare() -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.conftest import build_site_structure
+
+    build_site_structure()
+    from content_types.records.models import RecordPage
+    from interop.api.models import Tombstone
+
+    for page in RecordPage.objects.filter(depth__gt=0).order_by("-depth", "-pk"):
+        page.delete()
+    Tombstone.objects.all().delete()
+    return {"prepared": True}
+
+
+def publish(count: int, french: int = 0, start: int = 0) -> dict:
+    """``count`` needs in English (a French translation for the first ``french``), aliases elsewhere."""
+    from django.db import transaction
+
+    from content_types.base.translations import ensure_aliases_in_bulk
+    from tests.records.factories import NeedFactory
+
+    made = []
+    with transaction.atomic():
+        for number in range(start, start + count):
+            page = NeedFactory(title=f"Peer need {number}", slug=f"peer-need-{number}", live=False)
+            page.save_revision().publish()
+            made.append(page)
+        ensure_aliases_in_bulk(made)
+    with transaction.atomic():
+        for page in made[:french]:
+            _translate(page, "fr")
+    return {"identifiers": [page.identifier for page in made]}
+
+
+def _translate(page, language: str):
+    from wagtail.models import Locale
+
+    locale = Locale.objects.get(language_code=language)
+    translated = page.get_translation_or_none(locale)
+    if translated is None:
+        translated = page.copy_for_translation(locale, copy_parents=True).specific
+    else:
+        translated = translated.specific
+        translated.alias_of = None
+    translated.title = f"Besoin du pair {page.title.rsplit(' ', 1)[-1]}"
+    translated.summary = "Un besoin publié par le portail pair."
+    translated.save()
+    translated.save_revision().publish()
+    return translated
+
+
+def update(identifier: str, title: str) -> dict:
+    from content_types.records.models import RecordPage
+
+    page = RecordPage.objects.get(identifier=identifier, alias_of__isnull=True, locale__language_code="en").specific
+    page.title = title
+    page.save_revision().publish()
+    return {"updated": identifier}
+
+
+def unpublish(identifier: str) -> dict:
+    from content_types.records.models import RecordPage
+
+    pages = RecordPage.objects.filter(identifier=identifier, alias_of__isnull=True, live=True).order_by("-pk")
+    for page in pages:
+        page.specific.unpublish()
+    return {"unpublished": identifier}
+
+
+def main(argv: list[str]) -> None:
+    command, *args = argv
+    if command == "prepare":
+        ensure_database(os.environ["DATABASE_URL"])
+    setup_django()
+    if command == "prepare":
+        result = prepare()
+    elif command == "publish":
+        count = int(args[0])
+        french = int(args[args.index("--french") + 1]) if "--french" in args else 0
+        start = int(args[args.index("--start") + 1]) if "--start" in args else 0
+        result = publish(count, french, start)
+    elif command == "update":
+        result = update(args[0], args[1])
+    elif command == "unpublish":
+        result = unpublish(args[0])
+    else:
+        raise SystemExit(f"unknown command {command}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
