@@ -9,11 +9,10 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.caching import cache_tags
-from cms.frontend_purge import SEARCH, SITEMAP
+from cms.frontend_purge import SEARCH
 from cms.security.policy import REPORT_PATH
 from cms.security.reports import csp_report
 from search.api import SearchAPIView
@@ -23,7 +22,7 @@ handler500 = "cms.views.server_error"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", cache_tags(SITEMAP)(sitemap), name="sitemap"),
+    path("", include("interop.feeds.urls")),  # sitemap.xml, robots.txt
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/search/", cache_tags(SEARCH)(SearchAPIView.as_view()), name="api-search"),
     path("i18n/", include("django.conf.urls.i18n")),

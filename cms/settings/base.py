@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workflows.review",
     "workflows.notifications",
     "search",
+    "interop.feeds",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -10,9 +10,10 @@ from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
 from cms.home.models import paginate
+from interop.feeds.routes import SectionFeedsMixin
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(SectionFeedsMixin, Page):
     """The News section: articles, newest first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -24,6 +25,11 @@ class NewsIndexPage(Page):
 
     class Meta:
         verbose_name = _("news index")
+
+    feed_order = ("-date", "-first_published_at", "-pk")
+
+    def feed_queryset(self, request, listing):
+        return NewsArticlePage.objects.child_of(self).live().public()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

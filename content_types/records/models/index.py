@@ -10,6 +10,7 @@ from wagtail.models import Page
 from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption
+from interop.feeds.routes import SectionFeedsMixin
 
 from ..listing import RecordListing
 from .base import RecordPage
@@ -44,7 +45,7 @@ def record_types() -> list[type[RecordPage]]:
     ]
 
 
-class RecordIndexPage(Page):
+class RecordIndexPage(SectionFeedsMixin, Page):
     """The Records section: filters by type, country, region, GBF target, subject, year, language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -99,6 +100,12 @@ class RecordIndexPage(Page):
             type_choices=self.type_choices,
             type_content_types={code: pk for code, (_model, pk) in self.record_type_codes.items()},
         )
+
+    def feed_listing(self, request) -> RecordListing:
+        return self.listing(request)
+
+    def feed_queryset(self, request, listing):
+        return listing.filtered()
 
     def map_markers(self, listing, request) -> tuple[list[dict], int]:
         """Markers for the filtered records that have coordinates (one query per located type), and
