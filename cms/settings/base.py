@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "workflows.notifications",
     "search",
     "interop.feeds",
+    "interop.transfer",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -26,6 +26,7 @@ from content_types.base.languages import InLanguage, page_text_language, prime_t
 from content_types.base.maps import MapScope, map_caption
 from content_types.base.models import ClassifiedPage, GeoLocated
 from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 from .forms import EventPageForm
 
@@ -72,7 +73,7 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class EventIndexPage(SectionFeedsMixin, Page):
+class EventIndexPage(ListingExportMixin, SectionFeedsMixin, Page):
     """The Events section: upcoming and past events with filters, a map and a calendar feed."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

@@ -23,6 +23,7 @@ from content_types.base.codes import legacy_redirect
 from content_types.base.languages import prime_text_languages
 from content_types.base.models import ClassifiedPage
 from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 from .admin_forms import NetworkPageForm
 
@@ -82,7 +83,7 @@ class MembershipStatus(models.TextChoices):
 OPEN_STATUSES = [MembershipStatus.PENDING, MembershipStatus.ACTIVE]
 
 
-class NetworkIndexPage(SectionFeedsMixin, Page):
+class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, Page):
     """The Networks section: a directory with filters and a map of the member organisations."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

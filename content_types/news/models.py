@@ -11,9 +11,10 @@ from wagtail.search import index
 from cms.blocks import BodyStreamBlock
 from cms.home.models import paginate
 from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 
-class NewsIndexPage(SectionFeedsMixin, Page):
+class NewsIndexPage(ListingExportMixin, SectionFeedsMixin, Page):
     """The News section: articles, newest first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

@@ -11,6 +11,7 @@ from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption
 from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 from ..listing import RecordListing
 from .base import RecordPage
@@ -45,7 +46,7 @@ def record_types() -> list[type[RecordPage]]:
     ]
 
 
-class RecordIndexPage(SectionFeedsMixin, Page):
+class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, Page):
     """The Records section: filters by type, country, region, GBF target, subject, year, language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
