@@ -9,7 +9,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.listings.conftest import FULL_QUERIES, listed  # noqa: F401  (the fixture)
-from tests.records.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +89,3 @@ def test_the_listing_links_its_downloads_with_the_active_filter(client, listed):
         "XLSX": "/en/records/export/xlsx/?type=need&country=FR",
         "JSON": "/en/records/export/json/?type=need&country=FR",
     }
-
-
-def test_the_export_costs_queries_per_chunk_not_per_row(client, listed, django_assert_max_num_queries):  # noqa: F811
-    for number in range(15):
-        NeedFactory(title=f"Need {number}")
-    with django_assert_max_num_queries(30):
-        rows = rows_of(client.get("/en/records/export/json/"), "json")
-    assert len(rows) == 17
