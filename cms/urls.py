@@ -10,11 +10,10 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.caching import cache_tags
-from cms.frontend_purge import SEARCH, SITEMAP
+from cms.frontend_purge import SEARCH
 from cms.security.policy import REPORT_PATH
 from cms.security.reports import csp_report
 from search.api import SearchAPIView
@@ -27,7 +26,7 @@ urlpatterns = [
     # Before Wagtail's own: restricted files are checked by the access authority and sent as downloads.
     path("documents/<int:document_id>/<str:document_filename>", serve_document, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", cache_tags(SITEMAP)(sitemap), name="sitemap"),
+    path("", include("interop.feeds.urls")),  # sitemap.xml, robots.txt
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("interop.api.urls")),
     path("api/docs/", include("interop.api.docs_urls")),

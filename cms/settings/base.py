@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "search",
     "interop.api",
     "interop.harvest",
+    "interop.feeds",
+    "interop.transfer",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -24,6 +24,8 @@ from content_types.base.codes import legacy_redirect
 from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.maps import MapScope, map_caption
 from content_types.base.models import AccessControlledPage, ClassifiedPage, GeoLocated
+from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 from .forms import EventPageForm
 
@@ -70,7 +72,7 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class EventIndexPage(RoutablePageMixin, AccessControlledPage, Page):
+class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
     """The Events section: upcoming and past events with filters, a map and a calendar feed."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -91,6 +93,13 @@ class EventIndexPage(RoutablePageMixin, AccessControlledPage, Page):
         from .listing import EventListing
 
         return EventListing(request, self.events(), when=when)
+
+    def feed_listing(self, request):
+        return self.listing(request, "upcoming")
+
+    def feed_queryset(self, request, listing):
+        """Every event matching the filters, upcoming or past: a feed announces what was published."""
+        return listing.filtered(exclude="when")
 
     @path("", name="upcoming")
     def upcoming_events(self, request):

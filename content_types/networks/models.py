@@ -24,6 +24,8 @@ from cms.blocks import BodyStreamBlock
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import prime_text_languages, text_language
 from content_types.base.models import AccessControlledPage, ClassifiedPage
+from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 from .admin_forms import NetworkPageForm
 
@@ -83,7 +85,7 @@ class MembershipStatus(models.TextChoices):
 OPEN_STATUSES = [MembershipStatus.PENDING, MembershipStatus.ACTIVE]
 
 
-class NetworkIndexPage(AccessControlledPage, Page):
+class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
     """The Networks section: a directory with filters and a map of the member organisations."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -99,6 +101,14 @@ class NetworkIndexPage(AccessControlledPage, Page):
 
     def networks(self):
         return NetworkPage.objects.child_of(self).live().public()
+
+    def feed_listing(self, request):
+        from .listing import NetworkListing
+
+        return NetworkListing(request, self.networks())
+
+    def feed_queryset(self, request, listing):
+        return listing.filtered()
 
     def get_context(self, request, *args, **kwargs):
         from .listing import NetworkListing

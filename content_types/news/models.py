@@ -11,9 +11,11 @@ from wagtail.search import index
 from cms.blocks import BodyStreamBlock
 from cms.home.models import paginate
 from content_types.base.models import AccessControlledPage
+from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 
-class NewsIndexPage(AccessControlledPage, Page):
+class NewsIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
     """The News section: articles, newest first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -25,6 +27,11 @@ class NewsIndexPage(AccessControlledPage, Page):
 
     class Meta:
         verbose_name = _("news index")
+
+    feed_order = ("-date", "-first_published_at", "-pk")
+
+    def feed_queryset(self, request, listing):
+        return NewsArticlePage.objects.child_of(self).live().public()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

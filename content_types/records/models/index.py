@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -16,6 +16,8 @@ from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption, markers_response
 from content_types.base.models import AccessControlledPage
+from interop.feeds.routes import SectionFeedsMixin
+from interop.transfer.routes import ListingExportMixin
 
 from ..listing import RecordListing
 from .base import RecordPage
@@ -50,7 +52,7 @@ def record_types() -> list[type[RecordPage]]:
     ]
 
 
-class RecordIndexPage(AccessControlledPage, RoutablePageMixin, Page):
+class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
     """The Records section: filters by type, country, region, GBF target, subject, year, language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -105,6 +107,12 @@ class RecordIndexPage(AccessControlledPage, RoutablePageMixin, Page):
             type_choices=self.type_choices,
             type_content_types={code: pk for code, (_model, pk) in self.record_type_codes.items()},
         )
+
+    def feed_listing(self, request) -> RecordListing:
+        return self.listing(request)
+
+    def feed_queryset(self, request, listing):
+        return listing.filtered()
 
     def map_markers(self, listing, request) -> tuple[list[dict], int]:
         """Markers for the filtered records that have coordinates (one query per located type), and

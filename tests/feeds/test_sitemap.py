@@ -1,0 +1,98 @@
+"""``/sitemap.xml`` lists every language's pages with hreflang alternates; ``/robots.txt`` points at it."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from defusedxml import ElementTree as ET
+
+from content_types.base.translations import ensure_aliases
+from tests.records.factories import NeedFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+LANGUAGES = {"ar", "en", "es", "fr", "ru", "zh-hans"}
+
+
+@pytest.fixture
+def record_in_six_languages(site_pages, translate_to):
+    """A record written in English, translated into French and shown as an alias in the four others."""
+    need = NeedFactory(title="Seagrass restoration need")
+    translate_to(need, "fr", title="Besoin de restauration des herbiers")
+    ensure_aliases(need)
+    return need
+
+
+def sitemap_entries(client) -> dict[str, dict[str, str]]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert "sitemap" in response.headers["xkey"].split()
+    root = ET.fromstring(response.content)
+    entries = {}
+    for url in root.findall("sm:url", NS):
+        location = url.find("sm:loc", NS).text
+        entries[location] = {
+            link.get("hreflang"): link.get("href")
+            for link in url.findall("xhtml:link", NS)
+            if link.get("rel") == "alternate"
+        }
+    return entries
+
+
+def test_the_sitemap_covers_every_language_with_alternates(client, record_in_six_languages):
+    entries = sitemap_entries(client)
+    record_urls = [location for location in entries if "/records/" in location and location.rstrip("/").count("/") > 4]
+
+    assert {urlsplit(location).path.split("/")[1] for location in record_urls} == LANGUAGES
+    for location in record_urls:
+        alternates = entries[location]
+        assert set(alternates) == LANGUAGES | {"x-default"}
+        assert alternates["x-default"] == alternates["en"]
+        assert location in alternates.values()
+    homes = [location for location in entries if urlsplit(location).path.count("/") == 2]
+    assert {urlsplit(location).path for location in homes} == {f"/{code}/" for code in LANGUAGES}
+
+
+def test_every_hreflang_link_of_the_sitemap_answers(client, record_in_six_languages):
+    entries = sitemap_entries(client)
+    links = {href for alternates in entries.values() for href in alternates.values()} | set(entries)
+
+    assert len(links) > 6 * 5
+    failures = {}
+    for link in sorted(links):
+        response = client.get(urlsplit(link).path)
+        if response.status_code != 200:
+            failures[link] = response.status_code
+    assert failures == {}
+
+
+def test_an_unpublished_record_leaves_the_sitemap(client, record_in_six_languages):
+    record_in_six_languages.unpublish()
+    entries = sitemap_entries(client)
+    assert not [location for location in entries if "seagrass" in location.lower()]
+
+
+def test_the_sitemap_costs_a_bounded_number_of_queries(client, record_in_six_languages, django_assert_max_num_queries):
+    for number in range(5):
+        ensure_aliases(NeedFactory(title=f"Need {number}"))
+    with django_assert_max_num_queries(15):
+        assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_paths(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    disallowed = {line.split(": ", 1)[1] for line in lines if line.startswith("Disallow: ")}
+    assert {"/admin/", "/api/v1/submissions/"} <= disallowed
+    for code in LANGUAGES:
+        assert {f"/{code}/workspace/", f"/{code}/search/?"} <= disallowed
+    assert "/" not in disallowed and "/en/records/" not in disallowed
+
+
+def test_robots_txt_refuses_other_methods(client):
+    assert client.post("/robots.txt").status_code == 405
