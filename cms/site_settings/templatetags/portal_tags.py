@@ -38,6 +38,35 @@ def frame_fragment(parser, token):
     return FrameFragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
 
 
+class PageFragmentNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        fragments = context.get("page_fragments")
+        if fragments is None:
+            return self.nodelist.render(context)
+        html = fragments.get(self.name)
+        if html is None:
+            html = str(self.nodelist.render(context))
+            fragments.store(self.name, html)
+        return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the template itself
+
+
+@register.tag
+def page_fragment(parser, token):
+    """``{% page_fragment "content" %}…{% endpage_fragment %}``: a part of a page's own content,
+    the same for every visitor, kept rendered until the content changes (``cms.page_fragments``;
+    the page type lists the name in ``cached_fragments``). Never put anything personal inside."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("page_fragment needs a name, and only a name")
+    nodelist = parser.parse(("endpage_fragment",))
+    parser.delete_first_token()
+    return PageFragmentNode(nodelist, bits[1].strip("\"'"))
+
+
 def _page_translation_urls(page, request) -> dict[str, str]:
     return {
         translation.locale.language_code: translation.get_url(request)
