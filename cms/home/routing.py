@@ -8,8 +8,12 @@ address, or a page type with its own ``route``) takes over from there, as it wou
 """
 
 from django.urls import Resolver404
+from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
+
+from cms import content_version
 
 
 def _routes_itself(page_class, remaining: list[str]) -> bool:
@@ -48,3 +52,56 @@ def route_from(root: Page, request, path_components: list[str]):
     if parent is root:
         return Page.route(root, request, rest)  # Wagtail's own walk from here (it will answer 404)
     return parent.specific.route(request, rest)
+
+
+class CachedRoutingMiddleware:
+    """Which page an address names, kept in the shared cache until the content changes.
+
+    Before Wagtail's ``serve`` view runs, a GET or HEAD request for a page looks up the site and the
+    page its address routes to under the host, port, language and path for the current content
+    version (``cms.content_version``), and hands them to Wagtail the way it keeps its own answer for
+    the request (``request._wagtail_site`` and ``request._wagtail_route_for_request``): no query for
+    the site, the locale, the home page or the page. On a miss Wagtail routes as usual and the answer
+    is stored. Only plain pages and routable pages' own routes are kept: a page that answers with
+    arguments of its own routes afresh; an address that answers 404 is never kept. Who may see the
+    page is checked after routing as before (``before_serve_page``), on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail import views as wagtail_views
+
+        if view_func is not wagtail_views.serve or request.method not in ("GET", "HEAD"):
+            return None
+        path = view_kwargs.get("path", view_args[0] if view_args else "")
+        parts = (request._get_raw_host(), request.get_port(), get_language(), path)
+        stored = content_version.cached("route", parts, lambda: self._route(request, path))
+        if stored is not None and not hasattr(request, "_wagtail_route_for_request"):
+            site, page, remaining = stored
+            request._wagtail_site = site
+            if remaining is None:
+                request._wagtail_route_for_request = RouteResult(page)
+            else:
+                request._wagtail_route_for_request = page.route(request, remaining)
+        return None
+
+    @staticmethod
+    def _route(request, path: str):
+        """(site, page, what a routable page resolves itself) for the cache, or None."""
+        result = Page.route_for_request(request, path)
+        site = getattr(request, "_wagtail_site", None)
+        if result is None or site is None:
+            return None
+        page, args, kwargs = result
+        if isinstance(page, RoutablePageMixin) and args and len(args) == 3:
+            components = [component for component in path.split("/") if component]
+            consumed = page.depth - site.root_page.depth
+            return (site, page, components[consumed:]) if consumed >= 0 else None
+        if args or kwargs:
+            return None
+        return (site, page, None)

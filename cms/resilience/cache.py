@@ -8,7 +8,7 @@ bound the first failed call; the circuit breaker then skips Redis for ``CIRCUIT_
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from .breaker import DEFAULT_RESET_AFTER, breaker
@@ -27,6 +27,23 @@ def redacted(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` for every operation (which builds its table of
+    response callbacks each time: a large share of a cached page's cost when it reads several
+    fragments); this one keeps one per connection pool (``redis.Redis`` is thread-safe)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's Redis cache; each operation answers like a miss when Redis is unreachable.
 
@@ -40,6 +57,7 @@ class FailOpenRedisCache(RedisCache):
         reset_after = float(options.pop("CIRCUIT_RESET_AFTER", DEFAULT_RESET_AFTER))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         locations = ", ".join(redacted(location) for location in self._servers)
         self.breaker = breaker(f"Redis cache ({locations})", reset_after)
 

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cms.home.routing.CachedRoutingMiddleware",
     # Innermost: gives the Wagtail admin's inline initialisers the nonce before CSPMiddleware writes it.
     "cms.security.admin_scripts.AdminInlineScriptMiddleware",
 ]

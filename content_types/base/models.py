@@ -11,6 +11,8 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from cms import page_fragments
+
 from .classification import prefetch_classification
 
 
@@ -75,6 +77,12 @@ class ClassifiedPage(AccessControlledPage, Page):
 
     jsonld_type = "CreativeWork"
     og_type = "article"
+    # Parts of the template kept rendered in the cache ({% page_fragment %}, cms.page_fragments).
+    cached_fragments: tuple[str, ...] = ()
+
+    def fragment_vary(self) -> tuple:
+        """What the cached parts show that changes without an edit (with time): part of their keys."""
+        return ()
 
     class Meta:
         abstract = True
@@ -90,7 +98,8 @@ class ClassifiedPage(AccessControlledPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.pk:
+        context["page_fragments"] = page_fragments.lookup(self, request, self.cached_fragments)
+        if self.pk and not page_fragments.fragments_cached(context):
             # The classification shows in the page, its JSON-LD and its metadata: one query for all.
             prefetch_classification([self])
         return context

@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from cms.page_fragments import fragments_cached
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.maps import MapScope, map_caption
@@ -157,6 +158,8 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
 
 class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
     """An event: when (in its own time zone), where (a venue, online or both), who organises it."""
+
+    cached_fragments = ("meta", "content")  # {% page_fragment %}: the same for every visitor
 
     event_type = models.CharField(_("type of event"), max_length=20, choices=EventType.choices)
     status = models.CharField(
@@ -318,6 +321,10 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
     def is_past(self) -> bool:
         return self.end < timezone.now()
 
+    def fragment_vary(self) -> tuple:
+        """The cached parts say whether the event is over and whether registration is open."""
+        return (self.is_past, self.registration_open)
+
     @property
     def registration_open(self) -> bool:
         now = timezone.now()
@@ -448,8 +455,10 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)  # reads the classification in one query
+        context["index_url"] = self.index_url(request)
+        if fragments_cached(context):
+            return context
         marker = self.map_marker(label=self.place_label())
         context["markers"] = [marker] if marker else []
         context["organisations"] = self.localized_organisations()
-        context["index_url"] = self.index_url(request)
         return context

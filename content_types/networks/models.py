@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from cms import content_version
 from cms.blocks import BodyStreamBlock
+from cms.page_fragments import fragments_cached
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import prime_text_languages, text_language
 from content_types.base.models import AccessControlledPage, ClassifiedPage
@@ -148,6 +149,9 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
 
 class NetworkPage(RoutablePageMixin, ClassifiedPage):
     """A network, community of practice or partnership, with its members and coordinator."""
+
+    # What every visitor sees alike ({% page_fragment %}); who may join or manage is not in them.
+    cached_fragments = ("meta", "header", "about", "related")
 
     kind = models.CharField(_("kind"), max_length=25, choices=NetworkKind.choices, default=NetworkKind.NETWORK)
     scope = models.CharField(_("scope"), max_length=12, choices=NetworkScope.choices, default=NetworkScope.GLOBAL)
@@ -284,19 +288,19 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
         from .permissions import can_manage_members
         from .views import join_state
 
-        # The template and the JSON-LD both read the classification: fetch each relation once.
-        prefetch_related_objects([self], "countries", "regions", "gbf_targets", "subjects", "languages")
+        # The classification (template and JSON-LD) in one query, unless the parts showing it are cached.
         context = super().get_context(request, *args, **kwargs)
-        context["members"] = self.active_members()
-        context["events"] = self.localized_events()
-        context["records"] = self.localized_records()
-        context["markers"] = [
-            membership.display_member.map_marker(
-                url=membership.display_member.get_url(request), label=membership.get_role_display()
-            )
-            for membership in context["members"]
-            if membership.organisation_id
-        ]
+        if not fragments_cached(context):
+            context["members"] = self.active_members()
+            context["events"] = self.localized_events()
+            context["records"] = self.localized_records()
+            context["markers"] = [
+                membership.display_member.map_marker(
+                    url=membership.display_member.get_url(request), label=membership.get_role_display()
+                )
+                for membership in context["members"]
+                if membership.organisation_id
+            ]
         context["index_url"] = self.index_url(request)
         context["may_manage"] = can_manage_members(request.user, self)
         if context["may_manage"]:

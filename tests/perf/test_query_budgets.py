@@ -21,7 +21,7 @@ from tests.records.factories import RECORD_FACTORIES, OrganisationFactory, Proje
 pytestmark = pytest.mark.django_db
 
 DETAIL_BUDGET = 15  # a record, an event, a news article
-NETWORK_PAGE_BUDGET = 20  # a network page also reads its members, join state and events
+NETWORK_PAGE_BUDGET = DETAIL_BUDGET  # a network page: its members, join state and events are cached with it
 LISTING_BUDGET = 20  # the records, events, networks and news listings, the home page
 COLD_LISTING_BUDGET = 40  # the same with every cache empty (facets counted, frame read)
 FEW, MANY = 5, 40

@@ -85,3 +85,17 @@ def test_the_settings_use_the_fail_open_cache_for_redis(settings, closed_port):
 
 def test_log_lines_never_show_the_redis_password():
     assert redacted("redis://user:secret@redis.internal:6380/2") == "redis://redis.internal:6380/2"
+
+
+@needs_redis
+def test_one_redis_client_serves_every_operation():
+    """Django makes a new client (and its table of reply parsers) per operation; ours keeps one."""
+    cache = _cache(REDIS_TEST_URL)
+    client = cache._cache.get_client(write=True)
+
+    cache.set("chm:test:one-client", "value")
+
+    assert cache.get("chm:test:one-client") == "value"
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client
+    cache.delete("chm:test:one-client")

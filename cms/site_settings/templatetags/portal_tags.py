@@ -1,7 +1,10 @@
 """Tags for the site frame: the language switcher, and parts of the frame kept in the cache."""
 
+import logging
+
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -9,6 +12,7 @@ from wagtail.models import Page
 
 from cms import content_version
 
+logger = logging.getLogger(__name__)
 register = template.Library()
 
 
@@ -36,6 +40,35 @@ def frame_fragment(parser, token):
     nodelist = parser.parse(("endframe_fragment",))
     parser.delete_first_token()
     return FrameFragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+class PageFragmentNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        fragments = context.get("page_fragments")
+        if fragments is None:
+            return self.nodelist.render(context)
+        html = fragments.get(self.name)
+        if html is None:
+            html = str(self.nodelist.render(context))
+            fragments.store(self.name, html)
+        return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the template itself
+
+
+@register.tag
+def page_fragment(parser, token):
+    """``{% page_fragment "content" %}…{% endpage_fragment %}``: a part of a page's own content,
+    the same for every visitor, kept rendered until the content changes (``cms.page_fragments``;
+    the page type lists the name in ``cached_fragments``). Never put anything personal inside."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("page_fragment needs a name, and only a name")
+    nodelist = parser.parse(("endpage_fragment",))
+    parser.delete_first_token()
+    return PageFragmentNode(nodelist, bits[1].strip("\"'"))
 
 
 def _page_translation_urls(page, request) -> dict[str, str]:
@@ -70,3 +103,52 @@ def language_switcher(context):
             }
         )
     return {"languages": languages, "current": current}
+
+
+@register.simple_tag(takes_context=True)
+def cached_cards(context, items, template_name: str, name: str):
+    """The cards of a listing, ``template_name`` rendered with each item as ``name``, each kept in
+    the cache per page, language and host until the content changes (``cms.content_version``): one
+    cache read for the whole page of results, one write for the cards that were missing. A card is
+    the same for every visitor: never anything personal in one."""
+    items = list(items)
+    request = context.get("request")
+    version = content_version.current()
+    keys = {}
+    if version is not None and request is not None:
+        host, language = request.get_host(), get_language()
+        for item in items:
+            parts = (template_name, item.pk, language, host, request.scheme)
+            keys[item.pk] = f"chm:card:{content_version._digest(parts, version)}"
+    found = _cache_read_many(list(keys.values()))
+    card_template = context.template.engine.get_template(template_name)
+    rendered, missing = [], {}
+    for item in items:
+        key = keys.get(item.pk)
+        html = found.get(key) if key else None
+        if html is None:
+            with context.push({name: item}):
+                html = str(card_template.render(context))
+            if key:
+                missing[key] = html
+        rendered.append(html)
+    if missing:
+        _cache_write_many(missing)
+    return mark_safe("".join(rendered))  # noqa: S308 - rendered (and escaped) by the card's template
+
+
+def _cache_read_many(keys: list[str]) -> dict:
+    if not keys:
+        return {}
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - a cache that is down means "render every card"
+        logger.warning("Could not read cached cards", exc_info=True)
+        return {}
+
+
+def _cache_write_many(values: dict) -> None:
+    try:
+        cache.set_many(values, content_version.CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("Could not cache cards", exc_info=True)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
 
+from cms.page_fragments import fragments_cached
+
 from .base import RecordPage, RecordType, record_edit_handler
 
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -157,6 +159,8 @@ class OfferPage(RecordPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if fragments_cached(context):
+            return context
         organisation = self.provider_organisation.localized if self.provider_organisation_id else None
         context["provider_organisation"] = organisation if organisation is not None and organisation.live else None
         return context

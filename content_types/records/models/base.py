@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms.page_fragments import fragments_cached
 from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.models import ClassifiedPage
 
@@ -114,6 +115,7 @@ class RecordPage(ClassifiedPage):
     """
 
     record_type_code = ""  # set by each concrete type; see RecordType
+    cached_fragments = ("meta", "content")
 
     identifier = models.CharField(
         _("identifier"),
@@ -314,10 +316,12 @@ class RecordPage(ClassifiedPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["index_url"] = self.index_url(request)
+        if fragments_cached(context):
+            return context  # what follows only feeds the cached parts
         context["attachments"] = list(self.attachments.select_related("document"))
         context["related"] = self.localized_related_records()
         context["metadata_items"] = self.metadata_items(request)
-        context["index_url"] = self.index_url(request)
         return context
 
     def get_jsonld(self, request=None) -> dict:

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
+from cms.page_fragments import fragments_cached
 from content_types.base.languages import neutral
 
 from .base import RecordPage, RecordType, record_edit_handler
@@ -79,6 +80,8 @@ class DecisionPage(RecordPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if fragments_cached(context):
+            return context
         paragraphs = list(self.paragraphs.all())
         counts = {}
         for paragraph in paragraphs:

@@ -14,6 +14,7 @@ class ExpertProfilePage(RecordPage):
     """A practitioner: expertise, languages, country, organisation and (members only) contact."""
 
     record_type_code = RecordType.EXPERT
+    cached_fragments = ()  # its content and JSON-LD show the contact to members only: never cached
 
     position = models.CharField(_("position"), max_length=255, blank=True, help_text=_("e.g. Senior ecologist"))
     expertise = models.TextField(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_localize.fields import SynchronizedField
 
+from cms.page_fragments import fragments_cached
 from content_types.base.languages import InLanguage, neutral
 from content_types.base.models import GeoLocated
 
@@ -89,6 +90,8 @@ class OrganisationPage(GeoLocated, RecordPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if fragments_cached(context):
+            return context
         marker = self.map_marker(url=self.get_url(request), label=self.record_type_label)
         context["markers"] = [marker] if marker else []
         return context

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_localize.fields import SynchronizedField
 
+from cms.page_fragments import fragments_cached
 from content_types.base.languages import neutral
 from content_types.base.models import GeoLocated
 
@@ -113,6 +114,8 @@ class ProjectPage(GeoLocated, RecordPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if fragments_cached(context):
+            return context
         marker = self.map_marker(url=self.get_url(request), label=self.record_type_label)
         context["markers"] = [marker] if marker else []
         return context

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, TranslatableMixin
 
+from cms.page_fragments import fragments_cached
 from content_types.base.languages import neutral
 
 from ..blocks import IndicatorStreamBlock
@@ -71,6 +72,8 @@ class NationalReportPage(RecordPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if fragments_cached(context):
+            return context
         context["sections"] = list(self.sections.select_related("target"))
         return context
 

@@ -1,0 +1,71 @@
+"""A page's own content kept rendered in the shared cache, until the content changes.
+
+A record or event page spends most of its time rendering what is the same for every visitor: its
+metadata, classification, body, attachments, related pages and JSON-LD. The page's template wraps
+those parts in ``{% page_fragment "name" %}`` (``cms.site_settings`` tags) and lists their names in
+the page type's ``cached_fragments``. ``get_context`` asks the cache for all of them in one read
+(:func:`lookup`); when every part is there, the page skips the queries that only feed them
+(``fragments_cached(context)``) and the template outputs the stored HTML. A part that is missing is
+rendered as usual and stored.
+
+Keys hold the content version (``cms.content_version``): any public change retires every part. They
+also hold the page, the language, the host, the scheme and what the page's ``fragment_vary()``
+answers (what its parts show that changes with time, such as whether an event is over). Previews
+and unsaved pages are never cached, and with the cache down every part is rendered (fail open).
+Never put anything personal (the user, a CSRF token, messages, a nonce) inside a page fragment.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from cms import content_version
+
+logger = logging.getLogger(__name__)
+
+
+class PageFragments(dict):
+    """The parts found in the cache, by name, and the keys to store the missing ones under."""
+
+    def __init__(self, keys: dict[str, str] | None = None, found: dict[str, str] | None = None):
+        super().__init__(found or {})
+        self.keys = keys or {}
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.keys) and all(name in self for name in self.keys)
+
+    def store(self, name: str, html: str) -> None:
+        self[name] = html
+        key = self.keys.get(name)
+        if key is None:
+            return
+        try:
+            cache.set(key, html, content_version.CACHE_SECONDS)
+        except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"
+            logger.warning("Could not cache a page fragment", exc_info=True)
+
+
+def lookup(page, request, names) -> PageFragments:
+    """The cached parts of ``page`` for this request (one cache read); none when not cacheable."""
+    if not names or request is None or not page.pk or getattr(request, "is_preview", False):
+        return PageFragments()
+    version = content_version.current()
+    if version is None:
+        return PageFragments()
+    vary = page.fragment_vary() if hasattr(page, "fragment_vary") else ()
+    parts = (page.pk, get_language(), request.get_host(), request.scheme, *vary)
+    keys = {name: f"chm:page-fragment:{content_version._digest((name, parts), version)}" for name in names}
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # noqa: BLE001
+        logger.warning("Could not read cached page fragments", exc_info=True)
+        return PageFragments()
+    return PageFragments(keys, {name: found[key] for name, key in keys.items() if key in found})
+
+
+def fragments_cached(context) -> bool:
+    """True when the page's cached parts are all there: what only feeds them need not be computed."""
+    fragments = context.get("page_fragments")
+    return fragments is not None and fragments.complete
