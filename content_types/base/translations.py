@@ -34,6 +34,35 @@ def ensure_aliases(page: Page, locales=None) -> list[Page]:
     ]
 
 
+def hold_relations_in_memory(page: Page) -> None:
+    """Read ``page``'s child objects and many-to-many links once and keep them on the instance.
+
+    Copying a page (as an alias or a translation) reads each of its relations; a page copied into
+    five locales would read them five times. Held in memory (modelcluster's in-memory state, the one
+    a revision preview uses), they are read here once and every copy takes them from there. The
+    instance must then only be read from, not saved: it no longer sees later changes in the database.
+    """
+    from django.db.models import prefetch_related_objects
+    from modelcluster.fields import ParentalKey, ParentalManyToManyField
+    from modelcluster.models import get_all_child_relations
+
+    for relation in get_all_child_relations(page):
+        getattr(page, relation.get_accessor_name()).get_object_list()
+    plain = []
+    for field in page._meta.get_fields():
+        if not field.many_to_many or field.auto_created:
+            continue
+        if isinstance(field, ParentalManyToManyField):
+            getattr(page, field.name).get_object_list()
+        elif not any(
+            isinstance(link, ParentalKey) and isinstance(page, link.related_model)
+            for link in field.remote_field.through._meta.get_fields()
+        ):  # links through a child object are copied with the child objects
+            plain.append(field.name)
+    if plain:
+        prefetch_related_objects([page], *plain)
+
+
 def ensure_aliases_in_bulk(pages, locales=None, progress=None) -> int:
     """:func:`ensure_aliases` for many pages at once (a demo or an import), returning how many were made.
 
@@ -68,6 +97,7 @@ def ensure_aliases_in_bulk(pages, locales=None, progress=None) -> int:
     for page in pages:
         wanted = locales.get(page.pk, []) if isinstance(locales, dict) else locales
         source = page.specific_class.objects.get(pk=page.alias_of_id or page.pk)
+        hold_relations_in_memory(source)
         parent_path = Page._get_parent_path_from_path(source.path)
         if parent_path not in by_path:
             by_path[parent_path] = Page.objects.get(path=parent_path)

@@ -339,3 +339,26 @@ def test_reviewers_and_editors_read_the_language_of_the_record(people, client_fo
     body = client_for(people.editor).get(url_in("en", "workspace:submission", submission.pk)).content.decode()
 
     assert "<dt>Language of the record</dt><dd>Spanish</dd>" in body
+
+
+def test_aliases_in_bulk_read_the_source_relations_once(published):
+    """Five aliases of one record read its many-to-many links once, and each alias carries them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from content_types.base.translations import ensure_aliases_in_bulk
+
+    targets = set(published.gbf_targets.values_list("pk", flat=True))
+    assert targets
+    for alias in aliases_of(published):
+        alias.delete()
+    through = NeedPage.gbf_targets.field.remote_field.through._meta.db_table
+    reads_of_source = re.compile(rf'"{through}".*= {published.pk}\b', re.S)
+
+    with CaptureQueriesContext(connection) as captured:
+        made = ensure_aliases_in_bulk([Page.objects.get(pk=published.pk)])
+
+    assert made == len(LANGUAGES) - 1
+    assert len([query for query in captured if reads_of_source.search(query["sql"])]) == 1
+    for alias in aliases_of(published):
+        assert set(alias.gbf_targets.values_list("pk", flat=True)) == targets
