@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "content_types.awards",
     "workflows.core",
     "workflows.review",
+    "workflows.awards",
     "workflows.notifications",
     "search",
     "wagtail_localize",
