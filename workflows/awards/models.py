@@ -155,6 +155,9 @@ class Conflict(models.Model):
         verbose_name_plural = _("conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["member", "nomination"], name="award_conflict_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member} – {self.nomination}"
+
 
 class Assessment(models.Model):
     """One member's work on one nomination: its virtual visit and whether its scores are submitted."""
@@ -171,6 +174,9 @@ class Assessment(models.Model):
         verbose_name_plural = _("assessments")
         constraints = [models.UniqueConstraint(fields=["member", "nomination"], name="award_assessment_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member} – {self.nomination}"
+
 
 def screenshot_upload(instance, filename):
     return f"awards/visits/{instance.assessment_id}/{filename}"
@@ -184,6 +190,9 @@ class VisitScreenshot(models.Model):
     class Meta:
         verbose_name = _("screenshot")
         verbose_name_plural = _("screenshots")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
 
 
 class Score(models.Model):
@@ -199,6 +208,9 @@ class Score(models.Model):
         verbose_name_plural = _("scores")
         constraints = [models.UniqueConstraint(fields=["member", "nomination", "criterion"], name="award_score_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member} – {self.nomination}: {self.value}"
+
 
 class Award(models.Model):
     """The prize the chair's decision gives a nomination."""
@@ -210,6 +222,9 @@ class Award(models.Model):
     class Meta:
         verbose_name = _("prize awarded")
         verbose_name_plural = _("prizes awarded")
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.get_prize_display()}"
 
 
 class NominationEntry(AuditEntryBase):

@@ -67,10 +67,9 @@ def _has_committee(cycle) -> bool:
     from .models import Committee
 
     try:
-        cycle.committee
+        return cycle.committee is not None
     except Committee.DoesNotExist:
         return False
-    return True
 
 
 def _conflicted(member, nomination) -> bool:

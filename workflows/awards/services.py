@@ -161,20 +161,23 @@ def form_committee(cycle, members, chair, actor=None) -> Committee:
 
 
 def missing_regions(committee) -> list:
-    """The UN regions (top level) no member comes from: the committee should be regionally balanced."""
+    """The UN regions (Africa, Americas, Asia, Europe, Oceania: the children of the world) that no
+    member comes from: the committee should be regionally balanced."""
     from content_types.vocabularies.models import Region
 
-    def top(region):
-        while region is not None and region.parent_id is not None:
-            region = region.parent
-        return region
+    regions = {region.pk: region for region in Region.objects.all()}
+
+    def top(region_id):
+        region = regions.get(region_id)
+        while region is not None and region.parent_id is not None and regions[region.parent_id].parent_id is not None:
+            region = regions[region.parent_id]
+        return getattr(region, "pk", None)
 
     represented = {
-        getattr(top(member.country.region), "pk", None)
-        for member in committee.members.select_related("country__region")
-        if member.country_id
+        top(member.country.region_id) for member in committee.members.select_related("country") if member.country_id
     }
-    return [region for region in Region.objects.filter(parent__isnull=True) if region.pk not in represented]
+    main = [region for region in regions.values() if region.parent_id and regions[region.parent_id].parent_id is None]
+    return sorted((region for region in main if region.pk not in represented), key=lambda region: region.code)
 
 
 def _member(user, committee) -> CommitteeMember:
