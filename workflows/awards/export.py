@@ -13,6 +13,11 @@ from .ranking import evaluation
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _text(value: str) -> str:
+    """A member's comment as a cell that a spreadsheet never runs as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _number(value):
     return None if value is None else round(float(value), 3)
 
@@ -29,7 +34,7 @@ def sheet_rows(cycle) -> tuple[list, list, list, list]:
             str(score.member),
             score.criterion.name,
             score.value,
-            score.comment,
+            _text(score.comment),
         ]
         for score in Score.objects.filter(nomination__in=nominations)
         .select_related("nomination__category", "nomination__country", "member__user", "criterion")
