@@ -80,6 +80,7 @@ def test_a_whole_award_cycle(browser, cycle_world, django_capture_on_commit_call
     focal.page.get_by_role("link", name="Nominate your national CHM").click()
     focal.page.get_by_label("Category").select_option(label=categories[0].name)
     focal.page.get_by_label("National CHM website").fill("https://chm.example.org/fr/")
+    focal.page.get_by_label("When was the national CHM established?").fill("2006")
     focal.page.get_by_role("button", name="Submit the nomination").click()
     expect(focal.page.get_by_role("heading", level=1)).to_contain_text("France")
     for code in ("br", "jp"):
@@ -110,7 +111,7 @@ def test_a_whole_award_cycle(browser, cycle_world, django_capture_on_commit_call
     expect(member_br.page.locator(".award-to-score")).not_to_contain_text("Brazil")
     member_cn = Person(browser, base, people["member-cn"], home)
     member_cn.go(f"/en/workspace/awards/nominations/{nominations['FR'].pk}/")
-    member_cn.page.get_by_label("Conflict of interest").fill("I advised France's national CHM.")
+    member_cn.page.get_by_label("What the conflict is").fill("I advised France's national CHM.")
     member_cn.page.get_by_role("button", name="Declare the conflict and step aside").click()
     expect(member_cn.page.locator(".award-to-score")).not_to_contain_text("France")
 
@@ -118,7 +119,7 @@ def test_a_whole_award_cycle(browser, cycle_world, django_capture_on_commit_call
         person.go(f"/en/workspace/awards/nominations/{nominations[code].pk}/")
         form = person.page.locator("form.award-score-form")
         for criterion, value in zip(criteria, values, strict=True):
-            form.get_by_label(criterion.name, exact=True).select_option(str(value))
+            form.locator(f'select[name="score-{criterion.pk}"]').select_option(str(value))
         form.get_by_role("button", name="Submit my scores").click()
 
     # Hidden scores: Brazil's member does not see the chair's until it has submitted its own.
