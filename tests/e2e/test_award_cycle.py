@@ -141,10 +141,10 @@ def test_a_whole_award_cycle(browser, cycle_world, django_capture_on_commit_call
 
     # The chair decides; the two members without a conflict sign off; the secretariat publishes.
     chair.go(f"/en/workspace/awards/cycles/{cycle.pk}/decision/")
-    chair.page.get_by_label(str(nominations["FR"]), exact=True).select_option("gold")
-    chair.page.get_by_label(str(nominations["BR"]), exact=True).select_option("silver")
-    chair.page.get_by_label("Feedback to France").fill("Outstanding content.")
-    chair.page.get_by_label("Justification").fill("Content made the difference.")
+    chair.page.locator(f'select[name="prize-{nominations["FR"].pk}"]').select_option("gold")
+    chair.page.locator(f'select[name="prize-{nominations["BR"].pk}"]').select_option("silver")
+    chair.page.locator(f'textarea[name="feedback-{nominations["FR"].pk}"]').fill("Outstanding content.")
+    chair.page.locator('textarea[name="justification"]').fill("Content made the difference.")
     chair.page.get_by_role("button", name="Record the decision").click()
     for person in (chair, member_br):
         person.go(f"/en/workspace/awards/cycles/{cycle.pk}/ranking/")
