@@ -54,6 +54,7 @@ elif settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),
     path("workspace/notifications/", include("workflows.notifications.urls")),
+    path("workspace/awards/", include("workflows.awards.urls")),
     path("workspace/", include("workflows.review.urls")),
     path("search/", include("search.urls")),
     path("", include(wagtail_urls)),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workflows.core",
     "workflows.review",
     "interop.push",
+    "workflows.awards",
     "workflows.notifications",
     "search",
     "interop.api",

@@ -1,0 +1,22 @@
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def pick(row, normalised):
+    """The raw or the normalised aggregation of a ranking row."""
+    return row.normalised if normalised else row.result
+
+
+@register.filter
+def decimal(value, places=2):
+    if value is None:
+        return "–"
+    return number_format(round(float(value), places), decimal_pos=places)
