@@ -12,14 +12,19 @@ pytestmark = pytest.mark.django_db
 
 def test_a_record_is_found_and_its_address_costs_the_same_at_any_depth(client, site_pages):
     record = NeedFactory(title="Routed need", countries=[country("FR")])
-    client.get(record.url)
-    with CaptureQueriesContext(connection) as deep:
+
+    def routing_queries(captured):
+        return [query for query in captured.captured_queries if '"wagtailcore_page"."url_path" IN' in query["sql"]]
+
+    with CaptureQueriesContext(connection) as cold:
         response = client.get(record.url)
     assert response.status_code == 200
     assert response.context["page"].pk == record.pk
     assert type(response.context["page"]).__name__ == "NeedPage"
-    routing = [query for query in deep.captured_queries if '"wagtailcore_page"."url_path" IN' in query["sql"]]
-    assert len(routing) == 1  # every page along the address in one query
+    assert len(routing_queries(cold)) == 1  # every page along the address in one query
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(record.url).status_code == 200
+    assert routing_queries(warm) == []  # then the route comes from the shared cache
 
 
 def test_unknown_and_unpublished_pages_answer_404(client, site_pages):
