@@ -27,6 +27,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import BodyStreamBlock
+from content_types.base.models import AccessControlledPage
 
 from .blocks import QuestionStreamBlock, ScaleStreamBlock
 
@@ -57,7 +58,7 @@ class Eligibility(models.TextChoices):
     ESTABLISHED_SINCE = "since", _("National CHMs established on or after the date")
 
 
-class AwardCyclePage(RoutablePageMixin, Page):
+class AwardCyclePage(RoutablePageMixin, AccessControlledPage, Page):
     """One award cycle: the call for nominations, its phases, what is evaluated and how; then its
     results, at ``results/``, once published."""
 
