@@ -65,9 +65,12 @@ def build_award_evaluation(context):
                         nomination=nomination,
                         visited_on=timezone.localdate() - datetime.timedelta(days=3),
                         pages_visited=nomination.website,
-                        submitted_at=timezone.now() if position == 0 else None,
                     )
                 )
         Score.objects.bulk_create(scores)
         Assessment.objects.bulk_create(assessments)
+        first = members[0]
+        for nomination in nominations:  # the first member is done: its scoring tasks are complete
+            if first.country_id != nomination.country_id:
+                services.submit_scores(first.user, nomination)
     context.pages["awards/evaluation"] = cycle

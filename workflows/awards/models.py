@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
 
 from cms.uploads.validators import validate_upload
 from content_types.awards.models import Prize
@@ -108,6 +109,20 @@ class Committee(models.Model):
     @property
     def title(self) -> str:
         return str(self.cycle)
+
+
+class EvaluationProcess(Process):
+    """The Viewflow process of one committee's evaluation, from its naming to the publication."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="processes"
+    )
+
+    class Meta:
+        verbose_name = _("evaluation process")
+        verbose_name_plural = _("evaluation processes")
+        # Viewflow adds "manage" when the flow is defined; declared here so that migrations never depend on imports.
+        default_permissions = ("add", "change", "delete", "view", "manage")
 
 
 class CommitteeMember(models.Model):

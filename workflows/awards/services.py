@@ -12,9 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.status import PROCESS
 
 from content_types.awards.models import AwardEntry, AwardEntryScore, AwardJuryMember, AwardResult, Prize
+from workflows.core import tasks as core_tasks
 from workflows.core.people import SUBMITTER_GROUP, group_names, profile_country_id
+from workflows.core.tasks import ACTIVE_TASK_STATUSES, TransitionError
 from workflows.notifications.events import Link, raise_event
 
 from . import policy as P
@@ -26,8 +30,10 @@ from .models import (
     CommitteeMember,
     Conflict,
     EvaluationEntry,
+    EvaluationProcess,
     EvaluationState,
     Nomination,
+    NominationAttachment,
     NominationEntry,
     NominationState,
     Score,
@@ -36,6 +42,19 @@ from .models import (
 
 class Denied(PermissionDenied):
     """The cycle's table does not allow this person this action."""
+
+
+# The evaluation's wording of the core's task messages.
+TASK_MESSAGES = core_tasks.TaskMessages(
+    busy=gettext_lazy("Someone is acting on this evaluation right now; try again in a moment."),
+    cancelled=gettext_lazy("This task was closed: the scoring is closed, or you stepped aside from the nomination."),
+)
+
+
+def _flow():
+    from .flows import EvaluationFlow
+
+    return EvaluationFlow
 
 
 def require(policy, user, obj, action):
@@ -62,8 +81,24 @@ def may_edit(user, nomination, today=None) -> bool:
     return nomination.state == NominationState.CORRECTION or not deadline_passed(nomination.cycle, today)
 
 
-def save_nomination(user, cycle, *, category, website, answers=None, nomination=None, submit=False, today=None):
-    """Create or update the Party's nomination; ``submit`` sends it to the secretariat's check."""
+def save_nomination(
+    user,
+    cycle,
+    *,
+    category,
+    website,
+    answers=None,
+    nomination=None,
+    submit=False,
+    today=None,
+    attachments=(),
+    remove_attachments=(),
+):
+    """Create or update the Party's nomination; ``submit`` sends it to the secretariat's check.
+
+    ``attachments`` are uploaded files already checked by the form (cms.uploads); they are checked
+    again here, with the count of those kept, before any is stored. ``remove_attachments`` are ids of
+    the nomination's own attachments to delete."""
     country_id = profile_country_id(user) if SUBMITTER_GROUP in group_names(user) else None
     if country_id is None:
         raise Denied(_("Only a focal point acting for a Party may nominate."))
@@ -100,10 +135,40 @@ def save_nomination(user, cycle, *, category, website, answers=None, nomination=
             NominationEntry.record(nomination, user, "create", to_state=nomination.state, role=P.NOMINEE)
         else:
             NominationEntry.record(nomination, user, "edit", role=P.NOMINEE)
+        _store_attachments(user, nomination, list(attachments), list(remove_attachments))
         if submit and nomination.state in (NominationState.DRAFT, NominationState.CORRECTION):
             NominationEntry.move(nomination, NominationState.SUBMITTED, user, "submit", role=P.NOMINEE)
             raise_event(Event.NOMINATION_SUBMITTED, nomination, actor=user)
     return nomination
+
+
+def _store_attachments(user, nomination, files, remove) -> None:
+    from cms.uploads.validators import validate_upload, validate_upload_count
+
+    from .forms import MAX_ATTACHMENTS, max_attachment_size
+
+    if not files and not remove:
+        return
+    removed = list(nomination.attachments.filter(pk__in=remove))
+    kept = nomination.attachments.exclude(pk__in=[attachment.pk for attachment in removed]).count()
+    validate_upload_count(kept + len(files), MAX_ATTACHMENTS)
+    for uploaded in files:
+        validate_upload(uploaded, max_size=max_attachment_size())
+    for attachment in removed:
+        attachment.file.delete(save=False)
+        attachment.delete()
+    names = []
+    for uploaded in files:
+        name = str(uploaded.name or "").rsplit("/", 1)[-1]
+        NominationAttachment.objects.create(nomination=nomination, file=uploaded, title=name[:200])
+        names.append(name)
+    NominationEntry.record(
+        nomination,
+        user,
+        "attachments",
+        role=P.NOMINEE,
+        details={"added": names, "removed": [str(attachment) for attachment in removed]},
+    )
 
 
 ACCEPT, CORRECT, REJECT = "accept", "correct", "reject"
@@ -126,6 +191,8 @@ def check_nomination(user, nomination, outcome, comment=""):
         NominationEntry.move(
             nomination, target, user, outcome, comment=comment, role=P.SECRETARIAT, secretariat_comment=comment
         )
+        if outcome == ACCEPT:
+            open_scoring_tasks(nomination)
         if outcome == CORRECT:
             raise_event(Event.NOMINATION_CORRECTION, nomination, actor=user, extra={"comment": comment})
         else:
@@ -149,6 +216,9 @@ def form_committee(cycle, members, chair, actor=None) -> Committee:
         raise ValidationError(_("Every member must belong to the award committee group."))
     with transaction.atomic():
         committee, _created = Committee.objects.get_or_create(cycle=cycle)
+        for process in EvaluationProcess.objects.filter(committee=committee, status=PROCESS.NEW):
+            with _flow().lock(process.pk):  # a committee named anew starts its evaluation anew
+                core_tasks.cancel_process(process)
         committee.members.all().delete()
         for user in members:
             CommitteeMember.objects.create(
@@ -157,7 +227,119 @@ def form_committee(cycle, members, chair, actor=None) -> Committee:
         EvaluationEntry.record(
             committee, actor, "committee", details={"members": [user.pk for user in members], "chair": chair.pk}
         )
+        if committee.state == EvaluationState.SCORING:
+            _flow().start.run(committee=committee, user=actor)
     return committee
+
+
+# --- the evaluation's tasks -------------------------------------------------------------------------
+def current_process(committee):
+    """The committee's running evaluation process, if any."""
+    return EvaluationProcess.objects.filter(committee=committee, status=PROCESS.NEW).order_by("-pk").first()
+
+
+def open_task(committee, node, *, member=None, nomination=None):
+    """The open task of ``node`` in the committee's evaluation (a member's, on a nomination)."""
+    tasks = _flow().task_class.objects.filter(
+        process__evaluationprocess__committee=committee, flow_task=node, status__in=ACTIVE_TASK_STATUSES
+    )
+    if member is not None:
+        tasks = tasks.filter(data__member=member.pk)
+    if nomination is not None:
+        tasks = tasks.filter(data__nomination=nomination.pk)
+    return tasks.order_by("pk").first()
+
+
+def scoring_pairs(committee, nominations=None) -> list[tuple[int, int]]:
+    """(member, nomination) for every accepted nomination a member may assess: not its own country's,
+    no declared conflict."""
+    members = list(committee.members.all())
+    conflicts = set(Conflict.objects.filter(member__committee=committee).values_list("member_id", "nomination_id"))
+    if nominations is None:
+        nominations = Nomination.objects.filter(cycle_id=committee.cycle_id, state=NominationState.ACCEPTED)
+    return [
+        (member.pk, nomination.pk)
+        for nomination in nominations
+        for member in members
+        if member.country_id != nomination.country_id and (member.pk, nomination.pk) not in conflicts
+    ]
+
+
+def open_scoring_tasks(nomination) -> list:
+    """A nomination accepted while the committee scores gets its scoring tasks in the same split."""
+    committee = Committee.objects.filter(cycle_id=nomination.cycle_id).first()
+    if committee is None or committee.state != EvaluationState.SCORING:
+        return []
+    process = current_process(committee)
+    if process is None:
+        return []
+    flow_class = _flow()
+    with flow_class.lock(process.pk):
+        existing = {
+            (data.get("member"), data.get("nomination"))
+            for data in flow_class.task_class.objects.filter(process=process, flow_task=flow_class.score).values_list(
+                "data", flat=True
+            )
+        }
+        items = [
+            {"member": member_id, "nomination": nomination_id}
+            for member_id, nomination_id in scoring_pairs(committee, [nomination])
+            if (member_id, nomination_id) not in existing
+        ]
+        return flow_class.scoring.open_more(process, items)
+
+
+def _lock_committee(task):
+    return Committee.objects.select_for_update().select_related("cycle").get(pk=task.process.coerced.committee_id)
+
+
+def _complete(task, user, perform):
+    """Complete ``task`` as ``user`` through the core, ``perform(committee)`` doing the step's work."""
+    try:
+        return core_tasks.complete_task(
+            _flow(),
+            task.pk,
+            user,
+            lambda activation, committee: perform(committee),
+            lock_subject=_lock_committee,
+            messages=TASK_MESSAGES,
+        )
+    except TransitionError as error:
+        raise ValidationError(str(error)) from error
+
+
+def _no_task() -> ValidationError:
+    return ValidationError(_("There is no open task for this step of the evaluation."))
+
+
+def _audit_task(action):
+    def record(committee, user, node):
+        EvaluationEntry.record(committee, user, action, comment=str(node.task_title), role=P.SECRETARIAT)
+
+    return record
+
+
+def claim_task(task_pk, user) -> None:
+    """Take a group task of the secretariat (closing the scoring, publishing) so colleagues see it."""
+    core_tasks.claim_task(
+        _flow(),
+        task_pk,
+        user,
+        lock_subject=_lock_committee,
+        on_claimed=_audit_task("task-claimed"),
+        messages=TASK_MESSAGES,
+    )
+
+
+def release_task(task_pk, user) -> None:
+    core_tasks.release_task(
+        _flow(),
+        task_pk,
+        user,
+        lock_subject=_lock_committee,
+        on_released=_audit_task("task-released"),
+        messages=TASK_MESSAGES,
+    )
 
 
 def missing_regions(committee) -> list:
@@ -215,6 +397,12 @@ def declare_conflict(user, nomination, reason):
         EvaluationEntry.record(
             committee, user, "conflict", comment=reason, role=P.MEMBER, details={"nomination": nomination.pk}
         )
+        task = open_task(committee, _flow().score, member=member, nomination=nomination)
+        if task is not None:
+            with _flow().lock(task.process_id):
+                task.refresh_from_db()
+                if task.status in ACTIVE_TASK_STATUSES:
+                    task.flow_task.activation_class(task).cancel()
 
 
 def _scoring(user, nomination):
@@ -276,19 +464,34 @@ def save_visit(user, nomination, *, visited_on=None, pages_visited="", notes=Non
 
 
 def submit_scores(user, nomination) -> Assessment:
-    """The member's scores on a nomination are complete: from now on it sees the others' scores."""
+    """The member's scores on a nomination are complete: from now on it sees the others' scores.
+
+    Submitting completes the member's scoring task of the nomination; submitting again is harmless.
+    """
     with transaction.atomic():
         nomination, committee, member = _scoring(user, nomination)
-        required = {criterion.pk for criterion in nomination.cycle.criteria.all() if criterion.required}
-        given = set(Score.objects.filter(member=member, nomination=nomination).values_list("criterion_id", flat=True))
-        if required - given:
-            raise ValidationError(_("Score every required criterion before you submit."))
-        assessment, _created = Assessment.objects.get_or_create(member=member, nomination=nomination)
-        if assessment.submitted_at is None:
-            assessment.submitted_at = timezone.now()
-            assessment.save(update_fields=["submitted_at"])
-            EvaluationEntry.record(committee, user, "submit", role=P.MEMBER, details={"nomination": nomination.pk})
-    return assessment
+        assessment = Assessment.objects.filter(member=member, nomination=nomination).first()
+        task = open_task(committee, _flow().score, member=member, nomination=nomination)
+        if task is None:
+            if assessment is not None and assessment.submitted_at is not None:
+                return assessment
+            raise _no_task()
+
+        def perform(committee):
+            required = {criterion.pk for criterion in nomination.cycle.criteria.all() if criterion.required}
+            given = set(
+                Score.objects.filter(member=member, nomination=nomination).values_list("criterion_id", flat=True)
+            )
+            if required - given:
+                raise ValidationError(_("Score every required criterion before you submit."))
+            assessment, _created = Assessment.objects.get_or_create(member=member, nomination=nomination)
+            if assessment.submitted_at is None:
+                assessment.submitted_at = timezone.now()
+                assessment.save(update_fields=["submitted_at"])
+                EvaluationEntry.record(committee, user, "submit", role=P.MEMBER, details={"nomination": nomination.pk})
+            return assessment
+
+        return _complete(task, user, perform)
 
 
 def visible_scores(user, nomination):
@@ -305,11 +508,19 @@ def visible_scores(user, nomination):
 
 
 def close_scoring(user, committee):
+    """The secretariat closes the scoring (its task): scoring tasks still open are cancelled."""
     with transaction.atomic():
-        committee = Committee.objects.select_for_update().get(pk=committee.pk)
-        require(P.COMMITTEE_POLICY, user, committee, P.CLOSE_SCORING)
-        EvaluationEntry.move(committee, EvaluationState.DECISION, user, "close", role=P.SECRETARIAT)
-    return committee
+        require(P.COMMITTEE_POLICY, user, Committee.objects.get(pk=committee.pk), P.CLOSE_SCORING)
+        task = open_task(committee, _flow().close)
+        if task is None:
+            raise _no_task()
+
+        def perform(committee):
+            require(P.COMMITTEE_POLICY, user, committee, P.CLOSE_SCORING)
+            EvaluationEntry.move(committee, EvaluationState.DECISION, user, "close", role=P.SECRETARIAT)
+            return committee
+
+        return _complete(task, user, perform)
 
 
 # --- decision, sign-off, publication ----------------------------------------------------------------
@@ -319,7 +530,34 @@ def signers(committee) -> list[CommitteeMember]:
 
 
 def record_decision(user, committee, prizes, justification, feedback=None):
-    """The chair's decision: ``prizes`` maps nominations to prizes; it then awaits every sign-off."""
+    """The chair's decision (its task): ``prizes`` maps nominations to prizes; it then awaits every
+    sign-off. A decision revised during the sign-off asks every signer again."""
+    with transaction.atomic():
+        current = Committee.objects.get(pk=committee.pk)
+        require(P.COMMITTEE_POLICY, user, current, P.DECIDE)
+        if current.state == EvaluationState.DECISION:
+            task = open_task(current, _flow().decide)
+            if task is None:
+                raise _no_task()
+            return _complete(task, user, lambda locked: _record_decision(user, locked, prizes, justification, feedback))
+        process = current_process(current)
+        if process is None:
+            raise _no_task()
+        with _flow().lock(process.pk):
+            committee = _record_decision(user, current, prizes, justification, feedback)
+            asked = {
+                task.data.get("member")
+                for task in _flow().task_class.objects.filter(
+                    process=process, flow_task=_flow().sign_off, status__in=ACTIVE_TASK_STATUSES
+                )
+            }
+            _flow().sign_offs.open_more(
+                process, [{"member": member.pk} for member in signers(committee) if member.pk not in asked]
+            )
+        return committee
+
+
+def _record_decision(user, committee, prizes, justification, feedback=None):
     feedback = feedback or {}
     with transaction.atomic():
         committee = Committee.objects.select_for_update().select_related("cycle").get(pk=committee.pk)
@@ -376,25 +614,46 @@ def record_decision(user, committee, prizes, justification, feedback=None):
 
 
 def sign_off(user, committee):
+    """A member without a conflict signs the decision off (its task); the last signature ends it."""
     with transaction.atomic():
-        committee = Committee.objects.select_for_update().get(pk=committee.pk)
-        require(P.COMMITTEE_POLICY, user, committee, P.SIGN_OFF)
-        member = _member(user, committee)
-        expected = signers(committee)
-        if member.pk not in {signer.pk for signer in expected}:
+        current = Committee.objects.get(pk=committee.pk)
+        require(P.COMMITTEE_POLICY, user, current, P.SIGN_OFF)
+        member = _member(user, current)
+        if member.pk not in {signer.pk for signer in signers(current)}:
             raise Denied(_("Members with a declared conflict do not sign the decision off."))
-        if member.signed_off_at is None:
-            member.signed_off_at = timezone.now()
-            member.save(update_fields=["signed_off_at"])
-            EvaluationEntry.record(committee, user, "sign-off", role=P.MEMBER)
-        if all(signer.pk == member.pk or signer.signed_off_at for signer in expected):
-            EvaluationEntry.move(committee, EvaluationState.SIGNED, None, "signed")
-    return committee
+        task = open_task(current, _flow().sign_off, member=member)
+        if task is None:
+            if member.signed_off_at is not None:
+                return current
+            raise _no_task()
+
+        def perform(committee):
+            require(P.COMMITTEE_POLICY, user, committee, P.SIGN_OFF)
+            expected = signers(committee)
+            signer = next(signer for signer in expected if signer.pk == member.pk)
+            if signer.signed_off_at is None:
+                signer.signed_off_at = timezone.now()
+                signer.save(update_fields=["signed_off_at"])
+                EvaluationEntry.record(committee, user, "sign-off", role=P.MEMBER)
+            if all(signer.signed_off_at for signer in expected):
+                EvaluationEntry.move(committee, EvaluationState.SIGNED, None, "signed")
+            return committee
+
+        return _complete(task, user, perform)
 
 
 def publish(user, committee, results_language="en"):
     """Fill the cycle's public results from the decision and the scores, publish them, and send each
-    nominee the committee's feedback in its own language."""
+    nominee the committee's feedback in its own language (the secretariat's last task)."""
+    with transaction.atomic():
+        require(P.COMMITTEE_POLICY, user, Committee.objects.get(pk=committee.pk), P.PUBLISH)
+        task = open_task(committee, _flow().publish)
+        if task is None:
+            raise _no_task()
+        return _complete(task, user, lambda locked: _publish(user, locked, results_language))
+
+
+def _publish(user, committee, results_language):
     from .ranking import evaluation
 
     with transaction.atomic():
