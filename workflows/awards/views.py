@@ -5,8 +5,9 @@ sign-off, publication and the score sheet. Every view asks the cycle's tables; w
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,8 +17,17 @@ from workflows.core.people import SUBMITTER_GROUP, group_names, is_secretariat_e
 from . import policy as P
 from . import services
 from .export import score_sheet_csv, score_sheet_xlsx
-from .forms import CheckForm, ConflictForm, DecisionForm, NominationForm, ScoreSheetForm, VisitForm
-from .models import Assessment, Committee, Nomination, NominationState, Score, VisitScreenshot
+from .forms import CheckForm, CommitteeForm, ConflictForm, DecisionForm, NominationForm, ScoreSheetForm, VisitForm
+from .models import (
+    Assessment,
+    Committee,
+    EvaluationState,
+    Nomination,
+    NominationAttachment,
+    NominationState,
+    Score,
+    VisitScreenshot,
+)
 from .ranking import evaluation
 
 
@@ -39,12 +49,38 @@ def _nomination(user, pk, action=P.VIEW):
     return nomination
 
 
+def _admin_url(cycle) -> str:
+    try:
+        return reverse("wagtailadmin_pages:edit", args=[cycle.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _errors(form, error):
     if hasattr(error, "error_dict"):
         for field, problems in error.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
+
+
+@login_required
+def awards_home(request):
+    """The award cycles the person takes part in: its nominations, the nominations it scores, and for
+    the secretariat every cycle with the pages where it runs them."""
+    from .participation import cycles_of
+
+    cycles = cycles_of(request.user)
+    return render(
+        request,
+        "awards_flow/home.html",
+        {
+            "cycles": cycles,
+            "nominee": [roles for roles in cycles if roles.nominations or roles.may_nominate],
+            "scoring": [roles for roles in cycles if roles.member],
+            "secretariat": [roles for roles in cycles if roles.secretariat],
+        },
+    )
 
 
 @login_required
@@ -73,7 +109,12 @@ def cycle_home(request, cycle_pk):
             (nomination, nomination.pk in submitted)
             for nomination in services.assignable_nominations(user, cycle).select_related("country", "category")
         ]
-    if not (own or to_check or member or (SUBMITTER_GROUP in group_names(user) and profile_country_id(user))):
+    if not (
+        own
+        or is_secretariat_editor(user)
+        or member
+        or (SUBMITTER_GROUP in group_names(user) and profile_country_id(user))
+    ):
         raise PermissionDenied
     context = {
         "cycle": cycle,
@@ -88,8 +129,46 @@ def cycle_home(request, cycle_pk):
         "deadline_passed": services.deadline_passed(cycle),
         "actions": P.COMMITTEE_POLICY.allowed_actions(user, committee) if committee else set(),
         "missing_regions": services.missing_regions(committee) if committee and is_secretariat_editor(user) else [],
+        "secretariat": is_secretariat_editor(user),
+        "admin_url": _admin_url(cycle) if is_secretariat_editor(user) else "",
     }
     return render(request, "awards_flow/cycle.html", context)
+
+
+@login_required
+def committee_form(request, cycle_pk):
+    """The secretariat names the committee (and its chair); naming it anew restarts the scoring."""
+    cycle = _cycle(cycle_pk)
+    if not is_secretariat_editor(request.user):
+        raise PermissionDenied
+    committee = Committee.objects.filter(cycle=cycle).first()
+    if committee is not None and committee.state != EvaluationState.SCORING:
+        messages.error(request, _("The committee can no longer change: its scoring is closed."))
+        return redirect("awards_flow:cycle", cycle_pk=cycle.pk)
+    initial = None
+    if committee is not None:
+        members = list(committee.members.select_related("user"))
+        initial = {
+            "members": [member.user for member in members],
+            "chair": next((member.user for member in members if member.is_chair), None),
+        }
+    form = CommitteeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.form_committee(
+                cycle, list(form.cleaned_data["members"]), form.cleaned_data["chair"], actor=request.user
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("Committee named: each member has its scoring tasks."))
+            return redirect("awards_flow:cycle", cycle_pk=cycle.pk)
+    return render(
+        request,
+        "awards_flow/committee_form.html",
+        {"cycle": cycle, "form": form, "committee": committee},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -108,7 +187,13 @@ def nomination_form(request, cycle_pk, pk=None):
     initial = None
     if nomination is not None:
         initial = {"category": nomination.category_id, "website": nomination.website, **nomination.answers}
-    form = NominationForm(request.POST or None, cycle=cycle, initial=initial)
+    form = NominationForm(
+        request.POST or None,
+        request.FILES or None,
+        cycle=cycle,
+        initial=initial,
+        attachments=nomination.attachments.all() if nomination is not None else (),
+    )
     if read_only:
         for field in form.fields.values():
             field.disabled = True
@@ -124,6 +209,8 @@ def nomination_form(request, cycle_pk, pk=None):
                     answers=form.answers(),
                     nomination=nomination,
                     submit=submit,
+                    attachments=form.new_files(),
+                    remove_attachments=form.removed_attachments(),
                 )
             except ValidationError as error:
                 _errors(form, error)
@@ -152,7 +239,13 @@ def nomination_detail(request, pk):
     actions = P.NOMINATION_POLICY.allowed_actions(user, nomination)
     cycle = nomination.cycle
     criteria = cycle.criterion_list
-    context = {"nomination": nomination, "cycle": cycle, "actions": actions, "criteria": criteria}
+    context = {
+        "nomination": nomination,
+        "cycle": cycle,
+        "actions": actions,
+        "criteria": criteria,
+        "attachments": list(nomination.attachments.all()),
+    }
     if P.CHECK in actions:
         context["check_form"] = CheckForm()
     if P.SCORE in actions:
@@ -180,6 +273,22 @@ def nomination_detail(request, pk):
     if P.EDIT in actions:
         context["may_edit"] = services.may_edit(user, nomination)
     return render(request, "awards_flow/nomination.html", context)
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    """Serve a nomination's file to those who may see the nomination: its Party, the secretariat and
+    the committee members who assess it; to anyone else the file does not exist."""
+    nomination = _nomination(request.user, pk, P.VIEW)
+    item = get_object_or_404(NominationAttachment, pk=attachment_pk, nomination=nomination)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is missing.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=item.title or item.file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
