@@ -14,7 +14,7 @@ from django.utils import timezone
 from content_types.awards.models import AwardCyclePage
 from workflows.core.people import SUBMITTER_GROUP, group_names, is_secretariat_editor, profile_country_id
 
-from .models import CommitteeMember, Nomination
+from .models import Committee, CommitteeMember, Nomination
 
 
 @dataclass
@@ -25,6 +25,7 @@ class CycleRoles:
     member: object = None
     open_tasks: int = 0
     secretariat: bool = False
+    has_committee: bool = False
 
     @property
     def takes_part(self) -> bool:
@@ -81,6 +82,7 @@ def cycles_of(user, today=None) -> list[CycleRoles]:
             .values_list("process__evaluationprocess__committee__cycle_id", flat=True)
         ):
             open_tasks[cycle_id] = open_tasks.get(cycle_id, 0) + 1
+    with_committee = set(Committee.objects.filter(cycle__in=cycles).values_list("cycle_id", flat=True))
     result = []
     for cycle in cycles:
         roles = CycleRoles(
@@ -90,6 +92,7 @@ def cycles_of(user, today=None) -> list[CycleRoles]:
             member=memberships.get(cycle.pk),
             open_tasks=open_tasks.get(cycle.pk, 0),
             secretariat=secretariat,
+            has_committee=cycle.pk in with_committee,
         )
         if roles.takes_part:
             result.append(roles)

@@ -20,3 +20,14 @@ def decimal(value, places=2):
     if value is None:
         return "–"
     return number_format(round(float(value), places), decimal_pos=places)
+
+
+@register.inclusion_tag("awards_flow/includes/cycle_links.html", takes_context=True)
+def award_links(context, page):
+    """On a public cycle page: the person's ways into that cycle's work (nothing for a visitor)."""
+    from workflows.awards.participation import roles_in
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    roles = roles_in(user, page) if user is not None else None
+    return {"roles": roles}
