@@ -62,7 +62,9 @@ def cycles_of(user, today=None) -> list[CycleRoles]:
     )
     wanted = Q(pk__in=list(memberships))
     if country_id is not None:
-        wanted |= Q(nominations__country_id=country_id) | Q(call_opens__lte=today, nomination_deadline__gte=today)
+        wanted |= Q(nominations__country_id=country_id) | Q(
+            live=True, call_opens__lte=today, nomination_deadline__gte=today
+        )
     if not secretariat:
         originals = originals.filter(wanted)
     cycles = list(originals.distinct().order_by("-call_opens", "pk"))
@@ -88,7 +90,7 @@ def cycles_of(user, today=None) -> list[CycleRoles]:
         roles = CycleRoles(
             cycle=cycle,
             nominations=own.get(cycle.pk, []),
-            may_nominate=country_id is not None and cycle.call_opens <= today <= cycle.nomination_deadline,
+            may_nominate=country_id is not None and cycle.live and cycle.call_opens <= today <= cycle.nomination_deadline,
             member=memberships.get(cycle.pk),
             open_tasks=open_tasks.get(cycle.pk, 0),
             secretariat=secretariat,
