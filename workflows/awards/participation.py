@@ -90,7 +90,9 @@ def cycles_of(user, today=None) -> list[CycleRoles]:
         roles = CycleRoles(
             cycle=cycle,
             nominations=own.get(cycle.pk, []),
-            may_nominate=country_id is not None and cycle.live and cycle.call_opens <= today <= cycle.nomination_deadline,
+            may_nominate=bool(
+                country_id is not None and cycle.live and cycle.call_opens <= today <= cycle.nomination_deadline
+            ),
             member=memberships.get(cycle.pk),
             open_tasks=open_tasks.get(cycle.pk, 0),
             secretariat=secretariat,
