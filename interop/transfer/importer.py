@@ -389,7 +389,8 @@ def _record_to_update(outcome, cells, model, context: Context):
     if type_slug(page.specific_class) != type_slug(model):
         outcome.error(
             "type",
-            _("This record is of type “%(type)s”; its type cannot be changed.") % {"type": type_slug(page.specific_class)},
+            _("This record is of type “%(type)s”; its type cannot be changed.")
+            % {"type": type_slug(page.specific_class)},
         )
         return None
     if context.mode != Mode.PUBLISH:
