@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.uploads.validators import extension_of, validate_upload
 
-from .importer import Mode, may_publish_directly
+from .importer import Mode, header_problem, may_publish_directly
 from .reading import MAX_ROWS, UnreadableFile, read_sheet
 
 IMPORT_EXTENSIONS = ["csv", "xlsx"]
@@ -49,6 +49,9 @@ class RecordImportForm(forms.Form):
             self.sheet = read_sheet(self.raw, extension_of(uploaded.name))
         except UnreadableFile as error:
             raise forms.ValidationError(str(error), code="unreadable") from error
+        problem = header_problem(self.sheet.header)
+        if problem:
+            raise forms.ValidationError(problem, code="header")
         return uploaded
 
     @property

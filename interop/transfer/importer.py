@@ -251,7 +251,7 @@ class Context:
 # --- the dry run ----------------------------------------------------------------------------------
 
 
-def _header_problem(header: list[str]) -> str:
+def header_problem(header: list[str]) -> str:
     known = known_columns()
     lowered = [name.lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in lowered]
@@ -275,7 +275,7 @@ def _header_problem(header: list[str]) -> str:
 def check(sheet: Sheet, user, mode: str) -> tuple[Report, Context | None]:
     """Validate every row as the record form would; write nothing."""
     report = Report()
-    problem = _header_problem(sheet.header)
+    problem = header_problem(sheet.header)
     if problem:
         report.file_error = problem
         return report, None
