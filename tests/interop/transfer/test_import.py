@@ -498,3 +498,27 @@ def _capture():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks
+
+
+# --- cost of writing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["review", "publish"])
+def test_writing_costs_a_constant_number_of_queries_per_row(mode, secretariat_editor):
+    """Each row costs what one record costs through the workspace (or one publication); nothing on
+    top grows with the file: 1,000 rows cost at most the fixed part plus 1,000 times one row."""
+    browser = signed_in(secretariat_editor)
+    measured = {}
+    for size in (2, 4, 6):
+        rows = [need_row(f"{mode} {size} {i}", countries="KE") for i in range(size)]
+        location, response = dry_run(browser, csv_bytes(rows), mode=mode)
+        with CaptureQueriesContext(connection) as queries:
+            done = confirm(browser, location, response, _capture())
+        assert done.status_code == 200
+        measured[size] = len(queries)
+    first, second = measured[4] - measured[2], measured[6] - measured[4]
+    assert abs(second - first) <= first * 0.05, measured  # the same cost for each further pair of rows
+    # A draft submitted (revision, submission, process, tasks, notifications) or a page published with
+    # its five aliases and six search entries; measured 149 and about 430.
+    per_row = max(first, second) / 2
+    assert per_row <= (160 if mode == "review" else 460), measured
