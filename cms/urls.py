@@ -22,6 +22,8 @@ from workflows.access_views import serve_document
 handler500 = "cms.views.server_error"
 
 urlpatterns = [
+    # Before Wagtail's admin: refused with a 403 to anyone but editors and administrators.
+    path("admin/records-import/", include("interop.transfer.urls")),
     path("admin/", include(wagtailadmin_urls)),
     # Before Wagtail's own: restricted files are checked by the access authority and sent as downloads.
     path("documents/<int:document_id>/<str:document_filename>", serve_document, name="document_serve"),

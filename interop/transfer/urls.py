@@ -1,0 +1,14 @@
+"""The record import in the admin: upload, dry-run report, confirmation, and the templates per type."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "record_import"
+
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("template/<slug:type_code>.<str:extension>", views.template_file, name="template"),
+    path("<str:token>/", views.report, name="report"),
+    path("<str:token>/confirm/", views.confirm, name="confirm"),
+]
