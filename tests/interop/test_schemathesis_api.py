@@ -3,8 +3,9 @@ every part of an item's representation is generated and checked against the sche
 
 tests/api/test_schemathesis.py runs the same checks over the whole /api/schema/ with a few records;
 this module adds events, networks, news, a translation, a tombstone and an award cycle with published
-results (beside one whose results are not published), so that answers carry every field. No answer may be a server error or differ from what the schema documents, and a request the
-schema calls valid must be accepted.
+results (beside one whose results are not published), so that answers carry every field. No answer
+may be a server error or differ from what the schema documents, and a request the schema calls valid
+must be accepted.
 """
 
 from collections import Counter
