@@ -326,6 +326,8 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests per client (token client, account, or address) to the open API (/api/v1/).
 INTEROP_API_THROTTLE_RATE = env("INTEROP_API_THROTTLE_RATE")
+# Requests of each API client sending its token (interop/push ApiClient), counted per client.
+INTEROP_API_CLIENT_THROTTLE_RATE = env("INTEROP_API_CLIENT_THROTTLE_RATE")
 
 # --- Background work (Celery) ---------------------------------------------------------------
 # Without Redis, an in-process broker. It names its host: an eager task still borrows a producer

@@ -202,18 +202,18 @@ def decode_cursor(raw: str, pattern: str) -> tuple:
     return (EPOCH + timedelta(seconds=int(seconds), microseconds=int(micro)), *map(int, numbers))
 
 
-def after_cursor(queryset, raw: str | None):
-    """Items after the cursor, in (modified, id) order: pages published since the cursor was made come
+def after_cursor(queryset, raw: str | None, field: str = "modified"):
+    """Items after the cursor, in (``field``, id) order: pages published since the cursor was made come
     later, so that a client walking the pages misses nothing and sees nothing twice."""
-    queryset = queryset.order_by("modified", "pk")
+    queryset = queryset.order_by(field, "pk")
     if not raw:
         return queryset
     moment, pk = decode_cursor(raw, RECORD_CURSOR_PATTERN)
-    return queryset.filter(Q(modified__gt=moment) | Q(modified=moment, pk__gt=pk))
+    return queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment}, pk__gt=pk))
 
 
-def cursor_after(page) -> str:
-    return f"{cursor_time(page.modified)}_{page.pk}"
+def cursor_after(page, field: str = "modified") -> str:
+    return f"{cursor_time(getattr(page, field))}_{page.pk}"
 
 
 # --- the text's language ---------------------------------------------------------------------------------

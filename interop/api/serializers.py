@@ -74,3 +74,62 @@ class TermSerializer(serializers.Serializer):
 
 class VocabularySerializer(serializers.Serializer):
     results = TermSerializer(many=True)
+
+
+class AwardWinnerSerializer(serializers.Serializer):
+    country = serializers.CharField(help_text="Country code (ISO 3166-1 alpha-2).")
+    country_name = serializers.CharField(help_text="The country's name in the language asked for.")
+    prize = serializers.ChoiceField(choices=["gold", "silver", "bronze", "certificate"])
+    prize_label = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    total = serializers.CharField(allow_null=True, help_text="The committee's weighted total, as published.")
+    national_chm_url = serializers.URLField(allow_null=True)
+
+
+class AwardCategorySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    prizes = serializers.DictField(child=serializers.IntegerField(), help_text="Prize → how many it awards.")
+    winners = AwardWinnerSerializer(many=True, help_text="By prize, then rank.")
+
+
+class AwardCriterionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    weight = serializers.CharField(help_text="The criterion's weight in the total (a decimal number).")
+    scale_min = serializers.IntegerField()
+    scale_max = serializers.IntegerField()
+    in_total = serializers.BooleanField(help_text="False for a criterion scored and shown but kept out of the total.")
+
+
+class AwardJurorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    country = serializers.CharField(allow_null=True)
+    chair = serializers.BooleanField()
+
+
+class AwardCycleSerializer(serializers.Serializer):
+    identifier = serializers.CharField(help_text="Stable identifier of the cycle, the same in every language.")
+    url = serializers.URLField(help_text="Address of the cycle's original page.")
+    results_url = serializers.URLField(help_text="Address of the results page in the language of the text.")
+    language = serializers.CharField()
+    text_language = serializers.CharField(help_text="Language the title and the names are in.")
+    title = serializers.CharField()
+    meeting = serializers.CharField()
+    translations = serializers.DictField(child=serializers.URLField(), help_text="Language code → address.")
+    call_opens = serializers.DateField()
+    nomination_deadline = serializers.DateField()
+    evaluation_deadline = serializers.DateField()
+    announcement = serializers.DateField()
+    results_published_at = serializers.DateTimeField()
+    justification = serializers.CharField(allow_blank=True)
+    justification_language = serializers.CharField()
+    categories = AwardCategorySerializer(many=True)
+    criteria = AwardCriterionSerializer(many=True)
+    jury = AwardJurorSerializer(many=True)
+    modified = serializers.DateTimeField()
+
+
+class AwardCyclePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = AwardCycleSerializer(many=True)

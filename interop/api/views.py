@@ -16,9 +16,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cms.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from interop.push.authentication import ApiClientAuthentication
 
 from . import selectors
 from .kinds import identifier_of
@@ -41,9 +43,10 @@ class JSONLDRenderer(JSONRenderer):
     format = "jsonld"
 
 
-def _problems(*statuses):
+def problems(*statuses):
     described = {
         400: "Invalid parameters.",
+        401: "A token was sent that is not valid or has been revoked (send none to read anonymously).",
         404: "No such item (or an unknown ?format).",
         406: "The Accept header names no format this API serves.",
         429: "Too many requests; retry after the time in Retry-After.",
@@ -64,9 +67,10 @@ def _ok(serializer) -> dict:
 
 
 class InteropAPIView(APIView):
-    """What every read endpoint shares: anyone may read, per-client throttling, JSON or JSON-LD,
-    and conditional GET."""
+    """What every read endpoint shares: anyone may read, per-client throttling (an API client that
+    sends its token is counted as itself, at its own rate), JSON or JSON-LD, and conditional GET."""
 
+    authentication_classes = [ApiClientAuthentication, *api_settings.DEFAULT_AUTHENTICATION_CLASSES]
     permission_classes = [AllowAny]
     throttle_classes = [ApiClientRateThrottle]
     renderer_classes = [JSONRenderer, JSONLDRenderer]
@@ -80,7 +84,7 @@ class InteropAPIView(APIView):
         if response.status_code == 404:
             # Django's LocaleMiddleware would redirect a 404 outside the language prefixes to the same
             # address under /en/ (where the pages' catch-all matches it); an API's 404 is the answer.
-            request._request.urlconf = "interop.api.unprefixed_urls"
+            request._request.urlconf = "interop.unprefixed_urls"
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or not isinstance(response, Response):
             return response
         payload = json.dumps(response.data, sort_keys=True, default=str, ensure_ascii=False)
@@ -106,7 +110,7 @@ def _code(name: str, description: str) -> OpenApiParameter:
     )
 
 
-def _cursor(pattern: str) -> OpenApiParameter:
+def cursor_parameter(pattern: str) -> OpenApiParameter:
     return OpenApiParameter(
         "cursor",
         {"type": "string", "pattern": pattern},
@@ -132,7 +136,7 @@ LIST_PARAMETERS = [
     ),
     OpenApiParameter("lang", OpenApiTypes.STR, enum=selectors.LANGUAGE_CODES, description="Language of the text."),
     PAGE_SIZE,
-    _cursor(selectors.RECORD_CURSOR_PATTERN),
+    cursor_parameter(selectors.RECORD_CURSOR_PATTERN),
 ]
 
 
@@ -220,7 +224,7 @@ def _list_schema(kind: str, serializer):
             if kind == "record"
             else []
         ),
-        responses={**_ok(serializer), **_problems(400, 404, 406, 429)},
+        responses={**_ok(serializer), **problems(400, 401, 404, 406, 429)},
     )
 
 
@@ -232,7 +236,7 @@ def _detail_schema(kind: str, serializer):
             OpenApiParameter("language", OpenApiTypes.STR, enum=selectors.LANGUAGE_CODES, description="Text language."),
             OpenApiParameter("lang", OpenApiTypes.STR, enum=selectors.LANGUAGE_CODES, description="Same as language."),
         ],
-        responses={**_ok(serializer), **_problems(400, 404, 406, 429)},
+        responses={**_ok(serializer), **problems(400, 401, 404, 406, 429)},
     )
 
 
@@ -272,10 +276,10 @@ class ChangesView(InteropAPIView):
         summary="Items updated or deleted since a time",
         parameters=[
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changes after this time (ISO 8601)."),
-            _cursor(selectors.CHANGES_CURSOR_PATTERN),
+            cursor_parameter(selectors.CHANGES_CURSOR_PATTERN),
             PAGE_SIZE,
         ],
-        responses={200: ChangePageSerializer, **_problems(400, 404, 406, 429)},
+        responses={200: ChangePageSerializer, **problems(400, 401, 404, 406, 429)},
     )
     def get(self, request):
         from django.db.models import Q
@@ -350,7 +354,7 @@ def vocabulary_view(name: str):
     view.get = extend_schema(
         operation_id=f"vocabulary_{name}",
         summary=f"The {name} vocabulary",
-        responses={200: VocabularySerializer, **_problems(404, 406, 429)},
+        responses={200: VocabularySerializer, **problems(401, 404, 406, 429)},
     )(view.get)
     return view.as_view()
 

@@ -45,7 +45,7 @@ class ClientAPIView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 404:
-            request._request.urlconf = "interop.push.unprefixed_urls"  # the 404 is the answer, not a redirect
+            request._request.urlconf = "interop.unprefixed_urls"  # the 404 is the answer, not a redirect
         return response
 
 

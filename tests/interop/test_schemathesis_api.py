@@ -2,9 +2,10 @@
 every part of an item's representation is generated and checked against the schema.
 
 tests/api/test_schemathesis.py runs the same checks over the whole /api/schema/ with a few records;
-this module adds events, networks, news, a translation and a tombstone, so that answers carry every
-field. No answer may be a server error or differ from what the schema documents, and a request the
-schema calls valid must be accepted.
+this module adds events, networks, news, a translation, a tombstone and an award cycle with published
+results (beside one whose results are not published), so that answers carry every field. No answer
+may be a server error or differ from what the schema documents, and a request the schema calls valid
+must be accepted.
 """
 
 from collections import Counter
@@ -22,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.awards.factories import make_cycle, make_result
 from tests.events.factories import EventFactory
 from tests.networks.factories import NetworkFactory
 from tests.records.factories import ExpertProfileFactory, NeedFactory, OrganisationFactory, country, target
@@ -58,6 +60,8 @@ def content(site_pages, django_capture_on_commit_callbacks):
         gone = NeedFactory()
         gone.save_revision().publish()
         gone.unpublish()
+        make_result(make_cycle(site_pages["awards"], slug="decided", offset_days=-200), published=True)
+        make_result(make_cycle(site_pages["awards"], slug="undecided", offset_days=-200), published=False)
 
 
 @pytest.fixture

@@ -80,6 +80,42 @@ def test_throttling_per_client_answers_429_problem(client, site_pages, make_user
     assert member.get("/api/v1/vocabularies/languages/").status_code == 200
 
 
+@override_settings(INTEROP_API_THROTTLE_RATE="2/minute", INTEROP_API_CLIENT_THROTTLE_RATE="4/minute")
+def test_a_token_client_is_throttled_as_itself_at_its_own_rate(site_pages, make_user):
+    """A push API client reading the open API counts against its own rate, whatever its address; an
+    anonymous reader from the same address keeps the anonymous rate; a revoked token is refused."""
+    from django.test import Client
+
+    from interop.push.models import ApiClient
+    from tests.interop.push.conftest import issue
+
+    service = make_user("harvester-service")
+    france, token = issue("Portal of France", service, scope_country=_country("FR"))
+    brazil, other_token = issue("Portal of Brazil", service, scope_country=_country("BR"))
+    url = "/api/v1/vocabularies/languages/"
+    by_token = Client(REMOTE_ADDR="192.0.2.20", HTTP_AUTHORIZATION=f"Token {token}")
+    same_client_elsewhere = Client(REMOTE_ADDR="192.0.2.21", HTTP_AUTHORIZATION=f"Token {token}")
+    anonymous = Client(REMOTE_ADDR="192.0.2.20")
+
+    client_statuses = [by_token.get(url).status_code for _ in range(3)] + [same_client_elsewhere.get(url).status_code]
+    assert client_statuses == [200, 200, 200, 200]  # above the anonymous 2, within the client's 4
+    assert same_client_elsewhere.get(url).status_code == 429  # the count follows the client, not the address
+    assert [anonymous.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    # Another client (the same acting account) has its own count.
+    assert Client(HTTP_AUTHORIZATION=f"Token {other_token}").get(url).status_code == 200
+
+    ApiClient.objects.get(pk=france.pk).revoke()
+    refused = Client(REMOTE_ADDR="192.0.2.30", HTTP_AUTHORIZATION=f"Token {token}").get(url)
+    assert refused.status_code == 401
+    assert refused["Content-Type"] == "application/problem+json"
+
+
+def _country(code):
+    from content_types.vocabularies.models import Country
+
+    return Country.objects.get(code=code)
+
+
 def test_events_and_networks(client, site_pages, publish):
     event = publish(EventFactory(title="Restoration workshop"))
     network = publish(NetworkFactory(title="Invasive species network"))
