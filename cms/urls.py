@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),
     path("workspace/notifications/", include("workflows.notifications.urls")),
     path("workspace/awards/", include("workflows.awards.urls")),
+    path("workspace/suggestions/", include("suggest.urls")),
     path("workspace/", include("workflows.review.urls")),
     path("search/", include("search.urls")),
     path("", include(wagtail_urls)),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "interop.push",
     "workflows.awards",
     "workflows.notifications",
+    "suggest",
     "search",
     "interop.api",
     "interop.harvest",
