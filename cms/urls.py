@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("workspace/awards/", include("workflows.awards.urls")),
     path("workspace/", include("workflows.review.urls")),
     path("search/", include("search.urls")),
+    path("", include("insight.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
