@@ -75,7 +75,7 @@ class DecisionTracker:
     @staticmethod
     def choices(base) -> tuple[list[str], list[str]]:
         """The meetings and the actors (each once, whatever its case) the paragraphs name."""
-        meetings = sorted(set(base.values_list("page__decisionpage__meeting", flat=True)))
+        meetings = sorted(set(base.values_list("page__meeting", flat=True)))
         actors = {}
         for value in base.values_list("actors", flat=True).distinct():
             for actor in split_actors(value):
@@ -102,7 +102,7 @@ class DecisionTracker:
 
     def condition(self, name, value) -> Q:
         if name == "meeting":
-            return Q(page__decisionpage__meeting=value)
+            return Q(page__meeting=value)
         if name == "status":
             return Q(status=value)
         if name == "actor":
@@ -179,7 +179,7 @@ class DecisionTracker:
     def results(self) -> dict:
         """The page of paragraphs asked for, with their decisions and targets, as plain values."""
         ordered = self.filtered().order_by(
-            "page__decisionpage__meeting", "page__decisionpage__number", "page_id", "sort_order", "pk"
+            "page__meeting", "page__number", "page_id", "sort_order", "pk"
         )
         paginator = Paginator(ordered, PAGE_SIZE)
         page = paginator.page(self.page_number(paginator))

@@ -43,7 +43,18 @@ def test_country_profile_shows_what_the_portal_holds_on_the_country(client, coun
     html = response.content.decode()
     for kind in ("report", "decision", "need", "offer", "event"):
         assert pages[0][kind].title in html
+    for kind in ("report", "need", "offer", "event"):
         assert pages[1][kind].title not in html  # the other country's
+    # The other country's decision is on the targets this country reports on: listed with this
+    # country's progress, but only the decision that names the country shows its paragraphs.
+    decisions = {item["title"]: item for item in response.context["decisions"]}
+    assert decisions[pages[0]["decision"].title]["names_country"]
+    assert [item["status"] for item in decisions[pages[0]["decision"].title]["paragraphs"]] == ["active", "implemented"]
+    assert decisions[pages[1]["decision"].title]["paragraphs"] == []
+    assert [item["progress"] for item in decisions[pages[1]["decision"].title]["targets"]] == [
+        "On track to achieve the target",
+        "Some progress, but at an insufficient rate",
+    ]
     assert f"Biodiversity agency of {country.name_en}" in html
     assert "Restoration network" in html
     assert 'id="progress"' in html  # the progress table beside the chart
@@ -81,7 +92,7 @@ def test_aliases_count_once_per_record_in_every_language(client, site_pages, dja
         with translation.override(language):
             label = str(target(5))
         assert rows[label][1:3] == ["1", "0"], language  # one need, none open
-        assert rows[label][4] == "100.0"  # the share matched
+        assert rows[label][5] == "100.0"  # the share matched
 
 
 def test_reporting_dashboard_map_table_and_csv(client, country_data):
