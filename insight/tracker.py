@@ -178,9 +178,7 @@ class DecisionTracker:
 
     def results(self) -> dict:
         """The page of paragraphs asked for, with their decisions and targets, as plain values."""
-        ordered = self.filtered().order_by(
-            "page__meeting", "page__number", "page_id", "sort_order", "pk"
-        )
+        ordered = self.filtered().order_by("page__meeting", "page__number", "page_id", "sort_order", "pk")
         paginator = Paginator(ordered, PAGE_SIZE)
         page = paginator.page(self.page_number(paginator))
         paragraphs = list(page.object_list)
