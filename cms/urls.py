@@ -62,6 +62,7 @@ urlpatterns += i18n_patterns(
     path("workspace/suggestions/", include("suggest.urls")),
     path("workspace/", include("workflows.review.urls")),
     path("search/", include("search.urls")),
+    path("", include("insight.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

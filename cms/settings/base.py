@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "interop.harvest",
     "interop.feeds",
     "interop.transfer",
+    "insight",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -147,6 +147,11 @@ class Country(TranslatedName):
     )
     is_party = models.BooleanField(_("Party to the Convention"), default=False)
     is_un_member = models.BooleanField(_("UN member state"), default=False)
+    national_portal_url = models.URLField(
+        _("national portal"),
+        blank=True,
+        help_text=_("The address of the country's national clearing-house, linked from its country profile."),
+    )
 
     panels = [
         FieldPanel("code"),
@@ -155,6 +160,7 @@ class Country(TranslatedName):
         FieldPanel("region"),
         FieldPanel("is_party"),
         FieldPanel("is_un_member"),
+        FieldPanel("national_portal_url"),
         *TranslatedName.name_panels,
     ]
 
