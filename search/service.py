@@ -338,23 +338,32 @@ class FacetLabels:
 
     def _vocabulary(self, facet: str) -> dict[str, str]:
         if facet not in self._names:
-            from django.apps import apps
-
+            from cms import content_version
             from content_types.vocabularies.models import language_column
 
-            model = apps.get_model("vocabularies", self.vocabularies[facet])
             column = f"name_{language_column(self.language)}"
-            numbered = facet == "target"
-            names, in_english = {}, set()
-            for code, name, english, *number in model.objects.values_list(
-                "code", column, "name_en", *(["number"] if numbered else [])
-            ):
-                names[code] = f"{number[0]}. {name or english}" if numbered else (name or english)
-                if not name:
-                    in_english.add(code)
+            names, in_english = content_version.cached(
+                "search-facet-labels", (facet, column), lambda: self._read_vocabulary(facet, column)
+            )
             self._names[facet] = names
             self._in_english[facet] = in_english
         return self._names[facet]
+
+    def _read_vocabulary(self, facet: str, column: str) -> tuple[dict[str, str], set[str]]:
+        """Code → name in ``column`` (the English name when it has none), and the codes shown in English;
+        cached with the content version, which every change of a vocabulary replaces."""
+        from django.apps import apps
+
+        model = apps.get_model("vocabularies", self.vocabularies[facet])
+        numbered = facet == "target"
+        names, in_english = {}, set()
+        for code, name, english, *number in model.objects.values_list(
+            "code", column, "name_en", *(["number"] if numbered else [])
+        ):
+            names[code] = f"{number[0]}. {name or english}" if numbered else (name or english)
+            if not name:
+                in_english.add(code)
+        return names, in_english
 
     def label(self, facet: str, code: str) -> str:
         with override(self.language):
