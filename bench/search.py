@@ -1,15 +1,17 @@
-"""Benchmark of the database search backend: indexing throughput and query latency.
+"""Benchmark of the search backends: indexing throughput and query latency.
 
-Seeds N synthetic records (each in the six visitor languages, ~30 % translated, the rest shown in
-their original language as aliases are) straight into the real search table through the backend's
-own write path (``DatabaseBackend.replace``: delete, bulk insert, weighted tsvector update), skipping
-only page creation. Then it times ``SearchService.search`` — ranking, highlighting, nine facets with
-their counts, labels — with three facets active, and a few other shapes of query.
+Builds an index of N synthetic records (each in the six visitor languages, ~30 % translated, the rest
+shown in their original language as aliases are) through the backend's own write paths, skipping only
+page creation: a full build (``backend.rebuild``, the bulk load of an empty index on PostgreSQL), then
+``--updates`` records written again with ``backend.replace`` as publishing does. Then it times
+``SearchService.search`` — ranking, highlighting, nine facets with their counts, labels — with three
+facets active, and a few other shapes of query.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chm_bench .venv/bin/python bench/search.py --records 10000
 
 The database must be PostgreSQL and its name must contain "bench" (the search table is emptied);
-it is created and migrated when missing.
+it is created and migrated when missing. With ``ELASTICSEARCH_URL`` set, the same scenarios run on
+the Elasticsearch backend (the database still holds the vocabularies).
 """
 
 import argparse
