@@ -115,8 +115,10 @@ EXACT_LIMIT = 2000
 CANDIDATES = 300
 # Rows of the entries table read by an estimate (TABLESAMPLE SYSTEM; ``SEARCH_SAMPLE_ROWS``): the
 # whole table is counted exactly while it is no bigger.
-SAMPLE_ROWS = 30_000
-SAMPLE_SEED = 13  # the same sample for every search until the index changes: estimates do not flicker
+SAMPLE_ROWS = 12_000
+SAMPLE_SEED = 13
+# A text the planner expects in more than this many times the limit is estimated without counting.
+PLANNED_FACTOR = 4  # the same sample for every search until the index changes: estimates do not flicker
 # The net change of the facet counts of some translation groups: minus their rows before they are
 # replaced, plus after; rows are upserted in (locale, code) order, so concurrent writers never deadlock.
 COUNT_DELTA_SQL = {
@@ -203,6 +205,18 @@ class _IndexSizes:
 
     def locale_rows(self) -> int:
         return self._read().get(self.locale, 0)
+
+    def scaled(self, facets: list[str], matches: int) -> dict[str, int]:
+        """The language's maintained counts of these facets' codes scaled to ``matches`` entries
+        (as if the text were independent of the facets), values below one half left out."""
+        share = matches / max(1, self.locale_rows())
+        patterns = Q()
+        for facet in facets:
+            patterns |= Q(code__startswith=f"{facet}:")
+        if not facets:
+            return {}
+        rows = SearchFacetCount.objects.filter(patterns, locale=self.locale, count__gt=0).values_list("code", "count")
+        return {code: round(count * share) for code, count in rows if round(count * share) >= 1}
 
     def sample_percent(self) -> float | None:
         """The share of the table's pages an estimate reads, or None when reading it all is as cheap."""
@@ -391,7 +405,7 @@ class DatabaseBackend:
         changed_index()
 
     # --- reading ----------------------------------------------------------------------------------
-    def _text_condition(self, text: str, title_only: bool = False) -> Q:
+    def _text_condition(self, text: str) -> Q:
         """Rows matching ``text`` as parsed by their own configuration, or verbatim ('simple').
 
         The query is parsed once per configuration (one small query); each distinct parse becomes
@@ -400,8 +414,6 @@ class DatabaseBackend:
         """
         condition = Q(pk__in=[])
         for tsquery, configs in self._parses(text).items():
-            if title_only:  # title, identifier and codes: the lexemes of weight A
-                tsquery = LEXEME.sub(r"\1:A", tsquery)
             matches = Q(text__search_vector__matches=tsquery)
             condition |= matches if "simple" in configs else matches & Q(text__search_config__in=configs)
         return condition
@@ -441,15 +453,14 @@ class DatabaseBackend:
         candidate = text.strip().upper()
         return candidate if candidate and " " not in candidate and len(candidate) <= 100 else ""
 
-    def matching(self, query, exclude_facet: str | None = None, title_only: bool = False):
-        """Rows in the visitor's language that match the text and every filter but ``exclude_facet``
-        (on PostgreSQL, with ``title_only``, the text in titles, identifiers and codes only)."""
+    def matching(self, query, exclude_facet: str | None = None):
+        """Rows in the visitor's language that match the text and every filter but ``exclude_facet``."""
         queryset = SearchEntry.objects.filter(locale=query.language)
         if query.text:
             if self.is_postgresql:
                 # Identifiers and codes are in every text's 'simple' part: the condition stays on the
                 # texts table, where the GIN index answers it.
-                condition = self._text_condition(query.text, title_only)
+                condition = self._text_condition(query.text)
             else:
                 identifier = self._identifier(query.text)
                 condition = Q()
@@ -526,12 +537,21 @@ class DatabaseBackend:
             return Summary(total, False, counts, frozenset())
         sizes = _IndexSizes(query.language)
         shared = [facet for facet in query.facets if facet not in query.filters]
-        total, estimated, found = self._count(self.matching(query), shared, sizes)
+        text = bool(query.text)
+        total, estimated, found = self._count(
+            self.matching(query), shared, sizes, text=text, filtered=bool(query.filters)
+        )
         estimated_facets = set(shared) if estimated else set()
         self._merge(counts, found)
         for facet in query.facets:
             if facet in query.filters:
-                _number, facet_estimated, found = self._count(self.matching(query, exclude_facet=facet), [facet], sizes)
+                _number, facet_estimated, found = self._count(
+                    self.matching(query, exclude_facet=facet),
+                    [facet],
+                    sizes,
+                    text=text,
+                    filtered=len(query.filters) > 1,
+                )
                 self._merge(counts, found)
                 if facet_estimated:
                     estimated_facets.add(facet)
@@ -543,11 +563,14 @@ class DatabaseBackend:
             facet, _, value = code.partition(":")
             counts.setdefault(facet, {})[value] = number
 
-    def _count(self, queryset, facets: list[str], sizes: "_IndexSizes") -> tuple[int, bool, dict[str, int]]:
+    def _count(self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: bool, filtered: bool):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
 
-        One query reads at most ``exact_limit() + 1`` matches and counts their codes; when there are
-        more, a second one counts them in a sample of the table and scales the figures up."""
+        A text the planner expects in many times more rows than the limit (a very common word) is
+        estimated at once: the planner's figure (its statistics hold the frequency of the most common
+        words), and the facet counts of the language scaled by it when no filter applies, else
+        counted in a sample. Otherwise one query reads at most ``exact_limit() + 1`` matches and
+        counts their codes; when there are more, a sample of the table is counted and scaled."""
         limit = exact_limit()
         try:
             inner, params = queryset.order_by().values("codes").query.sql_with_params()
@@ -559,6 +582,14 @@ class DatabaseBackend:
             "FROM m, jsonb_array_elements_text(m.codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)"
         )
         with connection.cursor() as cursor:
+            if text:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
+                plan = cursor.fetchone()[0]
+                planned = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+                if planned > PLANNED_FACTOR * limit and sizes.sample_percent() is not None:
+                    if not filtered:
+                        return planned, True, sizes.scaled(facets, planned)
+                    return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
             cursor.execute(
                 f"WITH m AS MATERIALIZED ({inner} LIMIT {limit + 1}) {counted}",  # noqa: S608 - built by the ORM
                 [*params, SearchFacetCount.TOTAL, patterns],
@@ -567,37 +598,65 @@ class DatabaseBackend:
             number = found.pop(SearchFacetCount.TOTAL)
             if number <= limit:
                 return number, False, found
-            percent = sizes.sample_percent()
-            if percent is None:  # a small index: count everything
+            if sizes.sample_percent() is None:  # a small index: count everything
                 everything = f"WITH m AS MATERIALIZED ({inner}) {counted}"  # noqa: S608 - built by the ORM
                 cursor.execute(everything, [*params, SearchFacetCount.TOTAL, patterns])
                 found = dict(cursor.fetchall())
                 return found.pop(SearchFacetCount.TOTAL), False, found
-            sample = f"TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE ({SAMPLE_SEED})"
-            table = connection.ops.quote_name(ENTRY_TABLE)
-            sampled = inner.replace(f"FROM {table}", f"FROM {table} {sample}", 1)
+            return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
+
+    @staticmethod
+    def _sampled(cursor, inner, params, counted, patterns, sizes, limit) -> tuple[int, bool, dict[str, int]]:
+        """The matches and their codes counted in a sample of the entries, scaled up to the language.
+
+        Each sampled entry is joined to its text by primary key (the planner would rather read every
+        text matching a common word): hash and merge joins are off for this one statement."""
+        percent = sizes.sample_percent()
+        sample = f"TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE ({SAMPLE_SEED})"
+        table = connection.ops.quote_name(ENTRY_TABLE)
+        sampled = inner.replace(f"FROM {table}", f"FROM {table} {sample}", 1)
+        with transaction.atomic():
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
             cursor.execute(
                 f"WITH m AS MATERIALIZED ({sampled}) SELECT %s, COUNT(*) FROM {table} {sample} "  # noqa: S608
                 f"WHERE locale = %s UNION ALL {counted}",
                 [*params, SAMPLE_MARK, sizes.locale, SearchFacetCount.TOTAL, patterns],
             )
             found = dict(cursor.fetchall())
+            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
         sampled_rows = found.pop(SAMPLE_MARK)
         matched = found.pop(SearchFacetCount.TOTAL)
         scale = sizes.locale_rows() / sampled_rows if sampled_rows else 0
         estimate = max(limit + 1, round(matched * scale))
         return estimate, True, {code: max(1, round(count * scale)) for code, count in found.items()}
 
+    def _title_condition(self, text: str) -> Q | None:
+        """Titles holding every word of the query as parsed (stems, so "restor" for "restoring"), as
+        substrings the title's trigram index finds; None when no word is long enough for it."""
+        condition = None
+        for tsquery in self._parses(text):
+            lexemes = [match.group(1)[1:-1].replace("''", "'") for match in LEXEME.finditer(tsquery)]
+            lexemes = [lexeme for lexeme in dict.fromkeys(lexemes) if len(lexeme) >= 3]
+            if not lexemes:
+                continue
+            part = Q()
+            for lexeme in lexemes:
+                part &= Q(text__title__icontains=lexeme)
+            condition = part if condition is None else condition | part
+        return condition
+
     def _candidates(self, query):
         """The matches worth ranking when there are too many to rank them all: the newest whose title
-        or identifier matches (where the best ranked are: a title match weighs the most), and the
-        newest matching anywhere, each found by walking the (locale, date) index."""
+        holds the words (where the best ranked are: a title match weighs the most), found through the
+        title's trigram index, and the newest matching anywhere, found by walking the (locale, date)
+        index — the planner picks, as the word is common or not."""
         size = max(CANDIDATES, query.offset + query.page_size)
         newest = (F("date").desc(nulls_last=True), F("pk").desc())
         by_date = self.matching(query).order_by(*newest).values_list("pk", flat=True)[:size]
         ids = list(by_date)
-        if query.sort != "date":
-            by_title = self.matching(query, title_only=True).order_by(*newest).values_list("pk", flat=True)[:size]
+        titled = self._title_condition(query.text) if query.sort != "date" else None
+        if titled is not None:
+            by_title = self.matching(query).filter(titled).order_by(*newest).values_list("pk", flat=True)[:size]
             ids += list(by_title)
         return SearchEntry.objects.filter(pk__in=sorted(set(ids)))
 
