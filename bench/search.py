@@ -1,18 +1,21 @@
-"""Benchmark of the database search backend: indexing throughput and query latency.
+"""Benchmark of the search backends: indexing throughput and query latency.
 
-Seeds N synthetic records (each in the six visitor languages, ~30 % translated, the rest shown in
-their original language as aliases are) straight into the real search table through the backend's
-own write path (``DatabaseBackend.replace``: delete, bulk insert, weighted tsvector update), skipping
-only page creation. Then it times ``SearchService.search`` — ranking, highlighting, nine facets with
-their counts, labels — with three facets active, and a few other shapes of query.
+Builds an index of N synthetic records (each in the six visitor languages, ~30 % translated, the rest
+shown in their original language as aliases are) through the backend's own write paths, skipping only
+page creation: a full build (``backend.rebuild``, the bulk load of an empty index on PostgreSQL), then
+``--updates`` records written again with ``backend.replace`` as publishing does. Then it times
+``SearchService.search`` — ranking, highlighting, nine facets with their counts, labels — with three
+facets active, and a few other shapes of query.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chm_bench .venv/bin/python bench/search.py --records 10000
 
 The database must be PostgreSQL and its name must contain "bench" (the search table is emptied);
-it is created and migrated when missing.
+it is created and migrated when missing. With ``ELASTICSEARCH_URL`` set, the same scenarios run on
+the Elasticsearch backend (the database still holds the vocabularies).
 """
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -71,6 +74,9 @@ def parse_args():
     parser.add_argument("--batch", type=int, default=500, help="Records per indexing batch (default 500).")
     parser.add_argument("--seed", type=int, default=5, help="Random seed (default 5).")
     parser.add_argument("--reuse", action="store_true", help="Keep the rows already seeded when their count matches.")
+    parser.add_argument(
+        "--updates", type=int, default=2000, help="Records written again after the build, timed apart (default 2,000)."
+    )
     return parser.parse_args()
 
 
@@ -147,13 +153,14 @@ class Seeder:
         self.languages = list(Language.objects.filter(is_un_official=True).values_list("code", flat=True))
         self.types = [model_label(model) for model in record_types()] + ["events.eventpage", "news.newsarticlepage"]
         self.words = {code: vocabulary(code, rng) for code in WORDS}
-        self.weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(VOCABULARY_SIZE)]
+        weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(VOCABULARY_SIZE)]
+        self.cumulative = list(itertools.accumulate(weights))  # as weights=, without summing them per draw
         self.sequence = 0
 
     def text(self, language: str, count: int) -> str:
         """Words drawn with Zipf's law: a few very common, a long tail of rare ones, as in real text."""
         joiner = "" if language == "zh" else " "
-        return joiner.join(self.rng.choices(self.words[language], weights=self.weights, k=count))
+        return joiner.join(self.rng.choices(self.words[language], cum_weights=self.cumulative, k=count))
 
     def record(self):
         from search.indexing import SearchDocument
@@ -211,43 +218,82 @@ class Seeder:
         return key, documents
 
 
-def seed(args, rng) -> None:
-    from django.db import connection
+def index_size(backend) -> int:
+    if backend.name == "database":
+        from search.models import SearchEntry
 
-    from search.backends.database import DatabaseBackend
-    from search.models import SearchEntry, SearchText
+        return SearchEntry.objects.count()
+    backend.client.indices.refresh(index=backend.alias)
+    return backend.client.count(index=backend.alias)["count"]
+
+
+def seed(args, rng, backend) -> None:
+    """A full build of the index from nothing (``backend.rebuild``, as ``manage.py reindex`` does; on
+    PostgreSQL the bulk load of an empty index), then ``--updates`` records written again through
+    ``backend.replace`` in batches (what publishing does), both timed without the generation."""
+    from django.db import connection
 
     seeder = Seeder(rng)
     expected = args.records * len(seeder.locales)
-    if args.reuse and SearchEntry.objects.count() == expected:
+    if args.reuse and index_size(backend) == expected:
         print(f"Reusing {expected:,} rows already seeded.")
         return
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}, {SearchText._meta.db_table}")  # noqa: S608
-    backend = DatabaseBackend()
-    started = time.perf_counter()
+    if backend.name == "database":
+        from search.models import SearchEntry, SearchFacetCount, SearchText
+
+        with connection.cursor() as cursor:
+            tables = ", ".join(model._meta.db_table for model in (SearchEntry, SearchText, SearchFacetCount))
+            cursor.execute(f"TRUNCATE {tables}")  # noqa: S608 - our own table names
+    else:
+        backend.clear()
     build_time = 0.0
-    done = 0
-    while done < args.records:
-        size = min(args.batch, args.records - done)
-        before = time.perf_counter()
-        batch = [seeder.record() for _ in range(size)]
-        build_time += time.perf_counter() - before
-        keys = [key for key, _documents in batch]
-        backend.replace(keys, [document for _key, documents in batch for document in documents])
-        done += size
-        if done % (args.batch * 20) == 0 or done == args.records:
-            elapsed = time.perf_counter() - started - build_time
-            print(f"  indexed {done:>7,} records ({done / elapsed:,.0f} records/s)", flush=True)
+    updated: list[str] = []
+
+    def batches():
+        nonlocal build_time
+        done = 0
+        while done < args.records:
+            size = min(args.batch, args.records - done)
+            before = time.perf_counter()
+            batch = [seeder.record() for _ in range(size)]
+            updated.extend(key for key, _documents in batch[: max(0, args.updates - len(updated))])
+            build_time += time.perf_counter() - before
+            yield [key for key, _documents in batch], [document for _key, documents in batch for document in documents]
+            done += size
+            if done % (args.batch * 20) == 0 or done == args.records:
+                print(f"  generated and loaded {done:>7,} records", flush=True)
+
+    started = time.perf_counter()
+    backend.rebuild(batches())
     write_time = time.perf_counter() - started - build_time
-    with connection.cursor() as cursor:  # as autovacuum would after a bulk load
-        cursor.execute(f"VACUUM ANALYZE {SearchEntry._meta.db_table}")  # noqa: S608 - our own table names
-        cursor.execute(f"VACUUM ANALYZE {SearchText._meta.db_table}")  # noqa: S608
-    rows = SearchEntry.objects.count()
+    if backend.name == "database":
+        with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+            cursor.execute(f"VACUUM ANALYZE {SearchEntry._meta.db_table}")  # noqa: S608 - our own table names
+            cursor.execute(f"VACUUM ANALYZE {SearchText._meta.db_table}")  # noqa: S608
+    rows = index_size(backend)
     print(
-        f"Indexing: {args.records:,} records = {rows:,} rows (one per language) in {write_time:.1f} s "
+        f"Indexing, full build: {args.records:,} records = {rows:,} rows (one per language) in {write_time:.1f} s "
         f"→ {args.records / write_time:,.0f} records/s, {rows / write_time:,.0f} rows/s "
         f"(generating the synthetic documents took another {build_time:.1f} s, not counted)"
+    )
+    if not updated:
+        return
+    again = Seeder(random.Random(args.seed + 1))
+    write_time = 0.0
+    for start in range(0, len(updated), args.batch):
+        keys = updated[start : start + args.batch]
+        documents = []
+        for key in keys:
+            _new_key, fresh = again.record()
+            for document in fresh:
+                document.translation_key = key
+            documents += fresh
+        before = time.perf_counter()
+        backend.replace(keys, documents)
+        write_time += time.perf_counter() - before
+    print(
+        f"Indexing, updates: {len(updated):,} records written again over the full index, {args.batch} per "
+        f"transaction, in {write_time:.1f} s → {len(updated) / write_time:,.0f} records/s"
     )
 
 
@@ -260,18 +306,20 @@ def timed(label: str, count: int, make_call) -> None:
     for _ in range(5):  # warm-up
         make_call()()
     durations = []
+    estimated = 0
     for _ in range(count):
         call = make_call()
         started = time.perf_counter()
-        call()
+        result = call()
         durations.append((time.perf_counter() - started) * 1000)
+        estimated += bool(getattr(result, "estimated", False))
     print(
         f"  {label:<44} p50 {percentile(durations, 0.5):7.1f} ms   p95 {percentile(durations, 0.95):7.1f} ms   "
-        f"mean {statistics.fmean(durations):7.1f} ms"
+        f"mean {statistics.fmean(durations):7.1f} ms   estimated {100 * estimated / count:3.0f} %"
     )
 
 
-def measure(args, rng) -> None:
+def measure(args, rng, backend) -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -280,7 +328,11 @@ def measure(args, rng) -> None:
 
     service = SearchService()
     seeder = Seeder(random.Random(args.seed))  # the same vocabularies as seeded
-    popular = list(SearchEntry.objects.filter(locale="en").values_list("codes", flat=True)[:2000])
+    if backend.name == "database":
+        popular = list(SearchEntry.objects.filter(locale="en").values_list("codes", flat=True)[:2000])
+    else:  # the same records as seeded, generated again
+        popular = [seeder.record()[1][0].code_list for _ in range(min(args.records, 500))]
+        seeder = Seeder(random.Random(args.seed))
     combos = [  # facet values that exist, weighted as they occur
         {
             facet: [next(code.split(":", 1)[1] for code in codes if code.startswith(f"{facet}:"))]
@@ -313,7 +365,10 @@ def measure(args, rng) -> None:
 
     cached = database.FACET_CACHE_SECONDS
     database.FACET_CACHE_SECONDS = 0  # measure the work itself; the cache is measured apart below
-    print(f"Queries ({args.queries} each, full service: hits, highlights, 9 facets with counts, labels; no cache):")
+    print(
+        f"Queries ({args.queries} each, full service: hits, highlights, 9 facets with counts, labels; no cache; "
+        f"estimated: the share of searches answered with an estimated total):"
+    )
     timed("word + 3 facets (type, country, GBF target)", args.queries, searching(True, True))
     timed("3 facets, no text, by date", args.queries, searching(False, True, "date"))
     timed("word only (rank 20-2000 of 4000)", args.queries, searching(True, False))
@@ -322,8 +377,9 @@ def measure(args, rng) -> None:
     timed("browse everything (no text, no filter)", max(20, args.queries // 5), searching(False, False))
     timed("suggestions (3-letter prefix)", args.queries, suggesting)
     database.FACET_CACHE_SECONDS = cached or 300
-    print("With facet counts cached until the index changes (the search page's default view):")
-    timed("browse everything, counts cached", max(20, args.queries // 5), searching(False, False))
+    if backend.name == "database":
+        print("With facet counts cached until the index changes (the search page's default view):")
+        timed("browse everything, counts cached", max(20, args.queries // 5), searching(False, False))
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
         service.search(query(True, True))
@@ -337,9 +393,14 @@ def main():
     rng = random.Random(args.seed)  # noqa: S311 - synthetic data
     from django.db import connection
 
+    from search.service import get_backend
+
+    backend = get_backend()
     print(f"Database: {connection.settings_dict['NAME']} on PostgreSQL {connection.pg_version // 10000}")
-    seed(args, rng)
-    measure(args, rng)
+    print(f"Backend: {backend.name}; load average {' / '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    seed(args, rng, backend)
+    measure(args, rng, backend)
+    print(f"Load average at the end: {' / '.join(f'{load:.1f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":

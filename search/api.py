@@ -37,6 +37,9 @@ class FacetOptionSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
+    count_estimated = serializers.BooleanField(
+        source="estimated", help_text="True when the count is an estimate (a search with very many matches)."
+    )
     selected = serializers.BooleanField()
 
 
@@ -58,6 +61,10 @@ class SearchResponseSerializer(serializers.Serializer):
     language = serializers.CharField()
     sort = serializers.ChoiceField(choices=SORTS)
     total = serializers.IntegerField()
+    total_estimated = serializers.BooleanField(
+        help_text="True when the total is an estimate, rounded: beyond a few thousand matches the database "
+        "search counts a sample of the index."
+    )
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     num_pages = serializers.IntegerField()
@@ -129,6 +136,7 @@ class SearchAPIView(APIView):
                 "language": language,
                 "sort": parsed.query.sort,
                 "total": results.total,
+                "total_estimated": results.estimated,
                 "page": results.page,
                 "page_size": results.page_size,
                 "num_pages": results.num_pages,

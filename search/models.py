@@ -122,3 +122,23 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.translation_key} ({self.locale})"
+
+
+class SearchFacetCount(models.Model):
+    """How many entries of ``locale`` carry ``code`` (``country:FR``), kept up to date by every write of
+    the index; the code ``*`` counts the locale's entries. The search page without a query or a filter
+    — its most frequent view — reads its total and its nine facets here instead of counting them."""
+
+    TOTAL = "*"
+
+    locale = models.CharField(_("visitor language"), max_length=16)
+    code = models.CharField(_("facet code"), max_length=300)
+    count = models.IntegerField(_("entries"), default=0)
+
+    class Meta:
+        verbose_name = _("search facet count")
+        verbose_name_plural = _("search facet counts")
+        constraints = [models.UniqueConstraint(fields=["locale", "code"], name="chm_search_one_count_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.locale}): {self.count}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -103,6 +104,12 @@ class FacetOption:
     count: int
     selected: bool = False
     text_language: str | None = None  # set when the label fell back to another language
+    estimated: bool = False  # the count is an estimate, shown as "about 120"
+
+    @property
+    def count_shown(self) -> str:
+        """The count in the active language's number format (``12,400``, ``12 400``)."""
+        return number_format(self.count, force_grouping=True)
 
 
 @dataclass
@@ -128,6 +135,8 @@ class BackendResults:
     hits: list[SearchHit]
     total: int
     facet_counts: dict[str, dict[str, int]]
+    estimated: bool = False  # the total is an estimate (more matches than the backend counts exactly)
+    estimated_facets: frozenset[str] = frozenset()  # facets whose counts are estimates
 
 
 @dataclass
@@ -142,6 +151,12 @@ class SearchResults:
     num_pages: int
     spelling_suggestion: str = ""
     notice: str = ""  # why the results may be less good than usual (the search server is down)
+    estimated: bool = False  # ``total`` is an estimate, shown as "about 12,400"
+
+    @property
+    def total_shown(self) -> str:
+        """The total in the active language's number format (``12,400``, ``12 400``)."""
+        return number_format(self.total, force_grouping=True)
 
     @property
     def has_next(self) -> bool:
@@ -188,6 +203,10 @@ class SearchService:
     # --- reading ----------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
         raw = self._read("search", index_query(query))
+        if raw.estimated:
+            raw.total = rounded(raw.total, 3)
+        for name in raw.estimated_facets:
+            raw.facet_counts[name] = {code: rounded(n, 2) for code, n in raw.facet_counts.get(name, {}).items()}
         if "type" in raw.facet_counts:
             aliases = registry.type_aliases()
             raw.facet_counts["type"] = {aliases.get(key, key): n for key, n in raw.facet_counts["type"].items()}
@@ -197,8 +216,16 @@ class SearchService:
         for name in query.facets:
             counts = raw.facet_counts.get(name, {})
             selected = set(query.filters.get(name, []))
+            estimated = name in raw.estimated_facets
             options = [
-                FacetOption(code, labels.label(name, code), count, code in selected, labels.text_language(name, code))
+                FacetOption(
+                    code,
+                    labels.label(name, code),
+                    count,
+                    code in selected,
+                    labels.text_language(name, code),
+                    estimated and bool(count),
+                )
                 for code, count in counts.items()
                 if count or code in selected
             ]
@@ -226,6 +253,7 @@ class SearchService:
             num_pages=num_pages,
             spelling_suggestion=suggestion if not self.degraded else "",
             notice=self.notice,
+            estimated=raw.estimated,
         )
 
     def count(self, query: SearchQuery) -> int:
@@ -268,6 +296,13 @@ class SearchService:
         return written
 
 
+def rounded(number: int, digits: int) -> int:
+    """An estimate to ``digits`` significant digits (12,437 → 12,400): no more precise than it is."""
+    if number <= 0:
+        return 0
+    return int(round(number, digits - len(str(number)))) or number
+
+
 def index_query(query: SearchQuery) -> SearchQuery:
     """``query`` as the index reads it: the index knows types by model label, visitors by code."""
     types = query.filters.get("type")
@@ -303,23 +338,32 @@ class FacetLabels:
 
     def _vocabulary(self, facet: str) -> dict[str, str]:
         if facet not in self._names:
-            from django.apps import apps
-
+            from cms import content_version
             from content_types.vocabularies.models import language_column
 
-            model = apps.get_model("vocabularies", self.vocabularies[facet])
             column = f"name_{language_column(self.language)}"
-            numbered = facet == "target"
-            names, in_english = {}, set()
-            for code, name, english, *number in model.objects.values_list(
-                "code", column, "name_en", *(["number"] if numbered else [])
-            ):
-                names[code] = f"{number[0]}. {name or english}" if numbered else (name or english)
-                if not name:
-                    in_english.add(code)
+            names, in_english = content_version.cached(
+                "search-facet-labels", (facet, column), lambda: self._read_vocabulary(facet, column)
+            )
             self._names[facet] = names
             self._in_english[facet] = in_english
         return self._names[facet]
+
+    def _read_vocabulary(self, facet: str, column: str) -> tuple[dict[str, str], set[str]]:
+        """Code → name in ``column`` (the English name when it has none), and the codes shown in English;
+        cached with the content version, which every change of a vocabulary replaces."""
+        from django.apps import apps
+
+        model = apps.get_model("vocabularies", self.vocabularies[facet])
+        numbered = facet == "target"
+        names, in_english = {}, set()
+        for code, name, english, *number in model.objects.values_list(
+            "code", column, "name_en", *(["number"] if numbered else [])
+        ):
+            names[code] = f"{number[0]}. {name or english}" if numbered else (name or english)
+            if not name:
+                in_english.add(code)
+        return names, in_english
 
     def label(self, facet: str, code: str) -> str:
         with override(self.language):

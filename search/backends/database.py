@@ -14,8 +14,10 @@ import difflib
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank
@@ -38,7 +40,7 @@ from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import Concat, Substr, Upper
 from django.utils import timezone
 
-from ..models import SearchEntry, SearchText
+from ..models import SearchEntry, SearchFacetCount, SearchText
 from ..service import BackendResults, SearchHit
 from ..text import (
     HIGHLIGHT_START,
@@ -100,6 +102,49 @@ TITLE_ONLY_WEIGHTS = [0.0, 0.0, 0.0, 1.0]
 HEADLINE_SOURCE_LENGTH = 20_000
 SPELLING_MAX_WORDS = 5
 TEXT_TABLE = SearchText._meta.db_table
+ENTRY_TABLE = SearchEntry._meta.db_table
+COUNT_TABLE = SearchFacetCount._meta.db_table
+
+# Up to this many matches (``SEARCH_EXACT_LIMIT``), a search is answered exactly: every match counted
+# and ranked, every facet value counted. Beyond it the total and the facet counts are estimated from a
+# sample of the index (shown as "about 12,400"), and the relevance ranking reads the best candidates
+# only (see the README).
+EXACT_LIMIT = 2000
+# Candidates ranked when there are more matches than EXACT_LIMIT: the newest matches of the title (and
+# identifier), and the newest matches of any part of the text, this many of each (more for deep pages).
+CANDIDATES = 300
+# Rows of the entries table read by an estimate (TABLESAMPLE SYSTEM; ``SEARCH_SAMPLE_ROWS``): the
+# whole table is counted exactly while it is no bigger.
+SAMPLE_ROWS = 12_000
+SAMPLE_SEED = 13
+# A text the planner expects in more than this many times the limit is estimated without counting.
+PLANNED_FACTOR = 4  # the same sample for every search until the index changes: estimates do not flicker
+# The net change of the facet counts of some translation groups: minus their rows before they are
+# replaced, plus after; rows are upserted in (locale, code) order, so concurrent writers never deadlock.
+COUNT_DELTA_SQL = {
+    "postgresql": f"""
+        INSERT INTO {COUNT_TABLE} (locale, code, count)
+        SELECT locale, code, %s * COUNT(*) FROM (
+            SELECT locale, jsonb_array_elements_text(codes) AS code FROM {ENTRY_TABLE}
+            WHERE translation_key = ANY(%s::uuid[])
+            UNION ALL SELECT locale, '*' FROM {ENTRY_TABLE} WHERE translation_key = ANY(%s::uuid[])
+        ) AS changed GROUP BY locale, code ORDER BY locale, code
+        ON CONFLICT (locale, code) DO UPDATE SET count = {COUNT_TABLE}.count + EXCLUDED.count
+    """,  # noqa: S608 - constant names
+}
+RECOUNT_SQL = {
+    "postgresql": f"""
+        INSERT INTO {COUNT_TABLE} (locale, code, count)
+        SELECT locale, code, COUNT(*) FROM {ENTRY_TABLE}, jsonb_array_elements_text(codes) AS code
+        GROUP BY locale, code
+        UNION ALL SELECT locale, '*', COUNT(*) FROM {ENTRY_TABLE} GROUP BY locale
+    """,  # noqa: S608 - constant names
+    "sqlite": f"""
+        INSERT INTO {COUNT_TABLE} (locale, code, count)
+        SELECT locale, j.value, COUNT(*) FROM {ENTRY_TABLE}, json_each(codes) AS j GROUP BY locale, j.value
+        UNION ALL SELECT locale, '*', COUNT(*) FROM {ENTRY_TABLE} GROUP BY locale
+    """,  # noqa: S608 - constant names
+}
 
 
 FACET_CACHE_SECONDS = getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 300)
@@ -127,6 +172,59 @@ def facet_cache_key(query) -> str:
     return f"chm_search:facets:{index_version()}:{hashlib.sha256(signature.encode()).hexdigest()}"
 
 
+SAMPLE_MARK = "#"
+LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
+
+
+def exact_limit() -> int:
+    """Matches up to which a search is counted and ranked exactly (``SEARCH_EXACT_LIMIT``)."""
+    return max(1, int(getattr(settings, "SEARCH_EXACT_LIMIT", EXACT_LIMIT)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    estimated: bool
+    facet_counts: dict[str, dict[str, int]]
+    estimated_facets: frozenset[str]
+
+
+class _IndexSizes:
+    """The number of entries, in all and in one language, read once from the maintained counts."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+        self._rows: dict[str, int] | None = None
+
+    def _read(self) -> dict[str, int]:
+        if self._rows is None:
+            self._rows = dict(
+                SearchFacetCount.objects.filter(code=SearchFacetCount.TOTAL).values_list("locale", "count")
+            )
+        return self._rows
+
+    def locale_rows(self) -> int:
+        return self._read().get(self.locale, 0)
+
+    def scaled(self, facets: list[str], matches: int) -> dict[str, int]:
+        """The language's maintained counts of these facets' codes scaled to ``matches`` entries
+        (as if the text were independent of the facets), values below one half left out."""
+        share = matches / max(1, self.locale_rows())
+        patterns = Q()
+        for facet in facets:
+            patterns |= Q(code__startswith=f"{facet}:")
+        if not facets:
+            return {}
+        rows = SearchFacetCount.objects.filter(patterns, locale=self.locale, count__gt=0).values_list("code", "count")
+        return {code: round(count * share) for code, count in rows if round(count * share) >= 1}
+
+    def sample_percent(self) -> float | None:
+        """The share of the table's pages an estimate reads, or None when reading it all is as cheap."""
+        rows = sum(self._read().values())
+        wanted = max(1, int(getattr(settings, "SEARCH_SAMPLE_ROWS", SAMPLE_ROWS)))
+        return None if rows <= wanted else 100.0 * wanted / rows
+
+
 class DatabaseBackend:
     """Search over ``SearchEntry`` and ``SearchText``; PostgreSQL full text, or substrings elsewhere."""
 
@@ -138,14 +236,21 @@ class DatabaseBackend:
         return connection.vendor == "postgresql"
 
     # --- writing ----------------------------------------------------------------------------------
-    def replace(self, keys: list[str], documents) -> None:
-        """Make the rows of these translation groups exactly ``documents`` (one transaction)."""
+    def replace(self, keys: list[str], documents, *, bulk: bool = False) -> None:
+        """Make the rows of these translation groups exactly ``documents`` (one transaction). ``bulk``:
+        the groups have no rows yet and the counts are made afterwards (the first build, see ``rebuild``)."""
         texts, entries = self._split(documents)
         changed_index()
         with transaction.atomic():
             transaction.on_commit(changed_index)
-            SearchEntry.objects.filter(translation_key__in=keys)._raw_delete(SearchEntry.objects.db)
-            SearchText.objects.filter(translation_key__in=keys)._raw_delete(SearchText.objects.db)
+            if self.is_postgresql:
+                # Derived data, rebuilt by `reindex`: a crash may lose the last write, never half of one.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            if not bulk:
+                self._count_entries_of(keys, -1)
+                SearchEntry.objects.filter(translation_key__in=keys)._raw_delete(SearchEntry.objects.db)
+                SearchText.objects.filter(translation_key__in=keys)._raw_delete(SearchText.objects.db)
             if not entries:
                 return
             if self.is_postgresql:
@@ -163,6 +268,28 @@ class DatabaseBackend:
                 SearchEntry.objects.bulk_create(
                     [SearchEntry(**dict(zip(ENTRY_COLUMNS, row, strict=True))) for row in rows]
                 )
+            if not bulk:
+                self._count_entries_of(keys, 1)
+
+    def _count_entries_of(self, keys: list[str], sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) the entries of these groups to the maintained facet counts."""
+        if self.is_postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute(COUNT_DELTA_SQL["postgresql"], [sign, keys, keys])
+            return
+        delta: dict[tuple[str, str], int] = defaultdict(int)
+        for locale, codes in SearchEntry.objects.filter(translation_key__in=keys).values_list("locale", "codes"):
+            for code in [SearchFacetCount.TOTAL, *codes]:
+                delta[(locale, code)] += sign
+        for (locale, code), number in sorted(delta.items()):
+            counted, _created = SearchFacetCount.objects.get_or_create(locale=locale, code=code)
+            SearchFacetCount.objects.filter(pk=counted.pk).update(count=F("count") + number)
+
+    def recount(self) -> None:
+        """Count every facet code anew from the entries (after a rebuild, or to repair the counts)."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {COUNT_TABLE}")  # noqa: S608 - constant names
+            cursor.execute(RECOUNT_SQL["postgresql" if self.is_postgresql else "sqlite"])
 
     @staticmethod
     def _split(documents) -> tuple[dict, list]:
@@ -230,7 +357,14 @@ class DatabaseBackend:
                 copy.write_row([*row[:-2], json.dumps(row[-2]), row[-1]])
 
     def rebuild(self, batches) -> int:
-        """Replace every group batch by batch, then drop the rows of groups that no longer exist."""
+        """Replace every group batch by batch, then drop the rows of groups that no longer exist.
+
+        On PostgreSQL the first build (an empty index) loads in bulk: in one transaction, the secondary
+        indexes are dropped, every batch is copied in, and the indexes are built again at the end —
+        one sorted build instead of a GIN insertion per word of every text. Searches wait for it
+        (there is nothing to find yet)."""
+        if self.is_postgresql and not SearchEntry.objects.exists():
+            return self._bulk_load(batches)
         started = timezone.now()
         count = 0
         for keys, documents in batches:
@@ -238,11 +372,36 @@ class DatabaseBackend:
             count += len(documents)
         SearchEntry.objects.filter(indexed_at__lt=started)._raw_delete(SearchEntry.objects.db)
         SearchText.objects.filter(entries__isnull=True).delete()
+        self.recount()
+        changed_index()
+        return count
+
+    def _bulk_load(self, batches) -> int:
+        count = 0
+        rebuilt = [(model, index) for model in (SearchText, SearchEntry) for index in model._meta.indexes]
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            with connection.schema_editor(atomic=False) as editor:
+                for model, index in rebuilt:
+                    editor.remove_index(model, index)
+            for keys, documents in batches:
+                self.replace(keys, documents, bulk=True)
+                count += len(documents)
+            with connection.schema_editor(atomic=False) as editor:
+                for model, index in rebuilt:
+                    editor.add_index(model, index)
+            self.recount()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TEXT_TABLE}")  # noqa: S608 - constant names
+            cursor.execute(f"ANALYZE {ENTRY_TABLE}")  # noqa: S608
+        changed_index()
         return count
 
     def clear(self) -> None:
         SearchEntry.objects.all().delete()
         SearchText.objects.all().delete()
+        SearchFacetCount.objects.all().delete()
         changed_index()
 
     # --- reading ----------------------------------------------------------------------------------
@@ -329,12 +488,177 @@ class DatabaseBackend:
         return self.matching(query).count()
 
     def search(self, query) -> BackendResults:
-        queryset = self.matching(query)
-        hits, total = self._hits(queryset, query)
-        if total is None:  # no text (the count is cheap on its own) or past the last page
-            total = queryset.count()
-        facet_counts = self._facet_counts(query)
-        return BackendResults(hits=hits, total=total, facet_counts=facet_counts)
+        if not self.is_postgresql:
+            queryset = self.matching(query)
+            hits, total = self._hits(queryset, query)
+            if total is None:  # no text (the count is cheap on its own) or past the last page
+                total = queryset.count()
+            return BackendResults(hits=hits, total=total, facet_counts=self._facet_counts(query))
+        summary = self._summary(query)
+        if not summary.total or query.offset >= summary.total:
+            hits = []
+        elif summary.estimated and query.text:
+            hits, _total = self._hits(self._candidates(query), query, with_total=False)
+        else:
+            hits, _total = self._hits(self.matching(query), query, with_total=False)
+        return BackendResults(
+            hits=hits,
+            total=summary.total,
+            facet_counts=summary.facet_counts,
+            estimated=summary.estimated,
+            estimated_facets=summary.estimated_facets,
+        )
+
+    # --- PostgreSQL at scale: exact up to the limit, estimated beyond ------------------------------
+    def _summary(self, query) -> "Summary":
+        """The total and the facet counts (cached until the index changes, like the counts alone were)."""
+        key = f"{facet_cache_key(query)}:summary"
+        summary = cache.get(key) if FACET_CACHE_SECONDS else None
+        if summary is None:
+            summary = self._summarise(query)
+            if FACET_CACHE_SECONDS:
+                cache.set(key, summary, FACET_CACHE_SECONDS)
+        return summary
+
+    def _summarise(self, query) -> "Summary":
+        """Browsing everything reads the maintained counts; anything else counts what matches, each
+        facet with an active filter without that filter (one query per such facet), exactly up to
+        ``exact_limit()`` matches and from a sample beyond."""
+        counts: dict[str, dict[str, int]] = {facet: {} for facet in query.facets}
+        if not query.text and not query.filters:
+            maintained = dict(
+                SearchFacetCount.objects.filter(locale=query.language, count__gt=0).values_list("code", "count")
+            )
+            total = maintained.pop(SearchFacetCount.TOTAL, 0)
+            for code, number in maintained.items():
+                facet, _, value = code.partition(":")
+                if facet in counts:
+                    counts[facet][value] = number
+            return Summary(total, False, counts, frozenset())
+        sizes = _IndexSizes(query.language)
+        shared = [facet for facet in query.facets if facet not in query.filters]
+        text = bool(query.text)
+        total, estimated, found = self._count(
+            self.matching(query), shared, sizes, text=text, filtered=bool(query.filters)
+        )
+        estimated_facets = set(shared) if estimated else set()
+        self._merge(counts, found)
+        for facet in query.facets:
+            if facet in query.filters:
+                _number, facet_estimated, found = self._count(
+                    self.matching(query, exclude_facet=facet),
+                    [facet],
+                    sizes,
+                    text=text,
+                    filtered=len(query.filters) > 1,
+                )
+                self._merge(counts, found)
+                if facet_estimated:
+                    estimated_facets.add(facet)
+        return Summary(total, estimated, counts, frozenset(estimated_facets))
+
+    @staticmethod
+    def _merge(counts: dict, found: dict[str, int]) -> None:
+        for code, number in found.items():
+            facet, _, value = code.partition(":")
+            counts.setdefault(facet, {})[value] = number
+
+    def _count(self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: bool, filtered: bool):
+        """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
+
+        A text the planner expects in many times more rows than the limit (a very common word) is
+        estimated at once: the planner's figure (its statistics hold the frequency of the most common
+        words), and the facet counts of the language scaled by it when no filter applies, else
+        counted in a sample. Otherwise one query reads at most ``exact_limit() + 1`` matches and
+        counts their codes; when there are more, a sample of the table is counted and scaled."""
+        limit = exact_limit()
+        try:
+            inner, params = queryset.order_by().values("codes").query.sql_with_params()
+        except EmptyResultSet:  # a text with nothing to look for matches nothing
+            return 0, False, {}
+        patterns = [f"{facet}:%" for facet in facets]
+        counted = (
+            "SELECT %s, COUNT(*) FROM m UNION ALL (SELECT code, COUNT(*) "
+            "FROM m, jsonb_array_elements_text(m.codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)"
+        )
+        with connection.cursor() as cursor:
+            if text:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
+                plan = cursor.fetchone()[0]
+                planned = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+                if planned > PLANNED_FACTOR * limit and sizes.sample_percent() is not None:
+                    if not filtered:
+                        return planned, True, sizes.scaled(facets, planned)
+                    return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
+            cursor.execute(
+                f"WITH m AS MATERIALIZED ({inner} LIMIT {limit + 1}) {counted}",  # noqa: S608 - built by the ORM
+                [*params, SearchFacetCount.TOTAL, patterns],
+            )
+            found = dict(cursor.fetchall())
+            number = found.pop(SearchFacetCount.TOTAL)
+            if number <= limit:
+                return number, False, found
+            if sizes.sample_percent() is None:  # a small index: count everything
+                everything = f"WITH m AS MATERIALIZED ({inner}) {counted}"  # noqa: S608 - built by the ORM
+                cursor.execute(everything, [*params, SearchFacetCount.TOTAL, patterns])
+                found = dict(cursor.fetchall())
+                return found.pop(SearchFacetCount.TOTAL), False, found
+            return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
+
+    @staticmethod
+    def _sampled(cursor, inner, params, counted, patterns, sizes, limit) -> tuple[int, bool, dict[str, int]]:
+        """The matches and their codes counted in a sample of the entries, scaled up to the language.
+
+        Each sampled entry is joined to its text by primary key (the planner would rather read every
+        text matching a common word): hash and merge joins are off for this one statement."""
+        percent = sizes.sample_percent()
+        sample = f"TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE ({SAMPLE_SEED})"
+        table = connection.ops.quote_name(ENTRY_TABLE)
+        sampled = inner.replace(f"FROM {table}", f"FROM {table} {sample}", 1)
+        with transaction.atomic():
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+            cursor.execute(
+                f"WITH m AS MATERIALIZED ({sampled}) SELECT %s, COUNT(*) FROM {table} {sample} "  # noqa: S608
+                f"WHERE locale = %s UNION ALL {counted}",
+                [*params, SAMPLE_MARK, sizes.locale, SearchFacetCount.TOTAL, patterns],
+            )
+            found = dict(cursor.fetchall())
+            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
+        sampled_rows = found.pop(SAMPLE_MARK)
+        matched = found.pop(SearchFacetCount.TOTAL)
+        scale = sizes.locale_rows() / sampled_rows if sampled_rows else 0
+        estimate = max(limit + 1, round(matched * scale))
+        return estimate, True, {code: max(1, round(count * scale)) for code, count in found.items()}
+
+    def _title_condition(self, text: str) -> Q | None:
+        """Titles holding every word of the query as parsed (stems, so "restor" for "restoring"), as
+        substrings the title's trigram index finds; None when no word is long enough for it."""
+        condition = None
+        for tsquery in self._parses(text):
+            lexemes = [match.group(1)[1:-1].replace("''", "'") for match in LEXEME.finditer(tsquery)]
+            lexemes = [lexeme for lexeme in dict.fromkeys(lexemes) if len(lexeme) >= 3]
+            if not lexemes:
+                continue
+            part = Q()
+            for lexeme in lexemes:
+                part &= Q(text__title__icontains=lexeme)
+            condition = part if condition is None else condition | part
+        return condition
+
+    def _candidates(self, query):
+        """The matches worth ranking when there are too many to rank them all: the newest whose title
+        holds the words (where the best ranked are: a title match weighs the most), found through the
+        title's trigram index, and the newest matching anywhere, found by walking the (locale, date)
+        index — the planner picks, as the word is common or not."""
+        size = max(CANDIDATES, query.offset + query.page_size)
+        newest = (F("date").desc(nulls_last=True), F("pk").desc())
+        by_date = self.matching(query).order_by(*newest).values_list("pk", flat=True)[:size]
+        ids = list(by_date)
+        titled = self._title_condition(query.text) if query.sort != "date" else None
+        if titled is not None:
+            by_title = self.matching(query).filter(titled).order_by(*newest).values_list("pk", flat=True)[:size]
+            ids += list(by_title)
+        return SearchEntry.objects.filter(pk__in=sorted(set(ids)))
 
     def _ordered(self, queryset, query):
         text = query.text
@@ -363,14 +687,15 @@ class DatabaseBackend:
             return queryset.order_by("-score", newest, "-pk")
         return queryset.order_by(newest, "-pk")  # read in the order of the (locale, date, id) index
 
-    def _hits(self, queryset, query) -> tuple[list[SearchHit], int | None]:
+    def _hits(self, queryset, query, with_total: bool = True) -> tuple[list[SearchHit], int | None]:
         """One page of hits and the total. With text, the total comes with the page (ranking reads every
-        match anyway); without, it is ``None`` and counted apart, so that the page is read from the
-        (locale, date) index alone."""
+        match anyway) unless ``with_total`` is false; without, it is ``None`` and counted apart, so
+        that the page is read from the (locale, date) index alone."""
         fields = ["pk", "page_id", "url", "content_type", "date", "locale", "identifier", "score", "total"]
         texts = {name: F(f"text__{name}") for name in ("title", "summary", "body", "language")}
         ordered = self._ordered(queryset, query)
-        ordered = ordered.annotate(total=Window(Count("pk")) if query.text else Value(None, IntegerField()))
+        counted = query.text and with_total
+        ordered = ordered.annotate(total=Window(Count("pk")) if counted else Value(None, IntegerField()))
         use_headline = bool(query.text) and self.is_postgresql
         if use_headline:
             tsquery = self._tsquery(query.text)
