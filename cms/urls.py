@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),
     path("workspace/notifications/", include("workflows.notifications.urls")),
     path("workspace/awards/", include("workflows.awards.urls")),
+    path("workspace/matches/", include("cooperation.urls")),
     path("workspace/", include("workflows.review.urls")),
     path("search/", include("search.urls")),
     path("", include(wagtail_urls)),

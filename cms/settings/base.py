@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "workflows.awards",
     "workflows.notifications",
     "search",
+    "cooperation",
     "interop.api",
     "interop.harvest",
     "interop.feeds",
