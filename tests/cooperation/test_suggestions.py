@@ -90,7 +90,9 @@ def test_publishing_an_offer_adds_it_to_the_open_needs_suggestions(make_need, ma
     assert "mangrove" in text["values"]
 
 
-def test_unpublishing_removes_and_closing_a_need_clears_it(make_need, make_offer, publish, django_capture_on_commit_callbacks):
+def test_unpublishing_removes_and_closing_a_need_clears_it(
+    make_need, make_offer, publish, django_capture_on_commit_callbacks
+):
     offer = make_offer(offer_kind="training", gbf_targets=[target(8)], countries=[country("SN")])
     need = publish(make_need())
     assert Suggestion.objects.filter(need=need, candidate=offer).exists()
