@@ -99,7 +99,7 @@ def answer(user, proposal: MatchProposal, accept: bool, comment: str = "") -> Ma
                 ProposalState.ACCEPTED,
                 user,
                 Action.MATCHED,
-                details={"need": proposal.need_id, "candidate": proposal.candidate_id},
+                entry_fields={"details": {"need": proposal.need_id, "candidate": proposal.candidate_id}},
             )
             raise_event(Event.ACCEPTED, proposal, actor=user)
     return proposal
@@ -128,5 +128,6 @@ def _link(proposal: MatchProposal, user) -> None:
         if not page.related_records.filter(record_id=proposal.candidate_id).exists():
             page.related_records.add(RelatedRecord(record_id=proposal.candidate_id))
         page.status = NeedStatus.MATCHED
-        page.save_revision(user=user, log_action=True).publish(user=user)
+        # The policy has let both parties accept: the portal publishes on their behalf.
+        page.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
     Suggestion.objects.filter(need__translation_key=need.translation_key).delete()
