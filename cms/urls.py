@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("workspace/notifications/", include("workflows.notifications.urls")),
     path("workspace/awards/", include("workflows.awards.urls")),
     path("workspace/suggestions/", include("suggest.urls")),
+    path("workspace/matches/", include("cooperation.urls")),
     path("workspace/", include("workflows.review.urls")),
     path("search/", include("search.urls")),
     path("", include("insight.urls")),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "workflows.notifications",
     "suggest",
     "search",
+    "cooperation",
     "interop.api",
     "interop.harvest",
     "interop.feeds",
