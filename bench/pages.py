@@ -15,6 +15,7 @@ name must contain "bench". Each scale runs in its own process (one database per 
 """
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -62,8 +63,12 @@ def progress(message: str) -> None:
 # --- the worker: one scale, one database ---------------------------------------------------------
 def prepare_database(scale: float) -> None:
     """Create, migrate and fill the scale's database unless a finished build is recorded on it (as
-    the database's comment: a build that was cut off is resumed, the demo builders being idempotent)."""
+    the database's comment: a build that was cut off is resumed, the demo builders being idempotent).
+
+    An existing database is migrated first in every case: one built by older code gets the tables
+    and columns the code measured now expects."""
     import psycopg
+    from django.core.management import call_command
 
     parsed = urlparse(os.environ["DATABASE_URL"])
     name = parsed.path.lstrip("/")
@@ -76,15 +81,18 @@ def prepare_database(scale: float) -> None:
         if row is None:
             progress(f"Creating database {name}")
             connection.execute(f'CREATE DATABASE "{name}"')
-        elif row[0] == done:
-            return
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    progress(f"Loading demo content at scale {scale:g} into {name}")
     started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
+    progress(f"Migrated {name} in {time.monotonic() - started:.1f} s")
+    if row is not None and row[0] == done:
+        return
+    progress(f"Loading demo content at scale {scale:g} into {name}")
+    started, cpu = time.monotonic(), time.process_time()
     load_demo_content(scale)
-    progress(f"Demo content loaded in {time.monotonic() - started:.0f} s")
+    progress(
+        f"Demo content at scale {scale:g} loaded in {time.monotonic() - started:.0f} s "
+        f"({time.process_time() - cpu:.0f} s CPU in this process)"
+    )
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{done}'")
 
@@ -96,7 +104,7 @@ def load_demo_content(scale: float) -> None:
     from django.test.utils import override_settings
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        call_command("load_demo", scale=scale, verbosity=0)
+        call_command("load_demo", scale=scale, verbosity=0, stdout=io.StringIO())  # stdout carries the rows
 
 
 def page_urls() -> list[tuple[str, str, int | None]]:
@@ -225,6 +233,9 @@ def main():
         if result.returncode:
             progress(f"Scale {scale:g} stopped with status {result.returncode}; its rows so far follow")
         for line in result.stdout.splitlines():
+            if not line.startswith("{"):
+                progress(f"  (not a row) {line}")
+                continue
             row = json.loads(line)
             row["order"] = order.setdefault(row["page"], len(order))
             rows.append(row)

@@ -12,12 +12,13 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from content_types.records.models import NeedPage, RecordIndexPage
+from tests.records.factories import NeedFactory
 from tests.records.test_admin import need_data as admin_need_data
 from workflows.permissions import State
 from workflows.review import services
-from workflows.review.locks import ReviewLock
+from workflows.review.locks import ReviewLock, annotate_open_submission, open_submission_of
 
-from .helpers import assign, drive, refreshed
+from .helpers import assign, drive, new_need, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,65 @@ def test_the_explorer_shows_the_review_state(people, client_for, draft):
     for query in ("", "?q=marine"):
         body = client.get(reverse("wagtailadmin_explore", args=[parent.pk]) + query).content.decode()
         assert "draft · Screening" in body
+
+
+@pytest.mark.parametrize("who", ["editor", "superuser"])
+def test_the_explorer_reads_every_rows_review_lock_in_one_query(who, people, client_for, draft, django_user_model):
+    """``RecordPage.get_lock`` answers from the listing's own query: no query per row for the lock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = drive(draft, State.SCREENING, people)
+    parent = first.page.get_parent()
+    if who == "superuser":
+        user = django_user_model.objects.create_superuser("explorer-root", "root@example.org", "x-password-x")
+    else:
+        user = people.editor
+    client = client_for(user)
+    url = reverse("wagtailadmin_explore", args=[parent.pk])
+
+    def submission_queries():
+        client.get(url)  # warm the per-request caches of the first call
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).content.decode()
+        return [query["sql"] for query in queries if '"review_submission"' in query["sql"]], body
+
+    few, _ = submission_queries()
+    for index in range(4):
+        more = new_need(people.submitter, title=f"Locked row {index}")
+        drive(more, State.SCREENING, people)
+        NeedFactory(title=f"Published row {index}")  # live: the listing asks whether it may unpublish
+    many, body = submission_queries()
+    assert body.count("draft · Screening") == 5
+    assert len(many) == len(few), (len(few), len(many))
+
+    # The lock the listing reads is the one a single page finds by itself.
+    rows = list(annotate_open_submission(NeedPage.objects.child_of(parent).filter(live=False)).order_by("pk"))
+    assert len(rows) == 5
+    with django_assert_no_queries():
+        locks = [row.get_lock() for row in rows]
+    assert all(isinstance(lock, ReviewLock) for lock in locks)
+    assert [lock.submission.pk for lock in locks] == [
+        NeedPage.objects.get(pk=row.pk).get_lock().submission.pk for row in rows
+    ]
+    assert {lock.submission.state for lock in locks} == {State.SCREENING}
+
+
+def django_assert_no_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class _NoQueries(CaptureQueriesContext):
+        def __exit__(self, *exc):
+            super().__exit__(*exc)
+            assert len(self) == 0, [query["sql"] for query in self.captured_queries]
+
+    return _NoQueries(connection)
+
+
+def test_a_listed_page_without_an_open_submission_has_no_review_lock(people, draft):
+    drive(draft, State.PUBLISHED, people)
+    row = annotate_open_submission(NeedPage.objects.filter(pk=draft.page_id)).get()
+    with django_assert_no_queries():
+        assert open_submission_of(row) is None
+    assert row.get_lock() is None  # Wagtail's own locks are still asked for

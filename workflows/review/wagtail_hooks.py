@@ -21,7 +21,7 @@ from workflows import access, access_views
 from workflows.review.policy import ACTIVE_STATES, OPEN_STATES, State
 
 from . import dashboard, page_log
-from .locks import open_submission_of, refusal_message
+from .locks import annotate_open_submission, open_submission_of, refusal_message
 from .models import Submission
 
 # Bulk actions that would change what the flow owns; "delete" is refused only once submitted.
@@ -138,6 +138,12 @@ def show_review_state_in_explorer(parent_page, pages, request):
     state = Subquery(Submission.objects.filter(page_id=OuterRef("pk"), state__in=OPEN_STATES).values("state")[:1])
     labels = [When(open_review_state=value, then=Value(str(State(value).label))) for value in OPEN_STATES]
     return pages.alias(open_review_state=state).annotate(review_status=Case(*labels, default=Value("")))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def read_review_locks_with_the_listing(parent_page, pages, request):
+    """Each row's review lock (``RecordPage.get_lock``) from the listing's own query, not one query per row."""
+    return annotate_open_submission(pages)
 
 
 @hooks.register("construct_homepage_panels")
