@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-TITLE = "CHM Award 2026"
+TITLE = "Award for national CHMs 2031"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -95,10 +95,12 @@ def set_up_in_the_admin(browser, base, secretariat, awards):
         admin.locator(f'[name="criteria-{number}-weight"]').fill(weight)
         if independent:
             admin.locator(f'[name="criteria-{number}-independent"]').check()
-    admin.locator("form#page-edit-form, form[data-edit-form]").first.evaluate(
-        "form => form.requestSubmit(form.querySelector('button[name=action-publish]'))"
-    )
-    admin.wait_for_url(f"**/admin/pages/{awards.pk}/")
+    with admin.expect_navigation():
+        admin.locator("form#page-edit-form").evaluate(
+            "form => form.requestSubmit(form.querySelector('button[name=action-publish]'))"
+        )
+    errors = admin.locator(".error-message, .help-critical, .w-field__errors").all_inner_texts()
+    assert admin.url.endswith(f"/admin/pages/{awards.pk}/"), errors
     context.close()
 
 
