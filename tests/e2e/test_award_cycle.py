@@ -17,7 +17,8 @@ from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-TITLE = "CHM Award 2026"
+TITLE = "Award for national CHMs 2031"
+SLUG = "award-for-national-chms-2031"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -81,6 +82,7 @@ def set_up_in_the_admin(browser, base, secretariat, awards):
     admin.goto(f"{base}/admin/pages/add/awards/awardcyclepage/{awards.pk}/")
     today = datetime.date.today()
     admin.locator('[name="title"]').fill(TITLE)
+    admin.locator('[name="slug"]').evaluate("(input, slug) => { input.value = slug; }", SLUG)
     admin.locator('[name="meeting"]').fill("COP-17")
     for name, days in (("call_opens", -30), ("nomination_deadline", 10), ("evaluation_deadline", 40)):
         admin.locator(f'[name="{name}"]').fill((today + datetime.timedelta(days=days)).isoformat())
@@ -95,10 +97,22 @@ def set_up_in_the_admin(browser, base, secretariat, awards):
         admin.locator(f'[name="criteria-{number}-weight"]').fill(weight)
         if independent:
             admin.locator(f'[name="criteria-{number}-independent"]').check()
-    admin.locator("form#page-edit-form, form[data-edit-form]").first.evaluate(
+    admin.locator("form#page-edit-form").evaluate(
         "form => form.requestSubmit(form.querySelector('button[name=action-publish]'))"
     )
-    admin.wait_for_url(f"**/admin/pages/{awards.pk}/")
+    from content_types.awards.models import AwardCyclePage
+
+    for _attempt in range(60):  # the admin answers with a redirect once the page is live
+        if AwardCyclePage.objects.filter(title=TITLE, live=True).exists():
+            break
+        admin.wait_for_timeout(500)
+    else:
+        admin.wait_for_load_state()
+        errors = admin.eval_on_selector_all(
+            "[aria-invalid=true], .w-field--error, .help-critical, .messages",
+            "nodes => nodes.map(node => (node.name || node.id || node.className) + ': ' + node.textContent.trim())",
+        )
+        raise AssertionError(f"The cycle was not published from the admin: {errors}")
     context.close()
 
 

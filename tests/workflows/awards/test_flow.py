@@ -180,3 +180,20 @@ def test_naming_the_committee_anew_restarts_the_evaluation(evaluating):
     first.refresh_from_db()
     assert first.status == PROCESS.CANCELED
     assert {owner for owner, _code in score_pairs(evaluating)} == {"chair", "member-cn"}
+
+
+def test_the_inbox_with_award_tasks_stays_flat_from_5_to_50_nominations(client, world):
+    from .test_views import count_queries, populate
+
+    world.committee = services.form_committee(world.cycle, list(world.members.values()), world.members["chair"])
+    client.force_login(world.members["chair"])
+    counts = {}
+    for total in (5, 50):
+        EvaluationFlow.task_class.objects.filter(flow_task=EvaluationFlow.score).delete()
+        Nomination.objects.filter(cycle=world.cycle).delete()
+        for nomination in populate(world, total):
+            services.open_scoring_tasks(nomination)
+        assert tasks(EvaluationFlow.score, owner=world.members["chair"]).count() == total
+        counts[total] = count_queries(client, reverse("workspace:tasks"))
+    print(f"\ninbox queries with award tasks: 5 nominations {counts[5]}, 50 nominations {counts[50]}")
+    assert counts[5] == counts[50]
