@@ -522,3 +522,23 @@ def test_writing_costs_a_constant_number_of_queries_per_row(mode, secretariat_ed
     # its five aliases and six search entries; measured 149 and about 430.
     per_row = max(first, second) / 2
     assert per_row <= (160 if mode == "review" else 460), measured
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_exports_guard_formulas_and_imports_restore_them(export_format, secretariat_editor, site_pages):
+    import openpyxl
+
+    browser = signed_in(secretariat_editor)
+    formula = '=HYPERLINK("http://example.org","x")'
+    _published_need(browser, formula, _capture())
+    response = Client().get(site_pages["records"].url + f"export/{export_format}/")
+    if export_format == "csv":
+        content = b"".join(response.streaming_content)
+        assert f"'{formula}".replace('"', '""').encode() in content
+    else:
+        content = response.content
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        cell = next(row[2] for row in sheet.iter_rows() if str(row[2].value).endswith(formula))
+        assert cell.data_type == "s" and cell.value == f"'{formula}"
+    _location, report = dry_run(browser, content, mode="publish", name=f"records.{export_format}")
+    assert [(row.title, row.action) for row in report.context["report"].rows] == [(formula, "unchanged")]
