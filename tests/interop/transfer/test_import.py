@@ -495,6 +495,8 @@ def test_an_abandoned_file_is_removed_by_the_upload_sweep(french_editor, setting
 
 
 def _capture():
+    """Run the callbacks queued for after the commit (publication, indexing) as the test's own
+    transaction never commits: pytest-django's ``django_capture_on_commit_callbacks``, for helpers."""
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks
