@@ -544,3 +544,19 @@ def test_exports_guard_formulas_and_imports_restore_them(export_format, secretar
         assert cell.data_type == "s" and cell.value == f"'{formula}"
     _location, report = dry_run(browser, content, mode="publish", name=f"records.{export_format}")
     assert [(row.title, row.action) for row in report.context["report"].rows] == [(formula, "unchanged")]
+
+
+def test_a_workbook_with_more_rows_than_allowed_is_refused(french_editor):
+    rows = [{"type": "need", "title": f"Need {i}", "language": "en"} for i in range(5001)]
+    message = _refusal(signed_in(french_editor), _xlsx(rows), name="records.xlsx")
+    assert "more than 5,000 rows" in message
+
+
+def test_admin_users_without_an_editor_role_are_refused(make_user, site_pages):
+    from django.contrib.auth.models import Permission
+
+    staff = make_user("staff-without-role")
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    browser = signed_in(staff)
+    assert browser.get(UPLOAD).status_code == 403
+    assert UPLOAD not in browser.get(reverse("wagtailadmin_home")).content.decode()
