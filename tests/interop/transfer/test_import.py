@@ -560,3 +560,24 @@ def test_admin_users_without_an_editor_role_are_refused(make_user, site_pages):
     browser = signed_in(staff)
     assert browser.get(UPLOAD).status_code == 403
     assert UPLOAD not in browser.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_row_the_review_refuses_at_writing_undoes_the_whole_import(french_editor, monkeypatch):
+    from workflows.core.tasks import TransitionError
+    from workflows.review import services
+
+    browser = signed_in(french_editor)
+    location, response = dry_run(browser, csv_bytes([need_row("Kept back"), need_row("Refused")]))
+    real_submit = services.submit
+
+    def refusing_submit(pk, user):
+        if Submission.objects.get(pk=pk).page.title == "Refused":
+            raise TransitionError("This submission was already submitted.")
+        return real_submit(pk, user)
+
+    monkeypatch.setattr(services, "submit", refusing_submit)
+    before = counts()
+    done = confirm(browser, location, response, _capture())
+    assert done.status_code == 409
+    assert "This submission was already submitted." in done.content.decode()
+    assert counts() == before
