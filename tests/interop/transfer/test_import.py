@@ -581,3 +581,16 @@ def test_a_row_the_review_refuses_at_writing_undoes_the_whole_import(french_edit
     assert done.status_code == 409
     assert "This submission was already submitted." in done.content.decode()
     assert counts() == before
+
+
+def test_publishing_is_checked_again_at_confirmation(secretariat_editor):
+    from content_types.vocabularies.models import Country
+
+    browser = signed_in(secretariat_editor)
+    location, response = dry_run(browser, csv_bytes([need_row("Published too late")]), mode="publish")
+    secretariat_editor.profile.country = Country.objects.get(code="FR")  # now a national editor
+    secretariat_editor.profile.save()
+    before = counts()
+    done = confirm(browser, location, response, _capture())
+    assert done.status_code == 403
+    assert counts() == before
