@@ -26,6 +26,19 @@ FORMATS = {
 }
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): CSV and
+# XLSX exports prefix it with an apostrophe, so that a spreadsheet shows the text instead of running
+# it; the import removes that apostrophe again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def neutralised(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return FORMULA_GUARD + value
+    return value
+
+
 def export_chunks(queryset):
     """The specific pages of ``queryset`` (already ordered), ``CHUNK_SIZE`` at a time."""
     ids = list(queryset.values_list("pk", flat=True)[:EXPORT_LIMIT])
@@ -57,14 +70,15 @@ def export_response(request, queryset, feed_format: str, filename: str, tags=())
             yield "\ufeff" + writer.writerow(headers)  # the mark tells spreadsheets the file is UTF-8
             for pages in export_chunks(queryset):
                 for page in pages:
-                    yield writer.writerow(resource.export_resource(page))
+                    yield writer.writerow([neutralised(value) for value in resource.export_resource(page)])
 
         response = StreamingHttpResponse(rows(), content_type=FORMATS["csv"])
     else:
         dataset = tablib.Dataset(headers=headers)
         for pages in export_chunks(queryset):
             for page in pages:
-                dataset.append(resource.export_resource(page))
+                values = resource.export_resource(page)
+                dataset.append(values if feed_format == "json" else [neutralised(value) for value in values])
         response = HttpResponse(dataset.export(feed_format), content_type=FORMATS[feed_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{feed_format}"'
     return response

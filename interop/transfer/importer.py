@@ -113,11 +113,10 @@ class ResolvedTermsField(forms.Field):
 
     @staticmethod
     def _keys(value) -> set:
-        if value is None:
+        """The terms' ids, whether given as terms (a row, an instance's values, a queryset) or as ids."""
+        if value is None or isinstance(value, str) and not value:
             return set()
-        items = value if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") else [value]
-        if isinstance(value, str):
-            items = [value]
+        items = value if hasattr(value, "__iter__") and not isinstance(value, str) else [value]
         return {getattr(item, "pk", item) for item in items if item not in (None, "")}
 
     def has_changed(self, initial, data):

@@ -147,11 +147,21 @@ def _check_header(header: list[str]) -> None:
                 )
 
 
+def restored(value: str) -> str:
+    """A cell as it was before an export guarded it against being read as a formula."""
+    from .export import FORMULA_GUARD, FORMULA_STARTS
+
+    if value.startswith(FORMULA_GUARD) and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def read_sheet(raw: bytes, extension: str) -> Sheet:
     """The rows of a validated upload; :class:`UnreadableFile` for anything that is not a clean table."""
     sheet = read_xlsx(io.BytesIO(raw)) if extension == "xlsx" else read_csv(raw)
     if not sheet.rows:
         raise UnreadableFile(_("The file names its columns but holds no records."))
+    sheet.rows = [(number, [restored(value) for value in values]) for number, values in sheet.rows]
     for _number, values in sheet.rows:
         if any(len(value) > MAX_CELL_LENGTH for value in values):
             raise UnreadableFile(

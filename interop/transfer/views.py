@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 
+from workflows.core.tasks import TransitionError
+
 from . import pending
 from .columns import importable_types, template_columns
 from .export import FORMATS
@@ -127,6 +129,10 @@ def confirm(request, token):
         return _file_problem(request, str(error))
     except ReportChanged as changed:
         return _report_response(request, token, changed.report, mode, changed=True, status=409)
+    except TransitionError as error:  # a row the review refused after all: the whole import is undone
+        return _file_problem(request, str(error), status=409)
+    except (PermissionDenied, PermissionError):
+        return _file_problem(request, _("You may not write these records; nothing was written."), status=403)
     pending.discard(request.user, token)
     rows = []
     for item in written:

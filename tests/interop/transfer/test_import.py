@@ -495,6 +495,8 @@ def test_an_abandoned_file_is_removed_by_the_upload_sweep(french_editor, setting
 
 
 def _capture():
+    """Run the callbacks queued for after the commit (publication, indexing) as the test's own
+    transaction never commits: pytest-django's ``django_capture_on_commit_callbacks``, for helpers."""
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks
@@ -522,3 +524,73 @@ def test_writing_costs_a_constant_number_of_queries_per_row(mode, secretariat_ed
     # its five aliases and six search entries; measured 149 and about 430.
     per_row = max(first, second) / 2
     assert per_row <= (160 if mode == "review" else 460), measured
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_exports_guard_formulas_and_imports_restore_them(export_format, secretariat_editor, site_pages):
+    import openpyxl
+
+    browser = signed_in(secretariat_editor)
+    formula = '=HYPERLINK("http://example.org","x")'
+    _published_need(browser, formula, _capture())
+    response = Client().get(site_pages["records"].url + f"export/{export_format}/")
+    if export_format == "csv":
+        content = b"".join(response.streaming_content)
+        assert f"'{formula}".replace('"', '""').encode() in content
+    else:
+        content = response.content
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        cell = next(row[2] for row in sheet.iter_rows() if str(row[2].value).endswith(formula))
+        assert cell.data_type == "s" and cell.value == f"'{formula}"
+    _location, report = dry_run(browser, content, mode="publish", name=f"records.{export_format}")
+    assert [(row.title, row.action) for row in report.context["report"].rows] == [(formula, "unchanged")]
+
+
+def test_a_workbook_with_more_rows_than_allowed_is_refused(french_editor):
+    rows = [{"type": "need", "title": f"Need {i}", "language": "en"} for i in range(5001)]
+    message = _refusal(signed_in(french_editor), _xlsx(rows), name="records.xlsx")
+    assert "more than 5,000 rows" in message
+
+
+def test_admin_users_without_an_editor_role_are_refused(make_user, site_pages):
+    from django.contrib.auth.models import Permission
+
+    staff = make_user("staff-without-role")
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    browser = signed_in(staff)
+    assert browser.get(UPLOAD).status_code == 403
+    assert UPLOAD not in browser.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_row_the_review_refuses_at_writing_undoes_the_whole_import(french_editor, monkeypatch):
+    from workflows.core.tasks import TransitionError
+    from workflows.review import services
+
+    browser = signed_in(french_editor)
+    location, response = dry_run(browser, csv_bytes([need_row("Kept back"), need_row("Refused")]))
+    real_submit = services.submit
+
+    def refusing_submit(pk, user):
+        if Submission.objects.get(pk=pk).page.title == "Refused":
+            raise TransitionError("This submission was already submitted.")
+        return real_submit(pk, user)
+
+    monkeypatch.setattr(services, "submit", refusing_submit)
+    before = counts()
+    done = confirm(browser, location, response, _capture())
+    assert done.status_code == 409
+    assert "This submission was already submitted." in done.content.decode()
+    assert counts() == before
+
+
+def test_publishing_is_checked_again_at_confirmation(secretariat_editor):
+    from content_types.vocabularies.models import Country
+
+    browser = signed_in(secretariat_editor)
+    location, response = dry_run(browser, csv_bytes([need_row("Published too late")]), mode="publish")
+    secretariat_editor.profile.country = Country.objects.get(code="FR")  # now a national editor
+    secretariat_editor.profile.save()
+    before = counts()
+    done = confirm(browser, location, response, _capture())
+    assert done.status_code == 403
+    assert counts() == before
