@@ -7,6 +7,7 @@ one task, not one per page). The task itself decides what is indexable: live and
 """
 
 import threading
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -32,7 +33,23 @@ def schedule(keys) -> None:
     transaction.on_commit(flush)
 
 
+@contextmanager
+def deferred():
+    """Index what changes inside the block once, at its end (a harvest's page of records): each
+    transaction inside still commits on its own; the groups it touched wait for the block's end."""
+    depth = getattr(_state, "held", 0)
+    _state.held = depth + 1
+    try:
+        yield
+    finally:
+        _state.held = depth
+        if not depth:
+            transaction.on_commit(flush)
+
+
 def flush() -> None:
+    if getattr(_state, "held", 0):
+        return
     keys = getattr(_state, "keys", None)
     if not keys:
         return

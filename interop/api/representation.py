@@ -1,17 +1,22 @@
 """The JSON each item of the open API is, built from the pages ``selectors.resolve_items`` loaded."""
 
+import logging
 import mimetypes
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
+from cms import content_version
 from content_types.base.languages import page_text_language
 
 from .kinds import identifier_of
-from .selectors import Item, own_fields
+from .selectors import Item, own_fields, resolve_items
+
+logger = logging.getLogger(__name__)
 
 
 def iso(value) -> str | None:
@@ -68,7 +73,7 @@ def represent(item: Item, request, restricted_collections: set) -> dict:
     data = {
         "identifier": item.identifier,
         "type": type(original)._meta.model_name.removesuffix("page") if item.kind == "record" else item.kind,
-        "url": original.get_full_url(request),
+        "url": getattr(original, "_api_url", None) or original.get_full_url(request),
         "language": original.locale.language_code,
         "text_language": page_text_language(text) or text.locale.language_code,
         "title": text.title,
@@ -140,3 +145,34 @@ def as_jsonld(data: dict) -> dict:
         {"@id": url, "inLanguage": code} for code, url in data.get("translations", {}).items() if url != data["url"]
     ]
     return node
+
+
+def represented(kind: str, rows: list, language: str, request, restricted: set) -> list[dict]:
+    """The representation of each of ``rows`` (originals with their ``modified``), taken from the
+    shared cache when it was made under the current content version (``cms.content_version``: any
+    public change retires every entry), else built (``resolve_items`` for the missing ones only, in a
+    fixed number of queries) and stored. With the cache down, every item is built (fail open)."""
+    version = content_version.current() if rows else None
+    keys: dict = {}
+    found: dict = {}
+    if version is not None:
+        parts = (kind, language, request.get_host(), request.scheme, tuple(sorted(restricted)))
+        keys = {
+            row.pk: "chm:api-item:" + content_version._digest((row.pk, iso(row.modified), parts), version)
+            for row in rows
+        }
+        try:
+            found = cache.get_many(list(keys.values()))
+        except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"
+            logger.warning("Could not read cached API items", exc_info=True)
+    missing = [row for row in rows if keys.get(row.pk) not in found]
+    built = {
+        item.original.pk: represent(item, request, restricted)
+        for item in resolve_items(kind, missing, language, request)
+    }
+    if keys and built:
+        try:
+            cache.set_many({keys[pk]: data for pk, data in built.items()}, content_version.CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not cache API items", exc_info=True)
+    return [built[row.pk] if row.pk in built else found[keys[row.pk]] for row in rows]

@@ -103,6 +103,8 @@ CODE_PATTERNS = {
     "language": r"^[A-Za-z]{2,3}$",
 }
 NO_MATCH = Q(pk__in=[])
+#: A record identifier as the ``identifier`` filter takes it (a harvester asks for a page of them at once).
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 def apply_filters(queryset, params, *, kind: str, warnings: list):
@@ -152,6 +154,13 @@ def apply_filters(queryset, params, *, kind: str, warnings: list):
 
         content_types = ContentType.objects.get_for_models(*(models[value] for value in types))
         queryset = queryset.filter(content_type__in=list(content_types.values()))
+    if kind == "record" and (identifiers := params.getlist("identifier")):
+        if len(identifiers) > MAX_PAGE_SIZE:
+            raise _invalid("identifier", _("Ask for at most %(max)s identifiers at once.") % {"max": MAX_PAGE_SIZE})
+        for raw in identifiers:
+            if not re.fullmatch(IDENTIFIER_PATTERN, raw):
+                raise _invalid("identifier", _("“%(value)s” is not an identifier.") % {"value": shown_value(raw)})
+        queryset = queryset.filter(identifier__in=identifiers)
     if raw := params.get("modified_since"):
         queryset = queryset.filter(modified__gte=parse_datetime_parameter("modified_since", raw))
     if (text := params.get("q", "").replace("\x00", "").strip()) and kind is not None:
@@ -242,6 +251,38 @@ def requested_language(request, parameter: str | None) -> str:
     return settings.LANGUAGE_CODE
 
 
+class PageAddresses:
+    """Full addresses of many pages for one request without reversing each: Wagtail's own answer for
+    the first page of each (site, language), then the same prefix with each page's path. A page type
+    with its own routing, or a page that more than one site could serve, gets Wagtail's answer."""
+
+    def __init__(self, request):
+        from wagtail.models import Site
+
+        self.request = request
+        self.roots = Site.get_site_root_paths()
+        self.prefixes: dict = {}
+
+    def __call__(self, page: Page) -> str | None:
+        from urllib.parse import quote
+
+        from django.utils.http import RFC3986_SUBDELIMS
+
+        roots = [root for root in self.roots if page.url_path.startswith(root.root_path)]
+        if len(roots) != 1 or type(page).get_url_parts is not Page.get_url_parts:
+            return page.get_full_url(self.request)
+        root = roots[0]
+        suffix = quote(page.url_path[len(root.root_path) :], safe=RFC3986_SUBDELIMS + "/~:@")
+        key = (root.site_id, root.root_path, page.locale_id)
+        if key not in self.prefixes:
+            url = page.get_full_url(self.request)
+            if url is None or not url.endswith(suffix):
+                return url
+            self.prefixes[key] = url[: len(url) - len(suffix)]
+            return url
+        return self.prefixes[key] + suffix
+
+
 @dataclass
 class Item:
     """One page as the API shows it: the original, the page whose text is shown, every address."""
@@ -263,12 +304,18 @@ def resolve_items(kind: str, originals: list, language: str, request) -> list[It
         return []
     base = kind_models()[kind]
     keys = [page.translation_key for page in originals]
+    original_pks = {page.pk for page in originals}
+    originals_url: dict = {}
     locale = Locale.objects.filter(language_code=language).first()
     group_pages = list(Page.objects.live().public().filter(translation_key__in=keys).select_related("locale"))
+    address_of = PageAddresses(request)
     addresses: dict = {}
     texts: dict = {}
     for page in group_pages:
-        addresses.setdefault(page.translation_key, {})[page.locale.language_code] = page.get_full_url(request)
+        address = address_of(page)
+        addresses.setdefault(page.translation_key, {})[page.locale.language_code] = address
+        if page.pk in original_pks:
+            originals_url[page.pk] = address
         if locale and page.locale_id == locale.pk and not page.alias_of_id:
             texts[page.translation_key] = page.pk
     wanted = {page.pk for page in originals} | set(texts.values())
@@ -278,6 +325,7 @@ def resolve_items(kind: str, originals: list, language: str, request) -> list[It
     for page in originals:
         original = specific.get(page.pk, page)
         text = specific.get(texts.get(page.translation_key), original)
+        original._api_url = originals_url.get(page.pk)
         items.append(
             Item(
                 kind=kind,

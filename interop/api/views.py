@@ -25,7 +25,7 @@ from interop.push.authentication import ApiClientAuthentication
 from . import selectors
 from .kinds import identifier_of
 from .models import Tombstone
-from .representation import as_jsonld, iso, represent, restricted_collections
+from .representation import as_jsonld, iso, represented, restricted_collections
 from .serializers import (
     ChangePageSerializer,
     ItemPageSerializer,
@@ -154,9 +154,8 @@ class ItemListView(InteropAPIView):
         queryset = selectors.apply_filters(selectors.public_originals(model), params, kind=self.kind, warnings=warnings)
         rows = list(selectors.after_cursor(queryset, params.get("cursor"))[: size + 1])
         has_next, rows = len(rows) > size, rows[:size]
-        items = selectors.resolve_items(self.kind, rows, language, request)
         restricted = restricted_collections() if self.kind == "record" else set()
-        results = [represent(item, request, restricted) for item in items]
+        results = represented(self.kind, rows, language, request, restricted)
         next_url = None
         if has_next:
             query = params.copy()
@@ -167,7 +166,7 @@ class ItemListView(InteropAPIView):
         else:
             body = {"next": next_url, "results": [_public(data) for data in results], "warnings": warnings}
         response = Response(body)
-        response.last_modified_at = max((item.modified for item in items), default=None)
+        response.last_modified_at = max((row.modified for row in rows), default=None)
         return response
 
 
@@ -194,12 +193,11 @@ class ItemDetailView(InteropAPIView):
         rows = list(originals[:1])
         if not rows:
             raise Http404(_("No published item has this identifier."))
-        item = selectors.resolve_items(self.kind, rows, language, request)[0]
         restricted = restricted_collections() if self.kind == "record" else set()
-        data = represent(item, request, restricted)
+        data = represented(self.kind, rows, language, request, restricted)[0]
         body = {"@context": "https://schema.org", **as_jsonld(data)} if self.wants_jsonld(request) else _public(data)
         response = Response(body)
-        response.last_modified_at = item.modified
+        response.last_modified_at = rows[0].modified
         return response
 
 
@@ -219,7 +217,18 @@ def _list_schema(kind: str, serializer):
                     {"type": "array", "items": {"type": "string", "enum": list(selectors.record_type_models())}},
                     explode=True,
                     description="Record type code, e.g. need; repeat for any of several.",
-                )
+                ),
+                OpenApiParameter(
+                    "identifier",
+                    {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": selectors.IDENTIFIER_PATTERN},
+                        "maxItems": selectors.MAX_PAGE_SIZE,
+                    },
+                    explode=True,
+                    description=f"Record identifiers (up to {selectors.MAX_PAGE_SIZE}): these records only, "
+                    "e.g. a harvester fetching a page of changes in one request per language.",
+                ),
             ]
             if kind == "record"
             else []

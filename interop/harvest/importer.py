@@ -128,16 +128,19 @@ def check_ownership(source, identifier: str) -> HarvestedRecord | None:
     return link
 
 
-def import_record(source, details: dict[str, dict], now=None) -> tuple[str, Page]:
-    """``details``: the record's detail by language code (the original's at least). Returns (outcome, page)."""
+def import_record(source, details: dict[str, dict], now=None, aliases: bool = True) -> tuple[str, Page]:
+    """``details``: the record's detail by language code (the original's at least). Returns (outcome, page).
+
+    ``aliases=False``: the caller gives the record its aliases afterwards, with others in bulk
+    (``ensure_aliases_in_bulk``), as the harvest does after each page of records."""
     try:
         with transaction.atomic():
-            return _import(source, details, now)
+            return _import(source, details, now, aliases)
     except ValidationError as error:
         raise _refusal(error) from error
 
 
-def _import(source, details: dict[str, dict], now=None) -> tuple[str, Page]:
+def _import(source, details: dict[str, dict], now=None, aliases: bool = True) -> tuple[str, Page]:
     now = now or timezone.now()
     original_language = next(iter(details.values()))["language"]
     original = details.get(original_language)
@@ -170,7 +173,8 @@ def _import(source, details: dict[str, dict], now=None) -> tuple[str, Page]:
         page.save()
     _publish(page)
     _import_translations(page, details, original_language)
-    ensure_aliases(page)
+    if aliases:
+        ensure_aliases(page)
     HarvestedRecord.objects.update_or_create(
         source=source,
         remote_identifier=identifier,

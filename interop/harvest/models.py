@@ -41,6 +41,15 @@ class HarvestSource(models.Model):
     scope_targets = models.CharField(
         _("GBF targets"), max_length=300, blank=True, help_text=_("GBF target codes (e.g. GBF-T3); empty for all.")
     )
+    api_token = models.CharField(
+        _("API token"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "A token the peer portal issued to this portal as an API client: the harvest is then counted as "
+            "that client, at the clients' rate, instead of under the anonymous limit. Empty: harvest anonymously."
+        ),
+    )
     interval_minutes = models.PositiveIntegerField(
         _("interval (minutes)"),
         default=60,

@@ -13,6 +13,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page
+
+from content_types.base.translations import ensure_aliases_in_bulk
+from search import signals as search_signals
 
 from .client import PeerClient, PeerError
 from .importer import ImportRefused, import_record, withdraw_record
@@ -81,13 +85,44 @@ def fetch_details(client: PeerClient, identifier: str) -> dict[str, dict] | None
     return details
 
 
-def process_change(run: HarvestRun, client: PeerClient, change: dict) -> HarvestObject | None:
+def fetch_page_details(client: PeerClient, identifiers: list[str]) -> dict[str, dict[str, dict]] | None:
+    """The details of a page of records in every language, in one request per language (not one per
+    record and language): identifier → language → detail, the original's language first. A record
+    the peer no longer publishes is absent. None when the peer cannot filter by identifier."""
+    by_identifier: dict[str, dict[str, dict]] = {}
+    for start in range(0, len(identifiers), 100):
+        chunk = identifiers[start : start + 100]
+        for language, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            found = client.records(chunk, language)
+            if found is None:
+                return None
+            for detail in found:
+                by_identifier.setdefault(detail["identifier"], {})[language] = detail
+    details = {}
+    for identifier, by_language in by_identifier.items():
+        original = next(iter(by_language.values()))["language"]
+        first = by_language.get(original) or client.record(identifier, original)  # a language not ours
+        if first is not None:
+            details[identifier] = {original: first, **{k: v for k, v in by_language.items() if k != original}}
+    return details
+
+
+def process_change(
+    run: HarvestRun, client: PeerClient, change: dict, fetched: dict | None = None, aliases: bool = True
+) -> HarvestObject | None:
+    """Import, update or withdraw the record a change names. ``fetched``: details already fetched for
+    the change's page (``fetch_page_details``), else they are fetched here, record by record."""
     identifier = change.get("identifier") or ""
     if change.get("kind", "record") != "record" or not identifier:
         return None
     page, message = None, ""
     try:
-        details = None if change.get("action") == "deleted" else fetch_details(client, identifier)
+        if change.get("action") == "deleted":
+            details = None
+        elif fetched is not None:
+            details = fetched.get(identifier)
+        else:
+            details = fetch_details(client, identifier)
         if details is None:
             outcome, page = withdraw_record(run.source, identifier)
         elif not run.source.in_scope(next(iter(details.values()))):
@@ -95,7 +130,7 @@ def process_change(run: HarvestRun, client: PeerClient, change: dict) -> Harvest
             if outcome == Outcome.UNCHANGED and page is None:
                 return None  # outside the source's scope and never harvested
         else:
-            outcome, page = import_record(run.source, details)
+            outcome, page = import_record(run.source, details, aliases=aliases)
     except PeerError:
         raise
     except ImportRefused as error:
@@ -116,6 +151,35 @@ def process_change(run: HarvestRun, client: PeerClient, change: dict) -> Harvest
     return obj
 
 
+def _is_record_update(change: dict) -> bool:
+    return (
+        change.get("kind", "record") == "record"
+        and bool(change.get("identifier"))
+        and change.get("action") != "deleted"
+    )
+
+
+KEPT = {Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED}
+
+
+def _complete(objects: list[HarvestObject]) -> None:
+    """The page's copies get their aliases in every other locale (in bulk); a copy found unchanged
+    (read again after an interrupted run) is indexed again, in case the run stopped before it was."""
+    if not objects:
+        return
+    pages = list(Page.objects.filter(pk__in=[obj.page_id for obj in objects], live=True))
+    keys = [page.translation_key for page in pages]
+    complete = set(
+        Page.objects.filter(translation_key__in=keys)
+        .values("translation_key")
+        .annotate(versions=Count("id"))
+        .filter(versions__gte=Locale.objects.count())
+        .values_list("translation_key", flat=True)
+    )
+    ensure_aliases_in_bulk([page for page in pages if page.translation_key not in complete])
+    search_signals.schedule(keys)
+
+
 def _count(run: HarvestRun) -> None:
     counts = dict(run.harvest_objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
     for outcome in Outcome.values:
@@ -125,8 +189,13 @@ def _count(run: HarvestRun) -> None:
 def harvest(
     source: HarvestSource, page_size: int | None = None, progress=None, client: PeerClient | None = None
 ) -> HarvestRun:
-    """Harvest ``source`` once (incremental, resumable). ``progress(run, items_done)`` after each record."""
-    client = client or PeerClient(source.base_url)
+    """Harvest ``source`` once (incremental, resumable). ``progress(run, items_done)`` after each record.
+
+    Each page of the changes feed costs one request per language for all its records; each record is
+    imported in its own transaction, and the page's aliases and search indexing are done once, at the
+    end of the page. A run killed midway reads its last page again: its records come back unchanged,
+    and get there whatever aliases and indexing they missed."""
+    client = client or PeerClient(source.base_url, token=source.api_token or None)
     run = start_run(source)
     url = run.resume_cursor or client.changes_url(
         run.since.isoformat().replace("+00:00", "Z") if run.since else None,
@@ -135,14 +204,22 @@ def harvest(
     try:
         while url:
             page = client.get(url)
-            for change in page.get("results", []):
-                process_change(run, client, change)
-                at = parse_datetime(change.get("at") or "")
-                if at is not None and (run.latest_change_at is None or at > run.latest_change_at):
-                    run.latest_change_at = at
-                HarvestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
-                if progress is not None:
-                    progress(run, 1)
+            changes = page.get("results", [])
+            wanted = [change.get("identifier") for change in changes if _is_record_update(change)]
+            fetched = fetch_page_details(client, list(dict.fromkeys(wanted))) if wanted else {}
+            kept = []
+            with search_signals.deferred():
+                for change in changes:
+                    obj = process_change(run, client, change, fetched, aliases=False)
+                    if obj is not None and obj.page_id and obj.outcome in KEPT:
+                        kept.append(obj)
+                    at = parse_datetime(change.get("at") or "")
+                    if at is not None and (run.latest_change_at is None or at > run.latest_change_at):
+                        run.latest_change_at = at
+                    HarvestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+                    if progress is not None:
+                        progress(run, 1)
+                _complete(kept)
             url = page.get("next") or ""
             run.resume_cursor = url
             run.pages += 1

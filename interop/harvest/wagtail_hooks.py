@@ -43,6 +43,7 @@ class HarvestSourceViewSet(ModelViewSet):
         "scope_types",
         "scope_countries",
         "scope_targets",
+        "api_token",
         "interval_minutes",
         "active",
         "harvested_until",

@@ -267,3 +267,59 @@ def test_query_count_does_not_grow_with_the_page(client, site_pages, publish, dj
         response = client.get("/api/v1/records/?page_size=100")
 
     assert len(response.json()["results"]) == count
+
+
+def test_the_filtered_list_costs_the_same_queries_for_10_and_100_items(client, site_pages, publish):
+    """Cold (every item built) and warm (items from the cache kept under the content version)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/api/v1/records/?country=FR&target=GBF-T3&page_size=100"
+    counts = {}
+    published = 0
+    for total in (10, 100):
+        for _ in range(total - published):
+            publish(NeedFactory(countries=[country("FR")], gbf_targets=[target(3)]))
+        published = total
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(url)
+        assert len(response.json()["results"]) == total
+        with CaptureQueriesContext(connection) as warm:
+            again = client.get(url)
+        assert again.json() == response.json()
+        counts[total] = (len(cold), len(warm))
+
+    assert counts[10] == counts[100]
+    cold_queries, warm_queries = counts[100]
+    assert warm_queries < cold_queries
+
+
+def test_a_cached_item_is_not_served_after_a_change(client, site_pages, publish):
+    need = publish(NeedFactory(title="Before the change"))
+    assert client.get("/api/v1/records/").json()["results"][0]["title"] == "Before the change"
+    assert client.get(f"/api/v1/records/{need.identifier}/").json()["title"] == "Before the change"
+
+    need.title = "After the change"
+    publish(need)
+
+    assert client.get("/api/v1/records/").json()["results"][0]["title"] == "After the change"
+    assert client.get(f"/api/v1/records/{need.identifier}/").json()["title"] == "After the change"
+
+
+def test_addresses_without_reversing_are_wagtails_own(rf, site_pages, publish, translate_to):
+    from wagtail.models import Page
+
+    from interop.api.selectors import PageAddresses
+
+    need = publish(NeedFactory(title="Besoin", slug="besoin-été-ü"))
+    publish(NeedFactory(title="Second", slug="second-need"))
+    translate_to(need, "fr", title="Besoin en français")
+    translate_to(need, "ar", alias=True)
+    request = rf.get("/api/v1/records/")
+    pages = list(Page.objects.live().order_by("path"))
+    addresses = PageAddresses(request)
+
+    assert len(pages) > 10
+    assert [addresses(page) for page in pages] == [page.get_full_url(request) for page in pages]

@@ -3,7 +3,8 @@
 ``python -m tests.interop.harvest.peer <command> ...`` with ``DATABASE_URL`` pointing at the peer's
 database (the test's process keeps its own database; the two never share a connection).
 Commands: ``prepare`` (create, migrate, site structure, no records), ``publish COUNT [--french N]``,
-``update IDENTIFIER TITLE``, ``unpublish IDENTIFIER``. Each prints a JSON line.
+``update IDENTIFIER TITLE``, ``unpublish IDENTIFIER``, ``issue-token [NAME]`` (an API client for the
+harvesting portal). Each prints a JSON line.
 """
 
 import json
@@ -99,6 +100,20 @@ def unpublish(identifier: str) -> dict:
     return {"unpublished": identifier}
 
 
+def issue_token(name: str) -> dict:
+    """An API client of the peer for the harvesting portal (scoped to France), and its token."""
+    from django.contrib.auth import get_user_model
+
+    from content_types.vocabularies.models import Country
+    from interop.push.models import ApiClient
+
+    user, _created = get_user_model().objects.get_or_create(username="harvesting-portal")
+    client = ApiClient(name=name, acting_user=user, scope_country=Country.objects.get(code="FR"))
+    token = client.issue_token()
+    client.save()
+    return {"token": token}
+
+
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "prepare":
@@ -115,6 +130,8 @@ def main(argv: list[str]) -> None:
         result = update(args[0], args[1])
     elif command == "unpublish":
         result = unpublish(args[0])
+    elif command == "issue-token":
+        result = issue_token(args[0] if args else "Harvesting portal")
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(result))

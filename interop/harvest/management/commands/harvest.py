@@ -1,5 +1,6 @@
 """``manage.py harvest <peer base URL>``: harvest a peer portal once, creating its source if needed."""
 
+import os
 import sys
 
 from django.core.exceptions import ValidationError
@@ -20,13 +21,22 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="The source's name, when it is created (default: the address's host)")
         parser.add_argument("--page-size", type=int, default=None, help="Changes per page of the peer's feed")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar or lines")
+        parser.add_argument(
+            "--token",
+            help="The API token the peer issued to this portal; kept on the source for its next runs "
+            "(default: the environment's HARVEST_TOKEN, else the source's own, else anonymous)",
+        )
 
-    def handle(self, base_url, name=None, page_size=None, no_progress=False, **options):
+    def handle(self, base_url, name=None, page_size=None, no_progress=False, token=None, **options):
         try:
             URLValidator(schemes=["http", "https"])(base_url)
         except ValidationError as error:
             raise CommandError(f"Not a web address: {base_url}") from error
         source = source_for(base_url, name)
+        token = token or os.environ.get("HARVEST_TOKEN")
+        if token and token != source.api_token:
+            source.api_token = token
+            source.save(update_fields=["api_token"])
         progress, close = self._progress(no_progress)
         try:
             run = harvest(source, page_size=page_size, progress=progress)
