@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.axe import describe, serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -87,6 +88,13 @@ def test_an_editor_proposes_and_both_sides_accept(browser, world):
     suggestions = editor.page.get_by_test_id("match-suggestions")
     expect(suggestions).to_contain_text(offer.title)
     expect(suggestions).to_contain_text("Shares GBF target 8")
+    violations = serious_violations(editor.page, "section.match-suggestions")
+    assert violations == [], describe(violations)
+    editor.page.goto(f"{base}/en/workspace/matches/board/")
+    expect(editor.page.get_by_role("heading", name="Matchmaking board")).to_be_visible()
+    violations = serious_violations(editor.page)
+    assert violations == [], describe(violations)
+    editor.page.goto(f"{base}{need_path}")
     item = suggestions.locator("li.match-item", has_text=offer.title)
     item.locator("button", has_text="Propose this match").click()
     editor.page.wait_for_url("**/workspace/matches/proposals/*/")
@@ -98,6 +106,8 @@ def test_an_editor_proposes_and_both_sides_accept(browser, world):
         person = Person(browser, base, people[who], "/en/workspace/matches/")
         person.page.get_by_role("link", name=need.title).first.click()
         person.page.wait_for_url(f"**{proposal_path}")
+        violations = serious_violations(person.page)
+        assert violations == [], describe(violations)
         person.page.get_by_role("button", name="Accept the match").click()
         expect(person.page.get_by_text("Your answer was recorded.")).to_be_visible()
         person.close()
