@@ -113,3 +113,32 @@ def test_the_submitter_sees_suggestions_for_its_own_needs(client, records, make_
     client.force_login(make_user("someone-else", roles.SUBMITTER))
     other = client.get(reverse("cooperation:mine"))
     assert records["need"].title.encode() not in other.content
+
+
+def test_a_need_page_costs_the_same_queries_with_two_or_five_suggestions(
+    client, make_user, make_need, make_offer, publish
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cooperation.suggestions import refresh_need
+
+    for number in range(2):
+        make_offer(title=f"Offer {number}", offer_kind="training", gbf_targets=[target(8)], slug=f"o-{number}")
+    need = publish(make_need())
+    client.force_login(make_user("member", roles.SUBMITTER))
+
+    def count() -> int:
+        client.get(need.url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(need.url)
+        assert response.status_code == 200
+        return len(captured), response.content.count(b'class="match-item"')
+
+    few = count()
+    for number in range(2, 5):
+        make_offer(title=f"Offer {number}", offer_kind="training", gbf_targets=[target(8)], slug=f"o-{number}")
+    refresh_need(need)
+    many = count()
+    assert (few[1], many[1]) == (2, 5)
+    assert many[0] == few[0]

@@ -132,3 +132,31 @@ def test_a_page_reads_its_suggestions_in_one_query(make_need, make_offer, make_e
         needs = suggestions_for_page(offer)
     assert len(captured) == 1
     assert [item.record.pk for item in needs] == [need.pk]
+
+
+def test_the_command_recomputes_every_open_need(make_need, make_offer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    need = make_need()
+    offer = make_offer(offer_kind="training", gbf_targets=[target(8)])
+    SearchService().index_translation_keys([need.translation_key, offer.translation_key])
+    output = StringIO()
+    call_command("refresh_suggestions", "--no-progress", stdout=output)
+    assert "for 1 open needs" in output.getvalue()
+    assert Suggestion.objects.filter(need=need, candidate=offer).exists()
+
+
+def test_a_translation_of_the_need_shows_the_familys_suggestions_marked_in_their_language(
+    client, make_need, make_offer, publish, translate_to, make_user
+):
+    from cms.accounts import roles
+
+    offer = make_offer(title="Mangrove nursery training", offer_kind="training", gbf_targets=[target(8)])
+    need = publish(make_need())
+    french = translate_to(need, "fr", title="Restauration des mangroves")
+    assert [item.record.pk for item in suggestions_for_page(french)] == [offer.pk]
+    client.force_login(make_user("member", roles.SUBMITTER))
+    content = client.get(french.url).content.decode()
+    assert 'lang="en" dir="ltr">Mangrove nursery training</a>' in content
