@@ -62,7 +62,7 @@ def published_examples(queryset=None) -> list[Example]:
     from content_types.records.models import RecordPage
 
     records = queryset if queryset is not None else RecordPage.objects.live().filter(alias_of__isnull=True)
-    rows = list(records.values("pk", "title", "summary", "locale__language_code"))
+    rows = list(records.values("pk", "title", "summary", "record_type", "locale__language_code"))
     ids = [row["pk"] for row in rows]
     codes = {pk: set() for pk in ids}
     through_targets = RecordPage.gbf_targets.through
@@ -80,7 +80,12 @@ def published_examples(queryset=None) -> list[Example]:
     ):
         codes[pk].add(code)
     return [
-        Example(row["locale__language_code"], f"{row['title']}\n{row['summary'] or ''}", frozenset(codes[row["pk"]]))
+        Example(
+            row["locale__language_code"],
+            f"{row['title']}\n{row['summary'] or ''}",
+            frozenset(codes[row["pk"]]),
+            row["record_type"],
+        )
         for row in rows
         if codes[row["pk"]]
     ]

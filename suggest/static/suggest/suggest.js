@@ -313,8 +313,10 @@
     add.setAttribute("data-code", item.code);
     add.setAttribute("aria-label", format(messages.addNamed, { item: item.label }));
     add.addEventListener("click", function () {
+      var index = self.position(li);
+      // Choosing may re-render the list (the field's change event): find the place by position.
       if (self.fields[item.kind].choose(item.id)) {
-        self.remove(li, format(messages.added, { item: item.label }));
+        self.remove(li, index, format(messages.added, { item: item.label }));
       }
     });
     var ignore = element("button", "suggestion-ignore", messages.ignore);
@@ -322,8 +324,9 @@
     ignore.setAttribute("data-code", item.code + ":ignore");
     ignore.setAttribute("aria-label", format(messages.ignoreNamed, { item: item.label }));
     ignore.addEventListener("click", function () {
+      var index = self.position(li);
       self.ignored[item.code] = true;
-      self.remove(li, format(messages.ignored, { item: item.label }));
+      self.remove(li, index, format(messages.ignored, { item: item.label }));
     });
     actions.appendChild(add);
     actions.appendChild(ignore);
@@ -331,19 +334,25 @@
     return li;
   };
 
-  /* Take an item away and keep the keyboard where it was: on the next item, or the heading. */
-  Panel.prototype.remove = function (li, announcement) {
-    var next = li.nextElementSibling || li.previousElementSibling;
-    li.remove();
-    this.lastCount = this.list.children.length;
-    this.say(announcement);
-    var target = next ? next.querySelector(".suggestion-add") : this.section.querySelector(".suggestions-heading");
-    if (target) {
-      if (!next) {
-        target.setAttribute("tabindex", "-1");
-      }
-      target.focus();
+  Panel.prototype.position = function (li) {
+    return Array.prototype.indexOf.call(this.list.children, li);
+  };
+
+  /* Take an item away and keep the keyboard where it was: on the item now in its place (or the
+     last one), or on the heading when the list is empty. */
+  Panel.prototype.remove = function (li, index, announcement) {
+    if (li.parentNode) {
+      li.remove();
     }
+    var items = this.list.children;
+    this.lastCount = items.length;
+    this.say(announcement);
+    var next = items.length ? items[Math.min(Math.max(index, 0), items.length - 1)] : null;
+    var target = next ? next.querySelector(".suggestion-add") : this.section.querySelector(".suggestions-heading");
+    if (!next) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
   };
 
   function start() {
