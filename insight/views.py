@@ -199,7 +199,7 @@ def decision_tracker(request):
         "tracker": tracker,
         "filter_form": tracker.form,
         "target_options": filter_options()["targets"],
-        "filter_messages": tracker.messages,
+        "filter_messages": [*tracker.messages, *data["results"]["messages"]],
         "clear_url": "?",
         "filtered": bool(tracker.filters),
     }
