@@ -71,6 +71,7 @@ class DecisionTracker:
             if not self.filters["q"]:
                 del self.filters["q"]
         self.messages = self._messages()
+        self.page_messages: list[str] = []  # about the page number; kept with the cached results
 
     @staticmethod
     def choices(base) -> tuple[list[str], list[str]]:
@@ -163,13 +164,13 @@ class DecisionTracker:
             return 1
         number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS else 0
         if number < 1:
-            self.messages.append(
+            self.page_messages.append(
                 gettext("“%(page)s” is not a page number; the first page is shown.") % {"page": shown_value(raw)}
             )
             return 1
         if number > paginator.num_pages:
             if paginator.count:
-                self.messages.append(
+                self.page_messages.append(
                     gettext("There is no page %(page)d: the results end at page %(last)d, shown here.")
                     % {"page": number, "last": paginator.num_pages}
                 )
@@ -225,6 +226,7 @@ class DecisionTracker:
             if page.has_previous()
             else "",
             "next_url": self.url_with(page=str(page.number + 1)) if page.has_next() else "",
+            "messages": self.page_messages,
         }
 
     def cache_parts(self) -> tuple:

@@ -4,6 +4,8 @@ Each view computes its figures once per content version, language and filters (`
 a publish refreshes them), and serves any of its tables as CSV with ``?csv=<table id>``.
 """
 
+from functools import wraps
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -64,12 +66,13 @@ def dashboard_links(current: str = "") -> list[dict]:
 
 
 def tagged(view):
+    """A GET-only view whose public responses a publish purges from the caching proxy."""
+
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         add_cache_tags(request, *CACHE_TAGS)
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return require_GET(wrapper)
 
 
@@ -196,7 +199,7 @@ def decision_tracker(request):
         "tracker": tracker,
         "filter_form": tracker.form,
         "target_options": filter_options()["targets"],
-        "filter_messages": tracker.messages,
+        "filter_messages": [*tracker.messages, *data["results"]["messages"]],
         "clear_url": "?",
         "filtered": bool(tracker.filters),
     }
