@@ -388,6 +388,8 @@ class DatabaseBackend:
             for keys, documents in batches:
                 self.replace(keys, documents, bulk=True)
                 count += len(documents)
+            with connection.cursor() as cursor:  # the deferred foreign key checks, before building indexes
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.add_index(model, index)
