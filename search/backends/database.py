@@ -113,7 +113,7 @@ COUNT_TABLE = SearchFacetCount._meta.db_table
 EXACT_LIMIT = 1000
 # Candidates ranked when there are more matches than EXACT_LIMIT: the newest matches of the title (and
 # identifier), and the newest matches of any part of the text, this many of each (more for deep pages).
-CANDIDATES = 300
+CANDIDATES = 100
 # Rows of the entries table read by an estimate (TABLESAMPLE SYSTEM; ``SEARCH_SAMPLE_ROWS``): the
 # whole table is counted exactly while it is no bigger.
 SAMPLE_ROWS = 6_000
