@@ -246,26 +246,31 @@ def seed(args, rng, backend) -> None:
             cursor.execute(f"TRUNCATE {tables}")  # noqa: S608 - our own table names
     else:
         backend.clear()
-    build_time = 0.0
+    build_time = build_cpu = 0.0
     updated: list[str] = []
 
     def batches():
-        nonlocal build_time
+        nonlocal build_time, build_cpu
         done = 0
         while done < args.records:
             size = min(args.batch, args.records - done)
-            before = time.perf_counter()
+            before, cpu_before = time.perf_counter(), time.process_time()
             batch = [seeder.record() for _ in range(size)]
             updated.extend(key for key, _documents in batch[: max(0, args.updates - len(updated))])
             build_time += time.perf_counter() - before
+            build_cpu += time.process_time() - cpu_before
             yield [key for key, _documents in batch], [document for _key, documents in batch for document in documents]
             done += size
             if done % (args.batch * 20) == 0 or done == args.records:
                 print(f"  generated and loaded {done:>7,} records", flush=True)
 
+    clock = CpuClock()
+    cpu_started = clock()
     started = time.perf_counter()
     backend.rebuild(batches())
     write_time = time.perf_counter() - started - build_time
+    cpu_ended = clock()
+    cpu_time = (cpu_ended - cpu_started) / 1000 - build_cpu if cpu_started is not None and cpu_ended else None
     if backend.name == "database":
         with connection.cursor() as cursor:  # as autovacuum would after a bulk load
             cursor.execute(f"VACUUM ANALYZE {SearchEntry._meta.db_table}")  # noqa: S608 - our own table names
@@ -276,10 +281,15 @@ def seed(args, rng, backend) -> None:
         f"→ {args.records / write_time:,.0f} records/s, {rows / write_time:,.0f} rows/s "
         f"(generating the synthetic documents took another {build_time:.1f} s, not counted)"
     )
+    if cpu_time:
+        print(
+            f"  CPU time (this process + its database server process): {cpu_time:.1f} s → "
+            f"{args.records / cpu_time:,.0f} records per CPU-second"
+        )
     if not updated:
         return
     again = Seeder(random.Random(args.seed + 1))
-    write_time = 0.0
+    write_time = cpu_time = 0.0
     for start in range(0, len(updated), args.batch):
         keys = updated[start : start + args.batch]
         documents = []
@@ -288,13 +298,41 @@ def seed(args, rng, backend) -> None:
             for document in fresh:
                 document.translation_key = key
             documents += fresh
-        before = time.perf_counter()
+        before, cpu_before = time.perf_counter(), clock()
         backend.replace(keys, documents)
         write_time += time.perf_counter() - before
+        cpu_after = clock()
+        known = cpu_time is not None and cpu_before is not None and cpu_after is not None
+        cpu_time = cpu_time + cpu_after - cpu_before if known else None
     print(
         f"Indexing, updates: {len(updated):,} records written again over the full index, {args.batch} per "
         f"transaction, in {write_time:.1f} s → {len(updated) / write_time:,.0f} records/s"
+        + (f"; {len(updated) / (cpu_time / 1000):,.0f} records per CPU-second" if cpu_time else "")
     )
+
+
+class CpuClock:
+    """CPU time of this process plus the database server process serving it (Linux ``schedstat``, in
+    ns): what a query costs whatever else the machine runs, where the wall-clock time also counts the
+    waits for a core. ``None`` figures when the server runs elsewhere."""
+
+    def __init__(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+        if not self.path.exists():
+            self.path = None
+
+    def __call__(self) -> float | None:
+        if self.path is None:
+            return None
+        try:
+            server = int(self.path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return (server + time.process_time_ns()) / 1e6  # ms
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -305,17 +343,23 @@ def percentile(values: list[float], share: float) -> float:
 def timed(label: str, count: int, make_call) -> None:
     for _ in range(5):  # warm-up
         make_call()()
-    durations = []
+    durations, cpu = [], []
     estimated = 0
+    clock = CpuClock()
     for _ in range(count):
         call = make_call()
+        cpu_before = clock()
         started = time.perf_counter()
         result = call()
         durations.append((time.perf_counter() - started) * 1000)
+        cpu_after = clock()
+        if cpu_before is not None and cpu_after is not None:
+            cpu.append(cpu_after - cpu_before)
         estimated += bool(getattr(result, "estimated", False))
+    cpu_figures = f"cpu p50 {percentile(cpu, 0.5):6.1f} / p95 {percentile(cpu, 0.95):6.1f} ms   " if cpu else ""
     print(
         f"  {label:<44} p50 {percentile(durations, 0.5):7.1f} ms   p95 {percentile(durations, 0.95):7.1f} ms   "
-        f"mean {statistics.fmean(durations):7.1f} ms   estimated {100 * estimated / count:3.0f} %"
+        f"mean {statistics.fmean(durations):7.1f} ms   {cpu_figures}estimated {100 * estimated / count:3.0f} %"
     )
 
 

@@ -342,11 +342,14 @@ class FacetLabels:
             from content_types.vocabularies.models import language_column
 
             column = f"name_{language_column(self.language)}"
-            names, in_english = content_version.cached(
-                "search-facet-labels", (facet, column), lambda: self._read_vocabulary(facet, column)
+            vocabularies = content_version.cached(
+                "search-facet-labels",
+                (column,),
+                lambda: {name: self._read_vocabulary(name, column) for name in self.vocabularies},
             )
-            self._names[facet] = names
-            self._in_english[facet] = in_english
+            for name, (names, in_english) in vocabularies.items():
+                self._names[name] = names
+                self._in_english[name] = in_english
         return self._names[facet]
 
     def _read_vocabulary(self, facet: str, column: str) -> tuple[dict[str, str], set[str]]:

@@ -10,6 +10,7 @@ exactly. Facet codes live in a JSON list with a GIN index (``codes @> '["country
 code path for filters and facets.
 """
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -109,16 +110,21 @@ COUNT_TABLE = SearchFacetCount._meta.db_table
 # and ranked, every facet value counted. Beyond it the total and the facet counts are estimated from a
 # sample of the index (shown as "about 12,400"), and the relevance ranking reads the best candidates
 # only (see the README).
-EXACT_LIMIT = 2000
+EXACT_LIMIT = 1000
 # Candidates ranked when there are more matches than EXACT_LIMIT: the newest matches of the title (and
 # identifier), and the newest matches of any part of the text, this many of each (more for deep pages).
-CANDIDATES = 300
+CANDIDATES = 100
 # Rows of the entries table read by an estimate (TABLESAMPLE SYSTEM; ``SEARCH_SAMPLE_ROWS``): the
 # whole table is counted exactly while it is no bigger.
-SAMPLE_ROWS = 12_000
+SAMPLE_ROWS = 6_000
 SAMPLE_SEED = 13
 # A text the planner expects in more than this many times the limit is estimated without counting.
-PLANNED_FACTOR = 4  # the same sample for every search until the index changes: estimates do not flicker
+PLANNED_FACTOR = 2  # the same sample for every search until the index changes: estimates do not flicker
+# GIN indexes take new rows into a pending list that every search then reads through, row by row:
+# merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
+# searches never wait on thousands of pending rows.
+GIN_INDEXES = ("chm_search_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
+CLEAN_PENDING_SQL = "SELECT " + ", ".join(f"gin_clean_pending_list('{name}'::regclass)" for name in GIN_INDEXES)
 # The net change of the facet counts of some translation groups: minus their rows before they are
 # replaced, plus after; rows are upserted in (locale, code) order, so concurrent writers never deadlock.
 COUNT_DELTA_SQL = {
@@ -270,6 +276,9 @@ class DatabaseBackend:
                 )
             if not bulk:
                 self._count_entries_of(keys, 1)
+                if self.is_postgresql:
+                    with connection.cursor() as cursor:
+                        cursor.execute(CLEAN_PENDING_SQL)
 
     def _count_entries_of(self, keys: list[str], sign: int) -> None:
         """Add (``sign`` 1) or take away (-1) the entries of these groups to the maintained facet counts."""
@@ -388,6 +397,8 @@ class DatabaseBackend:
             for keys, documents in batches:
                 self.replace(keys, documents, bulk=True)
                 count += len(documents)
+            with connection.cursor() as cursor:  # the deferred foreign key checks, before building indexes
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.add_index(model, index)
@@ -656,9 +667,10 @@ class DatabaseBackend:
         ids = list(by_date)
         titled = self._title_condition(query.text) if query.sort != "date" else None
         if titled is not None:
-            by_title = self.matching(query).filter(titled).order_by(*newest).values_list("pk", flat=True)[:size]
-            ids += list(by_title)
-        return SearchEntry.objects.filter(pk__in=sorted(set(ids)))
+            # The title alone (short, never compressed): the vectors are read below, for these only.
+            by_title = self.matching(dataclasses.replace(query, text="")).filter(titled).order_by(*newest)
+            ids += list(by_title.values_list("pk", flat=True)[:size])
+        return self.matching(query).filter(pk__in=sorted(set(ids)))
 
     def _ordered(self, queryset, query):
         text = query.text
