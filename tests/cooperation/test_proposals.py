@@ -193,3 +193,19 @@ def test_the_owner_is_the_submitter_of_the_record(client, people, pair):
     assert client.get(reverse("cooperation:proposal", args=[proposal.pk])).status_code == 200
     client_for(client, people["provider"])
     assert client.get(reverse("cooperation:proposal", args=[proposal.pk])).status_code == 403
+
+
+def test_a_need_is_matched_with_an_expert_whose_profile_owner_accepts(client, people, pair, make_expert):
+    need, _offer = pair
+    expert = make_expert(owner=people["provider"])
+    propose(client_for(client, people["need_owner"]), need, expert)
+    proposal = MatchProposal.objects.get()
+    assert proposal.kind == "expert"
+    answer = reverse("cooperation:answer", args=[proposal.pk])
+    client.post(answer, {"decision": "accept"})
+    client_for(client, people["provider"]).post(answer, {"decision": "accept"})
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.ACCEPTED
+    need = NeedPage.objects.get(pk=need.pk)
+    assert need.status == "matched" and [link.record_id for link in need.related_records.all()] == [expert.pk]
+    assert client.post(answer, {"decision": "maybe"}).status_code == 302  # a clear message, not an error
