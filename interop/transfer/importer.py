@@ -510,8 +510,10 @@ def _free_slug(parent, title: str, taken: dict) -> str:
     return candidate
 
 
-def write(sheet: Sheet, user, mode: str, signature: str) -> tuple[Report, list[Written]]:
-    """Check the file again and, if it checks as confirmed, write its valid rows: all of them or none."""
+def write(sheet: Sheet, user, mode: str, signature: str, progress=None) -> tuple[Report, list[Written]]:
+    """Check the file again and, if it checks as confirmed, write its valid rows: all of them or none.
+
+    ``progress(done, total)`` is called after each row written (a command's progress bar)."""
     if mode == Mode.PUBLISH and not may_publish_directly(user):
         raise PermissionError
     report, context = check(sheet, user, mode)
@@ -521,12 +523,17 @@ def write(sheet: Sheet, user, mode: str, signature: str) -> tuple[Report, list[W
         raise ReportChanged(report)
     written: list[Written] = []
     taken: dict = {}
+    total = report.writable
     with transaction.atomic():
         for outcome in report.rows:
             if outcome.action == Action.CREATE:
                 written.append(_create(outcome.form, user, mode, taken))
             elif outcome.action == Action.UPDATE:
                 written.append(_update(outcome.form, user))
+            else:
+                continue
+            if progress is not None:
+                progress(len(written), total)
         published = [item.page for item in written if item.submission is None]
         if published:
             ensure_aliases_in_bulk(published)
