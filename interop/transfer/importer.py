@@ -331,7 +331,13 @@ def _check_row(outcome: RowOutcome, cells: dict, header: list[str], context: Con
     if outcome.errors:
         return
     form_class = import_form_class(model, context.form_classes)
-    instance = page.get_latest_revision_as_object() if page is not None else model()
+    if page is not None:
+        instance = page.get_latest_revision_as_object()
+    else:
+        instance = model()
+        index = context.indexes.get(str(data.get("language", "")))
+        if index is not None:  # its locale, known already: not looked up again for each row
+            instance.locale = index.locale
     form = form_class(
         data,
         {},
