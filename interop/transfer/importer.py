@@ -331,7 +331,13 @@ def _check_row(outcome: RowOutcome, cells: dict, header: list[str], context: Con
     if outcome.errors:
         return
     form_class = import_form_class(model, context.form_classes)
-    instance = page.get_latest_revision_as_object() if page is not None else model()
+    if page is not None:
+        instance = page.get_latest_revision_as_object()
+    else:
+        instance = model()
+        index = context.indexes.get(str(data.get("language", "")))
+        if index is not None:  # its locale, known already: not looked up again for each row
+            instance.locale = index.locale
     form = form_class(
         data,
         {},
@@ -510,8 +516,10 @@ def _free_slug(parent, title: str, taken: dict) -> str:
     return candidate
 
 
-def write(sheet: Sheet, user, mode: str, signature: str) -> tuple[Report, list[Written]]:
-    """Check the file again and, if it checks as confirmed, write its valid rows: all of them or none."""
+def write(sheet: Sheet, user, mode: str, signature: str, progress=None) -> tuple[Report, list[Written]]:
+    """Check the file again and, if it checks as confirmed, write its valid rows: all of them or none.
+
+    ``progress(done, total)`` is called after each row written (a command's progress bar)."""
     if mode == Mode.PUBLISH and not may_publish_directly(user):
         raise PermissionError
     report, context = check(sheet, user, mode)
@@ -521,12 +529,17 @@ def write(sheet: Sheet, user, mode: str, signature: str) -> tuple[Report, list[W
         raise ReportChanged(report)
     written: list[Written] = []
     taken: dict = {}
+    total = report.writable
     with transaction.atomic():
         for outcome in report.rows:
             if outcome.action == Action.CREATE:
                 written.append(_create(outcome.form, user, mode, taken))
             elif outcome.action == Action.UPDATE:
                 written.append(_update(outcome.form, user))
+            else:
+                continue
+            if progress is not None:
+                progress(len(written), total)
         published = [item.page for item in written if item.submission is None]
         if published:
             ensure_aliases_in_bulk(published)

@@ -125,8 +125,7 @@ def test_the_dry_run_reads_each_vocabulary_once_however_many_rows(french_editor)
         measured[size] = len(queries)
         for table in ("vocabularies_country", "vocabularies_gbftarget", "vocabularies_language"):
             assert sum(1 for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]) == 1, table
-    per_row = (measured[6] - measured[2]) / 4
-    assert per_row <= 2, measured  # the form's own look-ups; never one per row and vocabulary
+    assert measured[6] == measured[2], measured  # vocabularies, sections and locales read once per file
     assert measured[2] <= 40, measured
 
 
