@@ -258,8 +258,11 @@ def test_a_whole_award_cycle(browser, people, django_capture_on_commit_callbacks
 
     # 10. The public results in English, then in Arabic: right to left, the portal's words in Arabic,
     # the untranslated content marked as English.
-    with django_capture_on_commit_callbacks(execute=True):
-        arabic = cycle.copy_for_translation(Locale.objects.get(language_code="ar"), alias=True)
+    # the admin keeps the page tree in every language: the Arabic page is an alias of the English one
+    arabic = AwardCyclePage.objects.filter(translation_key=cycle.translation_key, locale__language_code="ar").first()
+    if arabic is None:
+        with django_capture_on_commit_callbacks(execute=True):
+            arabic = cycle.copy_for_translation(Locale.objects.get(language_code="ar"), alias=True)
     response = visitor.goto(f"{base}{cycle.url}results/")
     assert response.status == 200
     expect(visitor.locator("main")).to_contain_text("France")
