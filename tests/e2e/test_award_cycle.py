@@ -97,12 +97,13 @@ def set_up_in_the_admin(browser, base, secretariat, awards):
         admin.locator(f'[name="criteria-{number}-weight"]').fill(weight)
         if independent:
             admin.locator(f'[name="criteria-{number}-independent"]').check()
-    admin.locator("form#page-edit-form").evaluate(
-        "form => form.requestSubmit(form.querySelector('button[name=action-publish]'))"
-    )
+    more = admin.locator("footer").get_by_role("button", name="More actions")
+    if more.count():
+        more.first.click()
+    admin.locator('button[name="action-publish"]').click(no_wait_after=True)
     from content_types.awards.models import AwardCyclePage
 
-    for _attempt in range(60):  # the admin answers with a redirect once the page is live
+    for _attempt in range(120):  # the admin answers with a redirect once the page is live
         if AwardCyclePage.objects.filter(title=TITLE, live=True).exists():
             break
         admin.wait_for_timeout(500)
@@ -116,7 +117,7 @@ def set_up_in_the_admin(browser, base, secretariat, awards):
     context.close()
 
 
-def test_a_whole_award_cycle(browser, people, django_capture_on_commit_callbacks):
+def test_a_whole_award_cycle(browser, people, django_capture_on_commit_callbacks, settings):
     from wagtail.models import Locale
 
     from cms.home.models import SectionPage
@@ -127,7 +128,10 @@ def test_a_whole_award_cycle(browser, people, django_capture_on_commit_callbacks
     base = live.url
     awards = SectionPage.objects.get(locale__language_code="en", section=SectionPage.Section.AWARDS)
 
-    # 1. Set-up: the cycle in the admin, live at once.
+    # 1. Set-up: the cycle in the admin, live at once. Wagtail's autosave would create a draft of
+    # the half-filled page behind the form's back, so that the publication would find its slug taken;
+    # it is Wagtail's own feature, switched off here so that the page is created in one step.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     set_up_in_the_admin(browser, base, users["secretariat"], awards)
     cycle = AwardCyclePage.objects.get(title=TITLE)
     assert cycle.live
@@ -177,7 +181,7 @@ def test_a_whole_award_cycle(browser, people, django_capture_on_commit_callbacks
     secretariat.page.get_by_role("link", name="Name the committee").click()
     for name in ("Ingrid Chair (Norway)", "Bruno Member (Brazil)", "Chen Member (China)"):
         secretariat.page.get_by_label(name).check()
-    secretariat.page.get_by_label("Chair", exact=True).select_option(label="Ingrid Chair (Norway)")
+    secretariat.page.locator('select[name="chair"]').select_option(label="Ingrid Chair (Norway)")
     secretariat.page.get_by_role("button", name="Name the committee").click()
     expect(secretariat.page.locator(".warning")).to_contain_text("Africa")
 
@@ -254,8 +258,11 @@ def test_a_whole_award_cycle(browser, people, django_capture_on_commit_callbacks
 
     # 10. The public results in English, then in Arabic: right to left, the portal's words in Arabic,
     # the untranslated content marked as English.
-    with django_capture_on_commit_callbacks(execute=True):
-        arabic = cycle.copy_for_translation(Locale.objects.get(language_code="ar"), alias=True)
+    # the admin keeps the page tree in every language: the Arabic page is an alias of the English one
+    arabic = AwardCyclePage.objects.filter(translation_key=cycle.translation_key, locale__language_code="ar").first()
+    if arabic is None:
+        with django_capture_on_commit_callbacks(execute=True):
+            arabic = cycle.copy_for_translation(Locale.objects.get(language_code="ar"), alias=True)
     response = visitor.goto(f"{base}{cycle.url}results/")
     assert response.status == 200
     expect(visitor.locator("main")).to_contain_text("France")
