@@ -670,7 +670,9 @@ class DatabaseBackend:
             # The title alone (short, never compressed): the vectors are read below, for these only.
             by_title = self.matching(dataclasses.replace(query, text="")).filter(titled).order_by(*newest)
             ids += list(by_title.values_list("pk", flat=True)[:size])
-        return self.matching(query).filter(pk__in=sorted(set(ids)))
+        # One array parameter rather than one placeholder per id.
+        candidates = RawSQL("SELECT unnest(%s::bigint[])", [sorted(set(ids))])  # noqa: S611 - a parameter
+        return self.matching(query).filter(pk__in=candidates)
 
     def _ordered(self, queryset, query):
         text = query.text
