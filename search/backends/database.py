@@ -593,11 +593,11 @@ class DatabaseBackend:
             "FROM m, jsonb_array_elements_text(m.codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)"
         )
         with connection.cursor() as cursor:
-            if text:
+            if text and sizes.sample_percent() is not None:  # a small index is counted, whatever the text
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
                 plan = cursor.fetchone()[0]
                 planned = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-                if planned > PLANNED_FACTOR * limit and sizes.sample_percent() is not None:
+                if planned > PLANNED_FACTOR * limit:
                     if not filtered:
                         return planned, True, sizes.scaled(facets, planned)
                     return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
