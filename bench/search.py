@@ -237,6 +237,11 @@ def seed(args, rng, backend) -> None:
     expected = args.records * len(seeder.locales)
     if args.reuse and index_size(backend) == expected:
         print(f"Reusing {expected:,} rows already seeded.")
+        if backend.name == "database" and args.updates:
+            from search.models import SearchEntry
+
+            keys = SearchEntry.objects.filter(locale=seeder.locales[0]).order_by("pk")
+            update(args, backend, [str(key) for key in keys.values_list("translation_key", flat=True)[: args.updates]])
         return
     if backend.name == "database":
         from search.models import SearchEntry, SearchFacetCount, SearchText
@@ -286,8 +291,14 @@ def seed(args, rng, backend) -> None:
             f"  CPU time (this process + its database server process): {cpu_time:.1f} s → "
             f"{args.records / cpu_time:,.0f} records per CPU-second"
         )
+    update(args, backend, updated)
+
+
+def update(args, backend, updated: list[str]) -> None:
+    """Write these records again, with new content, through ``backend.replace`` (as publishing does)."""
     if not updated:
         return
+    clock = CpuClock()
     again = Seeder(random.Random(args.seed + 1))
     write_time = cpu_time = 0.0
     for start in range(0, len(updated), args.batch):

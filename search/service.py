@@ -369,9 +369,9 @@ class FacetLabels:
         return names, in_english
 
     def label(self, facet: str, code: str) -> str:
+        if facet in self.vocabularies:  # names read per language: no translation to activate
+            return self._vocabulary(facet).get(code, code)
         with override(self.language):
-            if facet in self.vocabularies:
-                return self._vocabulary(facet).get(code, code)
             if facet == "type":
                 return registry.type_label(code)
             if facet == "status":

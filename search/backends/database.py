@@ -593,11 +593,11 @@ class DatabaseBackend:
             "FROM m, jsonb_array_elements_text(m.codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)"
         )
         with connection.cursor() as cursor:
-            if text:
+            if text and sizes.sample_percent() is not None:  # a small index is counted, whatever the text
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
                 plan = cursor.fetchone()[0]
                 planned = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-                if planned > PLANNED_FACTOR * limit and sizes.sample_percent() is not None:
+                if planned > PLANNED_FACTOR * limit:
                     if not filtered:
                         return planned, True, sizes.scaled(facets, planned)
                     return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
@@ -670,7 +670,9 @@ class DatabaseBackend:
             # The title alone (short, never compressed): the vectors are read below, for these only.
             by_title = self.matching(dataclasses.replace(query, text="")).filter(titled).order_by(*newest)
             ids += list(by_title.values_list("pk", flat=True)[:size])
-        return self.matching(query).filter(pk__in=sorted(set(ids)))
+        # One array parameter rather than one placeholder per id.
+        candidates = RawSQL("SELECT unnest(%s::bigint[])", [sorted(set(ids))])  # noqa: S611 - a parameter
+        return self.matching(query).filter(pk__in=candidates)
 
     def _ordered(self, queryset, query):
         text = query.text
