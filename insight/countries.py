@@ -138,7 +138,8 @@ def country_directory(locale_id, country_url) -> dict:
 # --- one country -----------------------------------------------------------------------------------
 def national_portal(country) -> str:
     """The country's national clearing-house: set on the country, else a site of this installation
-    whose portal settings name it (one query)."""
+    whose portal settings name it (one query). The profile falls back on the address its published
+    award results give."""
     if country.national_portal_url:
         return country.national_portal_url
     settings = (
@@ -272,7 +273,8 @@ def country_profile(country, locale_id, request) -> dict:
     return {
         "country": {**term_label(country), "alpha3": country.alpha3, "is_party": country.is_party},
         "region": term_label(region) if region else None,
-        "national_portal": national_portal(country),
+        "national_portal": national_portal(country)
+        or next((award["national_chm_url"] for award in awards if award["national_chm_url"]), ""),
         "organisations": [
             page_item(page, request, meta=page.get_organisation_type_display(), website=page.website)
             for page in organisations
@@ -378,6 +380,7 @@ def award_history(country, locale_id, request) -> list[dict]:
                 "prize": entry.get_prize_display(),
                 "rank": entry.rank,
                 "published": entry.result.published_at.date().isoformat() if entry.result.published_at else "",
+                "national_chm_url": entry.national_chm_url,
             }
         )
     return history

@@ -53,6 +53,8 @@ def test_award_history_shows_published_results_only(client, site_pages):
     assert awards_shown[0]["url"].endswith("/award-2022/results/")
     assert awards_shown[0]["prize"] == "Gold"
     assert "CHM Award 2024" not in response.content.decode()
+    # Without a national portal on record, the address the award results give.
+    assert response.context["national_portal"] == "https://chm.example.org/fr/"
     assert client.get(profile_url("DE")).context["awards"] == []
 
 
