@@ -29,7 +29,7 @@ class SuggestionRateThrottle(UserRateThrottle):
     scope = "suggest"
 
     def get_rate(self):
-        return getattr(settings, "SUGGEST_RATE", "60/minute")
+        return settings.SUGGEST_RATE
 
 
 def _language_choices() -> list[str]:

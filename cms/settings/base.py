@@ -327,6 +327,8 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests per client (token client, account, or address) to the open API (/api/v1/).
 INTEROP_API_THROTTLE_RATE = env("INTEROP_API_THROTTLE_RATE")
+# Requests per signed-in user to the suggestions while writing (suggest/views.py).
+SUGGEST_RATE = env("SUGGEST_RATE")
 
 # --- Background work (Celery) ---------------------------------------------------------------
 # Without Redis, an in-process broker. It names its host: an eager task still borrows a producer

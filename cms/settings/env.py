@@ -61,6 +61,7 @@ VARIABLES = {
     ),
     "SECURE_SSL_REDIRECT": ("true", "Production: redirect HTTP to HTTPS (set false behind a proxy that does it)."),
     "INTEROP_API_THROTTLE_RATE": ("600/minute", "Requests per client to the open API (/api/v1/), e.g. 120/minute."),
+    "SUGGEST_RATE": ("60/minute", "Requests per signed-in user for suggestions while writing (suggest/)."),
     "LOG_LEVEL": ("INFO", "Level of the portal's log."),
     "WEB_BIND": ("0.0.0.0:8000", "Address gunicorn listens on (scripts/serve.sh)."),
     "WEB_CONCURRENCY": ("3", "Number of gunicorn worker processes in each web container."),
