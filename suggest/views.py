@@ -48,6 +48,10 @@ class SuggestionRequestSerializer(serializers.Serializer):
     )
     language = serializers.ChoiceField(choices=_language_choices(), required=False, allow_blank=True)
 
+    def validate_text(self, value: str) -> str:
+        # JSON may carry half of a surrogate pair ("\ud800"): it could not be sent back as UTF-8.
+        return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in value)
+
 
 class SuggestionsView(APIView):
     """POST ``{"text": …, "language": …}`` → ``{"language", "threshold", "suggestions": […]}``."""

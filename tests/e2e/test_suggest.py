@@ -34,7 +34,7 @@ def test_suggestions_appear_while_typing_and_add_selects_the_target(live_site, p
     page = signed_in(browser, live_site.url, people.submitter)
     page.goto(live_site.url + NEW_NEED)
 
-    panel = page.get_by_role("region", name="Suggested GBF targets and subjects")
+    panel = page.get_by_role("region", name="Suggestions for your text")
     expect(panel).to_be_visible()
     expect(panel.get_by_role("status")).to_have_text("No suggestion yet: describe the record in a few sentences.")
 
