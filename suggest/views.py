@@ -41,16 +41,10 @@ class SuggestionRequestSerializer(serializers.Serializer):
         allow_blank=True,
         trim_whitespace=False,
         max_length=MAX_TEXT_LENGTH,
-        error_messages={
-            "max_length": _("The text is too long for suggestions: send at most %(limit)s characters.")
-            % {"limit": MAX_TEXT_LENGTH}
-        },
+        # DRF fills in {max_length} when the message is shown, in the request's language.
+        error_messages={"max_length": _("The text is too long for suggestions: send at most {max_length} characters.")},
     )
     language = serializers.ChoiceField(choices=_language_choices(), required=False, allow_blank=True)
-
-    def validate_text(self, value: str) -> str:
-        # JSON may carry half of a surrogate pair ("\ud800"): it could not be sent back as UTF-8.
-        return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in value)
 
 
 class SuggestionsView(APIView):
