@@ -29,7 +29,7 @@ class SuggestionRateThrottle(UserRateThrottle):
     scope = "suggest"
 
     def get_rate(self):
-        return getattr(settings, "SUGGEST_RATE", "60/minute")
+        return settings.SUGGEST_RATE
 
 
 def _language_choices() -> list[str]:
@@ -41,10 +41,8 @@ class SuggestionRequestSerializer(serializers.Serializer):
         allow_blank=True,
         trim_whitespace=False,
         max_length=MAX_TEXT_LENGTH,
-        error_messages={
-            "max_length": _("The text is too long for suggestions: send at most %(limit)s characters.")
-            % {"limit": MAX_TEXT_LENGTH}
-        },
+        # DRF fills in {max_length} when the message is shown, in the request's language.
+        error_messages={"max_length": _("The text is too long for suggestions: send at most {max_length} characters.")},
     )
     language = serializers.ChoiceField(choices=_language_choices(), required=False, allow_blank=True)
 

@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
 INTEROP_API_THROTTLE_RATE = env("INTEROP_API_THROTTLE_RATE")
 # Requests of each API client sending its token (interop/push ApiClient), counted per client.
 INTEROP_API_CLIENT_THROTTLE_RATE = env("INTEROP_API_CLIENT_THROTTLE_RATE")
+# Requests per signed-in user to the suggestions while writing (suggest/views.py).
+SUGGEST_RATE = env("SUGGEST_RATE")
 
 # --- Background work (Celery) ---------------------------------------------------------------
 # Without Redis, an in-process broker. It names its host: an eager task still borrows a producer

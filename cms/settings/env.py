@@ -65,6 +65,7 @@ VARIABLES = {
         "6000/minute",
         "Requests to the open API by each token-authenticated API client (a harvesting portal), e.g. 3000/minute.",
     ),
+    "SUGGEST_RATE": ("60/minute", "Requests per signed-in user for suggestions while writing (suggest/)."),
     "LOG_LEVEL": ("INFO", "Level of the portal's log."),
     "WEB_BIND": ("0.0.0.0:8000", "Address gunicorn listens on (scripts/serve.sh)."),
     "WEB_CONCURRENCY": ("3", "Number of gunicorn worker processes in each web container."),

@@ -34,7 +34,7 @@ def test_suggestions_appear_while_typing_and_add_selects_the_target(live_site, p
     page = signed_in(browser, live_site.url, people.submitter)
     page.goto(live_site.url + NEW_NEED)
 
-    panel = page.get_by_role("region", name="Suggested GBF targets and subjects")
+    panel = page.get_by_role("region", name="Suggestions for your text")
     expect(panel).to_be_visible()
     expect(panel.get_by_role("status")).to_have_text("No suggestion yet: describe the record in a few sentences.")
 
@@ -105,3 +105,34 @@ def test_without_javascript_there_is_no_panel_and_the_form_still_works(live_site
     page.get_by_label("Kind of support").select_option("training")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+
+def test_the_admin_editor_suggests_and_add_chooses_in_the_classification_tab(live_site, people, browser):
+    from tests.conftest import PASSWORD
+    from tests.records.factories import NeedFactory
+
+    need = NeedFactory(title="Kenya needs support", summary="Support for the coast.")
+    invasive = GBFTarget.objects.get(number=6)
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_site.url}/admin/login/")
+        page.get_by_label("Username").fill(people.editor.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_site.url}/admin/pages/{need.pk}/edit/")
+
+        page.locator("#id_summary").fill("Training to eradicate invasive alien species from the coastal islands.")
+        panel = page.locator("section[data-suggest]")
+        item = panel.locator("li[data-code='GBF-T6']")
+        expect(item).to_be_visible()
+        expect(item.locator("mark", has_text="invasive").first).to_be_visible()
+        item.get_by_role("button", name=re.compile(r"^Add 6\. Reduce")).click()
+
+        expect(item).to_have_count(0)
+        value = f"[value='{invasive.pk}']:checked"
+        chosen = page.locator(f"#id_gbf_targets option{value}, #id_gbf_targets input{value}")
+        expect(chosen).to_have_count(1)
+    finally:
+        context.close()

@@ -113,6 +113,13 @@ def test_malformed_json_and_other_media_types_are_refused_clearly(site_pages, si
     assert form.status_code == 415
 
 
+def test_half_a_surrogate_pair_is_refused_clearly_not_a_500(site_pages, signed_in):
+    response = post(signed_in, '{"text": "Invasive alien species \\ud800 on islands."}')
+
+    assert response.status_code == 400
+    assert "text" in response.json()["errors"]
+
+
 def test_empty_text_gets_no_suggestion(site_pages, signed_in):
     response = post(signed_in, {"text": "   "})
     assert response.status_code == 200
