@@ -253,6 +253,12 @@ class FacetedListing:
         address), the language and the applied filters, order and page size."""
         return (type(self).__name__, self.request.path, get_language(), tuple(self.link_params()))
 
+    @property
+    def facets_cache_token(self) -> str:
+        """What the rendered facets depend on besides the language and the content: the template keeps
+        them rendered per value (``{% frame_fragment %}``)."""
+        return repr(self.cache_parts())
+
     def cached_facets(self) -> list[Facet]:
         """:meth:`facets`, kept until the content changes (``cms.content_version``): counting costs
         one query per facet over every result, which grows with the content."""
