@@ -69,3 +69,48 @@ def fragments_cached(context) -> bool:
     """True when the page's cached parts are all there: what only feeds them need not be computed."""
     fragments = context.get("page_fragments")
     return fragments is not None and fragments.complete
+
+
+# --- listing cards ------------------------------------------------------------------------------
+# A listing's card (``{% cached_cards %}``) is kept per card template, page, language, host and
+# scheme. The listing reads them before it loads its results (:func:`cached_cards_for`): a result
+# whose card is there is never loaded, prefetched or rendered, only its id is read.
+
+
+class CachedCard:
+    """A result whose card was found in the cache: its id and the card's HTML, nothing else."""
+
+    __slots__ = ("card_html", "pk")
+
+    def __init__(self, pk, card_html: str):
+        self.pk = pk
+        self.card_html = card_html
+
+
+def card_keys(request, template_name: str, pks) -> dict:
+    """The cache key of each page's card (none when the cache is down or there is no request)."""
+    version = content_version.current() if request is not None else None
+    if version is None:
+        return {}
+    host, language = request.get_host(), get_language()
+    return {
+        pk: f"chm:card:{content_version._digest((template_name, pk, language, host, request.scheme), version)}"
+        for pk in pks
+    }
+
+
+def read_cards(keys: list[str]) -> dict:
+    if not keys:
+        return {}
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - a cache that is down means "render every card"
+        logger.warning("Could not read cached cards", exc_info=True)
+        return {}
+
+
+def cached_cards_for(request, template_name: str, pks) -> dict:
+    """The cards of ``pks`` found in the cache, by page id (one cache read)."""
+    keys = card_keys(request, template_name, pks)
+    found = read_cards(list(keys.values()))
+    return {pk: found[key] for pk, key in keys.items() if key in found}

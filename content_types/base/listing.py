@@ -22,7 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from cms import content_version
+from cms import content_version, page_fragments
 from content_types.base.languages import prime_text_languages
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject, language_column
 
@@ -125,8 +125,10 @@ class FacetedListing:
         type_choices: dict | None = None,
         type_content_types: dict[str, int] | None = None,
         page_size=PAGE_SIZE,
+        card_template: str | None = None,
     ):
         self.request = request
+        self.card_template = card_template
         self.base = queryset
         self.date_field = date_field
         self.type_choices = {str(key): label for key, label in (type_choices or {}).items()}
@@ -208,11 +210,33 @@ class FacetedListing:
         return number
 
     def page(self):
-        """The current page of results, with the card relations prefetched."""
-        paginator = Paginator(self.ordered(self.filtered()), self.page_size)
+        """The current page of results, with the card relations prefetched.
+
+        With a ``card_template`` (cards shown by ``{% cached_cards %}``), the page first reads only
+        its results' ids and their cards in the cache: a result whose card is there stays a
+        ``CachedCard`` and is neither loaded nor rendered; only the others are loaded."""
+        ordered = self.ordered(self.filtered())
+        if self.card_template is None:
+            paginator = Paginator(ordered, self.page_size)
+            page = paginator.page(self._page_number(paginator))
+            page.object_list = self._loaded(page.object_list)
+            return page
+        paginator = Paginator(ordered.values_list("pk", flat=True), self.page_size)
         page = paginator.page(self._page_number(paginator))
+        ids = list(page.object_list)
+        found = page_fragments.cached_cards_for(self.request, self.card_template, ids)
+        missing = [pk for pk in ids if pk not in found]
+        loaded = {item.pk: item for item in self._loaded(self.base.filter(pk__in=missing))} if missing else {}
+        page.object_list = [
+            page_fragments.CachedCard(pk, found[pk]) if pk in found else loaded[pk]
+            for pk in ids
+            if pk in found or pk in loaded
+        ]
+        return page
+
+    def _loaded(self, items) -> list:
+        """``items`` (a queryset) as the cards need them: specific, locales joined, relations prefetched."""
         model = self.base.model
-        items = page.object_list
         # One query per page type present; not needed when every result is of the same type, or
         # when the cards show only what the base type holds (``listing_specific = False``).
         if model.__subclasses__() and getattr(model, "listing_specific", True):
@@ -221,14 +245,19 @@ class FacetedListing:
         prefetch = getattr(model, "listing_prefetch", [])
         if items and prefetch:
             prefetch_related_objects(items, *prefetch)
-        page.object_list = prime_text_languages(items)
-        return page
+        return prime_text_languages(items)
 
     # --- facets ---------------------------------------------------------------------------------
     def cache_parts(self) -> tuple:
         """What this listing's facets and map depend on besides the content: the listing (its
         address), the language and the applied filters, order and page size."""
         return (type(self).__name__, self.request.path, get_language(), tuple(self.link_params()))
+
+    @property
+    def facets_cache_token(self) -> str:
+        """What the rendered facets depend on besides the language and the content: the template keeps
+        them rendered per value (``{% frame_fragment %}``)."""
+        return repr(self.cache_parts())
 
     def cached_facets(self) -> list[Facet]:
         """:meth:`facets`, kept until the content changes (``cms.content_version``): counting costs

@@ -19,8 +19,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import content_version
 from cms.blocks import BodyStreamBlock
-from cms.page_fragments import fragments_cached
+from cms.page_fragments import CachedCard, fragments_cached
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import InLanguage, page_text_language, prime_text_languages
 from content_types.base.maps import MapScope, map_caption
@@ -31,6 +32,8 @@ from interop.transfer.routes import ListingExportMixin
 from .forms import EventPageForm
 
 CALENDAR_FEED_LIMIT = 500
+#: The card of an event in the listing, with its list item (``{% cached_cards %}``).
+EVENT_CARD_TEMPLATE = "events/includes/event_list_item.html"
 _LEGACY_ZONE_PREFIXES = ("Etc/", "SystemV/", "US/", "posix", "right", "Canada/", "Brazil/", "Chile/", "Mexico/")
 
 
@@ -93,7 +96,7 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
     def listing(self, request, when: str):
         from .listing import EventListing
 
-        return EventListing(request, self.events(), when=when)
+        return EventListing(request, self.events(), when=when, card_template=EVENT_CARD_TEMPLATE)
 
     def feed_listing(self, request):
         return self.listing(request, "upcoming")
@@ -117,8 +120,7 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
         listing = self.listing(request, when)
         context = listing.context()
         events = list(context["results"])
-        markers = [event.map_marker(url=event.get_url(request), label=event.marker_label()) for event in events]
-        markers = [marker for marker in markers if marker]
+        markers = self.page_markers(listing, events, request)
         context.update(
             when=when,
             tab_counts=listing.tab_counts(),
@@ -132,6 +134,21 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
             feed_query=listing.feed_query_string(),
         )
         return self.render(request, context_overrides=context)
+
+    def page_markers(self, listing, events, request) -> list[dict]:
+        """The markers of the events on this page, kept until the content changes, per page of results
+        (their ids), language and host: events whose cards came from the cache are loaded only when
+        the markers are not there either."""
+        parts = (tuple(event.pk for event in events), get_language(), request.get_host(), request.scheme)
+
+        def compute():
+            cached = [event.pk for event in events if isinstance(event, CachedCard)]
+            loaded = {event.pk: event for event in listing._loaded(EventPage.objects.filter(pk__in=cached))}
+            pages = [loaded.get(event.pk) if isinstance(event, CachedCard) else event for event in events]
+            markers = [page.map_marker(url=page.get_url(request), label=page.marker_label()) for page in pages if page]
+            return [marker for marker in markers if marker]
+
+        return content_version.cached("events-page-markers", parts, compute)
 
     def calendar_url(self) -> str:
         return self.url + self.reverse_subpage("calendar").lstrip("/")

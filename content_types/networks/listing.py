@@ -5,6 +5,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cms.page_fragments import CachedCard
 from content_types.base.languages import prime_text_languages
 from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
@@ -69,16 +70,20 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
         return chips
 
     def page(self):
-        """The page of networks, each with ``member_count`` (one more query)."""
+        """The page of networks, each with ``member_count`` (one more query, unless every card came
+        from the cache: a membership is content, its change retires the cards)."""
         page = super().page()
-        keys = [network.translation_key for network in page.object_list]
+        loaded = [network for network in page.object_list if not isinstance(network, CachedCard)]
+        if not loaded:
+            return page
+        keys = [network.translation_key for network in loaded]
         counts = dict(
             NetworkMembership.objects.filter(status=MembershipStatus.ACTIVE, network__translation_key__in=keys)
             .values_list("network__translation_key")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for network in page.object_list:
+        for network in loaded:
             network.member_count = counts.get(network.translation_key, 0)
         return page
 

@@ -106,7 +106,7 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
     def feed_listing(self, request):
         from .listing import NetworkListing
 
-        return NetworkListing(request, self.networks())
+        return NetworkListing(request, self.networks(), card_template="networks/includes/network_list_item.html")
 
     def feed_queryset(self, request, listing):
         return listing.filtered()

@@ -7,6 +7,7 @@ as a running server's are; the first request, with every cache cold, has a budge
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -167,3 +168,36 @@ def test_a_publication_is_seen_at_once_on_cached_pages(client, site_pages):
     facet = next(facet for facet in response.context["facets"] if facet.name == "country")
     assert {option.value: option.count for option in facet.options}["IN"] == 1 + 0  # add_records(3): FR, KE, BR
     assert "Freshly published" in response.content.decode()
+
+
+def _cards(html: str) -> str:
+    """The page from its list of results on (cards, pagination, map), without the request's nonces."""
+    return re.sub(r' nonce="[^"]*"', "", html[html.index('<ul class="cards"') :])
+
+
+@pytest.mark.parametrize(
+    ("section", "grow", "relation_table"),
+    [
+        ("records", add_records, "records_recordpage_countries"),
+        ("events", add_events, "events_eventpage_countries"),
+        ("networks", add_networks, None),  # its map of members still reads the networks' countries
+    ],
+)
+def test_a_listing_whose_cards_are_cached_loads_no_result(client, site_pages, section, grow, relation_table):
+    """Cards found in the cache are output as they were rendered: the results are not loaded, their
+    relations not prefetched; the page reads only their ids."""
+    grow(12, 0)
+    url = f"{site_pages[section].url}?per_page=100"
+    cold = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        warm = client.get(url).content.decode()
+    assert _cards(warm) == _cards(cold)
+    assert _cards(warm).count('class="card ') == (8 if section == "events" else 12)  # events: upcoming only
+    sql = [query["sql"] for query in captured]
+    assert relation_table is None or not [query for query in sql if relation_table in query], sql
+    # A change retires every card: the next request renders them again, with the change.
+    first = Page.objects.get(title={"records": "Record 000", "events": "Event 001"}.get(section, "Network 000"))
+    first = first.specific
+    first.title = f"Renamed {section}"
+    first.save_revision().publish()
+    assert f"Renamed {section}" in _cards(client.get(url).content.decode())

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
-from cms import content_version
+from cms import content_version, page_fragments
 
 logger = logging.getLogger(__name__)
 register = template.Library()
@@ -110,20 +110,19 @@ def cached_cards(context, items, template_name: str, name: str):
     """The cards of a listing, ``template_name`` rendered with each item as ``name``, each kept in
     the cache per page, language and host until the content changes (``cms.content_version``): one
     cache read for the whole page of results, one write for the cards that were missing. A card is
-    the same for every visitor: never anything personal in one."""
+    the same for every visitor: never anything personal in one. Items the listing already found in
+    the cache (``page_fragments.CachedCard``) are output as they are."""
     items = list(items)
     request = context.get("request")
-    version = content_version.current()
-    keys = {}
-    if version is not None and request is not None:
-        host, language = request.get_host(), get_language()
-        for item in items:
-            parts = (template_name, item.pk, language, host, request.scheme)
-            keys[item.pk] = f"chm:card:{content_version._digest(parts, version)}"
-    found = _cache_read_many(list(keys.values()))
+    to_read = [item.pk for item in items if not isinstance(item, page_fragments.CachedCard)]
+    keys = page_fragments.card_keys(request, template_name, to_read)
+    found = page_fragments.read_cards(list(keys.values()))
     card_template = context.template.engine.get_template(template_name)
     rendered, missing = [], {}
     for item in items:
+        if isinstance(item, page_fragments.CachedCard):
+            rendered.append(item.card_html)
+            continue
         key = keys.get(item.pk)
         html = found.get(key) if key else None
         if html is None:
@@ -135,16 +134,6 @@ def cached_cards(context, items, template_name: str, name: str):
     if missing:
         _cache_write_many(missing)
     return mark_safe("".join(rendered))  # noqa: S308 - rendered (and escaped) by the card's template
-
-
-def _cache_read_many(keys: list[str]) -> dict:
-    if not keys:
-        return {}
-    try:
-        return cache.get_many(keys)
-    except Exception:  # noqa: BLE001 - a cache that is down means "render every card"
-        logger.warning("Could not read cached cards", exc_info=True)
-        return {}
 
 
 def _cache_write_many(values: dict) -> None:

@@ -23,6 +23,8 @@ from ..listing import RecordListing
 from .base import RecordPage
 
 MAX_MAP_MARKERS = 500
+#: The card of a record in the listing (``record_index_page.html`` shows it with ``{% cached_cards %}``).
+RECORD_CARD_TEMPLATE = "records/includes/record_card.html"
 
 
 def record_types() -> list[type[RecordPage]]:
@@ -106,6 +108,7 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
             date_field="publication_date",
             type_choices=self.type_choices,
             type_content_types={code: pk for code, (_model, pk) in self.record_type_codes.items()},
+            card_template=RECORD_CARD_TEMPLATE,
         )
 
     def feed_listing(self, request) -> RecordListing:
