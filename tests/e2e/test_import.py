@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from interop.transfer.models import ImportJob, record_progress
 from tests.conftest import PASSWORD
 from tests.interop.transfer.conftest import csv_bytes, national_editor, need_row
-from interop.transfer.models import ImportJob, record_progress
 from workflows.review.models import Submission
 from workflows.review.policy import State
 
