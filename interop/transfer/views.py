@@ -170,6 +170,7 @@ def job_page(request, pk):
         "progress_url": reverse("record_import:job_progress", kwargs={"pk": job.pk}),
         "report_url": reverse("record_import:report", kwargs={"token": job.token}),
         "upload_url": reverse("record_import:upload"),
+        "inbox_url": reverse("workspace:tasks"),
     }
     return TemplateResponse(request, "transfer/admin/import_job.html", context)
 

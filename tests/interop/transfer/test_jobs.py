@@ -52,7 +52,7 @@ def test_confirming_starts_one_job_that_writes_and_shows_its_summary(french_edit
     assert job.finished_at is not None and job.progress() == (2, 2)
     page = browser.get(posted["Location"])
     text = page.content.decode()
-    assert "Created: 2. Updated: 0. Skipped: 0." in text
+    assert "Created: 2. Updated: 0. Skipped: 0." in text and reverse("workspace:tasks") in text
     for submission in Submission.objects.all():
         assert reverse("workspace:submission", kwargs={"pk": submission.pk}) in text
     assert 'http-equiv="refresh"' not in text and "import_job.js" not in text  # finished: no more polling
