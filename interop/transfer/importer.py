@@ -532,12 +532,16 @@ def write(sheet: Sheet, user, mode: str, signature: str, progress=None) -> tuple
     total = report.writable
     with transaction.atomic():
         for outcome in report.rows:
-            if outcome.action == Action.CREATE:
-                written.append(_create(outcome.form, user, mode, taken))
-            elif outcome.action == Action.UPDATE:
-                written.append(_update(outcome.form, user))
-            else:
+            if outcome.action not in (Action.CREATE, Action.UPDATE):
                 continue
+            try:
+                if outcome.action == Action.CREATE:
+                    written.append(_create(outcome.form, user, mode, taken))
+                else:
+                    written.append(_update(outcome.form, user))
+            except Exception as error:
+                error.import_row = outcome.number  # the row that failed, for the job's report
+                raise
             if progress is not None:
                 progress(len(written), total)
         published = [item.page for item in written if item.submission is None]

@@ -1,8 +1,9 @@
-"""The import's admin pages: upload → dry-run report → confirm → summary.
+"""The import's admin pages: upload → dry-run report → confirm → the job's progress and summary.
 
 Only editors (national or of the secretariat) and administrators reach them; everyone else,
 signed in or not, is refused with a 403 on every URL. The uploaded file stays on the server between
-the steps (``pending``), and the confirmation checks it again before anything is written.
+the steps (``pending``); the confirmation starts a background job (``jobs``) that checks it again
+before anything is written. A job is seen only by its own user and administrators (others get a 404).
 """
 
 import csv
@@ -11,7 +12,7 @@ from functools import wraps
 
 import tablib
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,13 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 
-from workflows.core.tasks import TransitionError
-
-from . import pending
+from . import jobs, pending
 from .columns import importable_types, template_columns
 from .export import FORMATS
 from .forms import RecordImportForm
-from .importer import Action, Mode, ReportChanged, check, may_import, may_publish_directly, write
+from .importer import Action, Mode, check, may_import, may_publish_directly
+from .models import ImportJob
 from .reading import UnreadableFile, read_sheet
 
 
@@ -117,41 +117,71 @@ def report(request, token):
 @import_access
 @require_POST
 def confirm(request, token):
-    try:
-        sheet, mode = _load(request, token)
-    except UnreadableFile as error:
-        return _file_problem(request, str(error))
+    """Send the write to a background job (once per file: a second submit finds the first job)."""
+    job = ImportJob.objects.filter(user=request.user, token=token).exclude(state=ImportJob.State.FAILED).first()
+    if job is not None:
+        return redirect("record_import:job", pk=job.pk)
+    stored = pending.load(request.user, token)
+    if stored is None:
+        raise Http404
+    _raw, mode, _extension = stored
     if mode == Mode.PUBLISH and not may_publish_directly(request.user):
         return _file_problem(request, _("You may not publish records directly."), status=403)
-    try:
-        result, written = write(sheet, request.user, mode, request.POST.get("signature", ""))
-    except UnreadableFile as error:
-        return _file_problem(request, str(error))
-    except ReportChanged as changed:
-        return _report_response(request, token, changed.report, mode, changed=True, status=409)
-    except TransitionError as error:  # a row the review refused after all: the whole import is undone
-        return _file_problem(request, str(error), status=409)
-    except (PermissionDenied, PermissionError):
-        return _file_problem(request, _("You may not write these records; nothing was written."), status=403)
-    pending.discard(request.user, token)
+    job = jobs.enqueue(request.user, token, mode, request.POST.get("signature", ""))
+    return redirect("record_import:job", pk=job.pk)
+
+
+def _job_for(request, pk):
+    job = ImportJob.objects.filter(pk=pk).first()
+    if job is None or not job.visible_to(request.user):
+        raise Http404
+    job.fail_if_stale()
+    return job
+
+
+def _progress_figures(job):
+    done, total = job.progress()
+    return {"state": job.state, "done": done, "total": total, "finished": job.finished}
+
+
+@import_access
+def job_page(request, pk):
+    """A job's progress while it waits or runs (refreshed), then its summary or its failure."""
+    job = _job_for(request, pk)
     rows = []
-    for item in written:
-        page = item.page
-        if item.submission is not None:
-            link = reverse("workspace:submission", kwargs={"pk": item.submission.pk})
+    for record in job.records:
+        if record["submission"] is not None:
+            link = reverse("workspace:submission", kwargs={"pk": record["submission"]})
         else:
-            link = reverse("wagtailadmin_pages:edit", args=[page.pk])
-        rows.append({"title": page.title, "identifier": page.identifier, "action": item.action, "link": link})
-    context = {
-        "page_title": _("Import records: done"),
-        "report": result,
-        "mode": mode,
-        "rows": rows,
-        "created": sum(1 for item in written if item.action == Action.CREATE),
-        "updated": sum(1 for item in written if item.action == Action.UPDATE),
-        "upload_url": reverse("record_import:upload"),
+            link = reverse("wagtailadmin_pages:edit", args=[record["page"]])
+        rows.append({**record, "link": link})
+    titles = {
+        ImportJob.State.QUEUED: _("Import records: waiting to start"),
+        ImportJob.State.RUNNING: _("Import records: writing"),
+        ImportJob.State.DONE: _("Import records: done"),
+        ImportJob.State.FAILED: _("Import records: nothing written"),
     }
-    return TemplateResponse(request, "transfer/admin/import_summary.html", context)
+    context = {
+        "page_title": titles[job.state],
+        "job": job,
+        "figures": _progress_figures(job),
+        "rows": rows,
+        "problems": [(row, column, message) for row, column, message in job.errors],
+        "progress_url": reverse("record_import:job_progress", kwargs={"pk": job.pk}),
+        "report_url": reverse("record_import:report", kwargs={"token": job.token}),
+        "upload_url": reverse("record_import:upload"),
+        "inbox_url": reverse("workspace:tasks"),
+    }
+    return TemplateResponse(request, "transfer/admin/import_job.html", context)
+
+
+@import_access
+def job_progress(request, pk):
+    """The figures the job page polls: state, rows written and rows to write."""
+    job = _job_for(request, pk)
+    response = JsonResponse(_progress_figures(job))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @import_access

@@ -42,9 +42,14 @@ def dry_run(browser, content, mode="review", name="records.csv"):
 
 
 def confirm(browser, location, response, capture):
+    """Step 3: the confirmation starts the job (run at once, eagerly, after the commit); returns the
+    job's page, or the confirmation's response when it was refused."""
     signature = response.context["report"].signature()
     with capture(execute=True):
-        return browser.post(location + "confirm/", {"signature": signature})
+        posted = browser.post(location + "confirm/", {"signature": signature})
+    if posted.status_code != 302:
+        return posted
+    return browser.get(posted["Location"])
 
 
 def counts():
@@ -191,8 +196,10 @@ def test_a_confirmation_that_no_longer_matches_the_report_writes_nothing(french_
     location, _response = dry_run(browser, csv_bytes([need_row("Late change")]))
     before = counts()
     with _capture()(execute=True):
-        response = browser.post(location + "confirm/", {"signature": "2:create,3:create"})
-    assert response.status_code == 409
+        posted = browser.post(location + "confirm/", {"signature": "2:create,3:create"})
+    response = browser.get(posted["Location"])
+    assert response.context["job"].state == "failed" and response.context["job"].report_changed
+    assert "Records changed since you checked this file" in response.content.decode()
     assert counts() == before
 
 
@@ -211,9 +218,10 @@ def test_confirming_writes_all_rows_or_none(french_editor, monkeypatch):
 
     monkeypatch.setattr(services, "submit", failing_submit)
     before = counts()
-    browser.raise_request_exception = True
-    with pytest.raises(RuntimeError):
-        confirm(browser, location, response, _capture())
+    done = confirm(browser, location, response, _capture())
+    job = done.context["job"]
+    assert job.state == "failed" and job.errors == [[3, "", "This row could not be written; nothing was written."]]
+    assert job.created == 0 and not job.records
     assert counts() == before
     assert not NeedPage.objects.filter(title="First").exists()
 
@@ -577,8 +585,10 @@ def test_a_row_the_review_refuses_at_writing_undoes_the_whole_import(french_edit
     monkeypatch.setattr(services, "submit", refusing_submit)
     before = counts()
     done = confirm(browser, location, response, _capture())
-    assert done.status_code == 409
-    assert "This submission was already submitted." in done.content.decode()
+    assert done.context["job"].state == "failed"
+    assert done.context["job"].errors == [[3, "", "This submission was already submitted."]]
+    problem = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", done.content.decode()))
+    assert "3 — This submission was already submitted." in problem
     assert counts() == before
 
 
