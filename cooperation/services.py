@@ -31,6 +31,9 @@ def candidate_kind(candidate) -> str:
 def propose(user, need: NeedPage, candidate: RecordPage, message: str = "") -> MatchProposal:
     """Propose ``candidate`` for ``need``; the need's owner and the provider are told."""
     if not policy.NEED_POLICY.allowed(user, need, policy.PROPOSE):
+        if need.live and need.status != NeedStatus.OPEN and policy.NEED_POLICY.roles_for(user, need):
+            # Its owner or editor, too late: say why rather than refuse.
+            raise ValidationError(_("This need is no longer open: no match can be proposed for it."))
         raise PermissionDenied
     kind = candidate_kind(candidate)
     if not need.live:
@@ -68,7 +71,7 @@ def answer(user, proposal: MatchProposal, accept: bool, comment: str = "") -> Ma
         if policy.PROPOSAL_POLICY.allowed(user, proposal, policy.ANSWER_FOR_PROVIDER):
             sides.append("provider_answer")
         if not sides:
-            raise PermissionDenied
+            _refuse_closed(user, proposal, _("This proposal is closed: it can no longer be answered."))
         pending = [side for side in sides if getattr(proposal, side) == Answer.PENDING]
         if not pending:
             raise ValidationError(_("You have already answered this proposal."))
@@ -113,10 +116,17 @@ def withdraw(user, proposal: MatchProposal, comment: str = "") -> MatchProposal:
             .get(pk=proposal.pk)
         )
         if not policy.PROPOSAL_POLICY.allowed(user, proposal, policy.WITHDRAW):
-            raise PermissionDenied
+            _refuse_closed(user, proposal, _("This proposal is closed: it can no longer be withdrawn."))
         MatchAuditEntry.move(proposal, ProposalState.WITHDRAWN, user, Action.WITHDRAWN, comment=comment)
         raise_event(Event.WITHDRAWN, proposal, actor=user, extra={"comment": comment.strip()})
     return proposal
+
+
+def _refuse_closed(user, proposal: MatchProposal, message: str) -> None:
+    """A party to a closed proposal learns that it is closed; anyone else is refused."""
+    if proposal.state != ProposalState.PROPOSED and policy.PROPOSAL_POLICY.allowed(user, proposal, policy.VIEW):
+        raise ValidationError(message)
+    raise PermissionDenied
 
 
 def _link(proposal: MatchProposal, user) -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cms.accounts import roles
 from content_types.vocabularies.models import Language, Subject
 from tests.records.factories import ExpertProfileFactory, NeedFactory, OfferFactory, country, records_index, target
 
@@ -64,3 +65,28 @@ def make_expert(index):
         return ExpertProfileFactory(**fields)
 
     return make
+
+
+def profile(user, country_code=None):
+    user.profile.country = country(country_code) if country_code else None
+    user.profile.save()
+    return user
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "need_owner": profile(make_user("need-owner", roles.SUBMITTER), "SN"),
+        "provider": profile(make_user("provider", roles.SUBMITTER), "FR"),
+        "secretariat": make_user("secretariat", roles.EDITOR),
+        "senegal_editor": profile(make_user("senegal-editor", roles.EDITOR), "SN"),
+        "kenya_editor": profile(make_user("kenya-editor", roles.EDITOR), "KE"),
+        "stranger": profile(make_user("stranger", roles.SUBMITTER), "SN"),
+    }
+
+
+@pytest.fixture
+def pair(people, make_need, make_offer, publish):
+    offer = make_offer(offer_kind="training", gbf_targets=[target(8)], owner=people["provider"])
+    need = publish(make_need(owner=people["need_owner"]))
+    return need, offer

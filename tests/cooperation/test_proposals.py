@@ -4,38 +4,11 @@ addresses), notifications to both sides, the audit trail, and the link made when
 import pytest
 from django.urls import reverse
 
-from cms.accounts import roles
 from content_types.records.models import NeedPage
 from cooperation.models import MatchAuditEntry, MatchProposal, ProposalState
-from tests.records.factories import country, target
 from workflows.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-def profile(user, country_code=None):
-    user.profile.country = country(country_code) if country_code else None
-    user.profile.save()
-    return user
-
-
-@pytest.fixture
-def people(make_user):
-    return {
-        "need_owner": profile(make_user("need-owner", roles.SUBMITTER), "SN"),
-        "provider": profile(make_user("provider", roles.SUBMITTER), "FR"),
-        "secretariat": make_user("secretariat", roles.EDITOR),
-        "senegal_editor": profile(make_user("senegal-editor", roles.EDITOR), "SN"),
-        "kenya_editor": profile(make_user("kenya-editor", roles.EDITOR), "KE"),
-        "stranger": profile(make_user("stranger", roles.SUBMITTER), "SN"),
-    }
-
-
-@pytest.fixture
-def pair(people, make_need, make_offer, publish):
-    offer = make_offer(offer_kind="training", gbf_targets=[target(8)], owner=people["provider"])
-    need = publish(make_need(owner=people["need_owner"]))
-    return need, offer
 
 
 def client_for(client, user):
@@ -97,7 +70,8 @@ def test_bad_input_is_refused_without_an_error_page(client, people, pair, make_n
 def test_a_matched_need_takes_no_more_proposals(client, people, pair):
     need, offer = pair
     NeedPage.objects.filter(pk=need.pk).update(status="matched")
-    assert propose(client_for(client, people["secretariat"]), need, offer).status_code == 403
+    response = propose(client_for(client, people["secretariat"]), need, offer)
+    assert response.status_code == 302 and not MatchProposal.objects.exists()  # a message says why
 
 
 def test_both_sides_accept_then_the_need_links_the_offer_and_is_matched(client, people, pair, publish):
@@ -177,7 +151,9 @@ def test_an_editor_cannot_answer_for_a_side_and_a_party_cannot_answer_for_the_ot
     client_for(client, people["senegal_editor"]).post(reverse("cooperation:withdraw", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.WITHDRAWN
-    assert client.post(answer, {"decision": "accept"}).status_code == 403  # nothing to answer any more
+    assert client.post(answer, {"decision": "accept"}).status_code == 302  # closed: a message says so
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.need_answer) == (ProposalState.WITHDRAWN, "accepted")
 
 
 def test_the_owner_is_the_submitter_of_the_record(client, people, pair):
