@@ -271,3 +271,28 @@ def test_the_proxy_answers_404_for_award_files():
         matching = [prefix for prefix in locations if not prefix.startswith("=") and path.startswith(prefix)]
         assert max(matching, key=len) == "/media/"
     assert "return 404" in locations["/media/"]
+
+
+def test_with_a_bucket_award_files_get_only_signed_expiring_addresses(monkeypatch):
+    from django.core.files.storage import default_storage
+    from django.utils.module_loading import import_string
+
+    from cms.settings import env
+
+    # the same storage as record attachments (the default one), never a public storage of their own
+    for model, field in ((NominationAttachment, "file"), (VisitScreenshot, "image")):
+        assert model._meta.get_field(field).storage is default_storage
+    bucket = {
+        "AWS_STORAGE_BUCKET_NAME": "chm-media",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.org",
+        "AWS_ACCESS_KEY_ID": "portal-key",
+        "AWS_SECRET_ACCESS_KEY": "portal-secret",
+    }
+    for name, value in bucket.items():
+        monkeypatch.setenv(name, value)
+    config = env.media_storage()
+    storage = import_string(config["BACKEND"])(**config["OPTIONS"])
+    assert storage.default_acl is None and storage.querystring_auth is True  # the private bucket's policy
+    url = storage.url("awards/nominations/1/abc/report.pdf")
+    assert url.startswith("https://s3.example.org/chm-media/awards/nominations/1/abc/report.pdf?")
+    assert "X-Amz-Signature=" in url and "X-Amz-Expires=" in url
