@@ -46,9 +46,7 @@ def not_a_public_file(request, path):
 
 
 if settings.DEBUG:
-    urlpatterns += [
-        re_path(r"^media/(?P<path>(?:documents|original_images|awards/nominations)/.*)$", not_a_public_file)
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>(?:documents|original_images|awards)/.*)$", not_a_public_file)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 elif settings.SERVE_MEDIA:
     # Only image renditions are public files; documents go through their permission-checked views.

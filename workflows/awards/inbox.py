@@ -21,6 +21,24 @@ def _flow():
     return EvaluationFlow
 
 
+# The date each step is due by: the end of the phase it belongs to (the cycle's timeline). Scoring
+# and its closing end the evaluation phase; the decision, its sign-off and the publication the
+# decision phase, which the announcement closes.
+DUE_BY = {
+    "score": "evaluation_deadline",
+    "close": "evaluation_deadline",
+    "decide": "announcement",
+    "sign_off": "announcement",
+    "publish": "announcement",
+}
+
+
+def task_due_date(task, cycle):
+    """When ``task`` of the evaluation is due, from its cycle's dates (None for a step without one)."""
+    field = DUE_BY.get(task.flow_task.name)
+    return getattr(cycle, field) if field else None
+
+
 def secretariat_nodes():
     return [_flow().close, _flow().publish]
 
@@ -48,7 +66,7 @@ def rows(user, tasks, today) -> list[dict]:
                 "state": subject.state,
                 "state_label": subject.get_state_display(),
                 "title": task.flow_task.task_title,
-                "due": cycle.evaluation_deadline if task.flow_task is _flow().score else None,
+                "due": task_due_date(task, cycle),
             }
         )
     return result

@@ -4,6 +4,8 @@ The cycle itself (categories, questionnaires, criteria) and the published result
 ``content_types.awards``; these rows are the work that leads to the results and are never public.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -71,7 +73,9 @@ class Nomination(models.Model):
 
 
 def nomination_upload(instance, filename):
-    return f"awards/nominations/{instance.nomination_id}/{filename}"
+    """A name nobody can guess: the files are read through the nomination's permission-checked view
+    only (never from a public media address; see deploy/nginx/portal.conf and cms/urls.py)."""
+    return f"awards/nominations/{instance.nomination_id}/{secrets.token_urlsafe(12)}/{filename}"
 
 
 class NominationAttachment(models.Model):
@@ -194,7 +198,8 @@ class Assessment(models.Model):
 
 
 def screenshot_upload(instance, filename):
-    return f"awards/visits/{instance.assessment_id}/{filename}"
+    """As nomination attachments: an unguessable name, read through a permission-checked view only."""
+    return f"awards/visits/{instance.assessment_id}/{secrets.token_urlsafe(12)}/{filename}"
 
 
 class VisitScreenshot(models.Model):

@@ -515,8 +515,11 @@ def close_scoring(user, committee):
         if task is None:
             raise _no_task()
 
+        _require_signers(committee)
+
         def perform(committee):
             require(P.COMMITTEE_POLICY, user, committee, P.CLOSE_SCORING)
+            _require_signers(committee)
             EvaluationEntry.move(committee, EvaluationState.DECISION, user, "close", role=P.SECRETARIAT)
             return committee
 
@@ -529,12 +532,50 @@ def signers(committee) -> list[CommitteeMember]:
     return list(committee.members.exclude(conflicts__isnull=False).select_related("user").distinct())
 
 
+def sign_off_gap(committee) -> str:
+    """Why nobody could sign the committee's decision off ("" when at least one member may).
+
+    Every member who declared a conflict is left out of the sign-off; with nobody left, the decision
+    could never be signed, so the scoring does not close and no decision is recorded until the
+    secretariat names another member."""
+    members = list(committee.members.select_related("user"))
+    conflicts: dict[int, set] = {}
+    for member_id, nomination_id in Conflict.objects.filter(member__committee=committee).values_list(
+        "member_id", "nomination_id"
+    ):
+        conflicts.setdefault(nomination_id, set()).add(member_id)
+    if not members:
+        return _("The committee has no member to sign the decision off: name its members.")
+    if any(member.pk not in set().union(*conflicts.values()) for member in members):
+        return ""
+    everyone = {member.pk for member in members}
+    blocked = Nomination.objects.filter(
+        pk__in=[nomination_id for nomination_id, who in conflicts.items() if who >= everyone]
+    ).select_related("country", "category")
+    if blocked:
+        return _(
+            "No member may sign off nomination %(nominations)s: every member declared a conflict on it. "
+            "Name another member to the committee before the decision is recorded."
+        ) % {"nominations": ", ".join(str(nomination) for nomination in blocked)}
+    return _(
+        "No member may sign the decision off: every member declared a conflict on a nomination. "
+        "Name another member to the committee before the decision is recorded."
+    )
+
+
+def _require_signers(committee) -> None:
+    gap = sign_off_gap(committee)
+    if gap:
+        raise ValidationError(gap)
+
+
 def record_decision(user, committee, prizes, justification, feedback=None):
     """The chair's decision (its task): ``prizes`` maps nominations to prizes; it then awaits every
     sign-off. A decision revised during the sign-off asks every signer again."""
     with transaction.atomic():
         current = Committee.objects.get(pk=committee.pk)
         require(P.COMMITTEE_POLICY, user, current, P.DECIDE)
+        _require_signers(current)
         if current.state == EvaluationState.DECISION:
             task = open_task(current, _flow().decide)
             if task is None:
@@ -564,6 +605,7 @@ def _record_decision(user, committee, prizes, justification, feedback=None):
         require(P.COMMITTEE_POLICY, user, committee, P.DECIDE)
         if not justification.strip():
             raise ValidationError({"justification": _("Give the committee's justification.")})
+        _require_signers(committee)
         accepted = {
             nomination.pk: nomination
             for nomination in Nomination.objects.filter(cycle=committee.cycle, state=NominationState.ACCEPTED)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/score-sheet.<str:fmt>", views.export, name="export"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination"),
     path("nominations/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("nominations/<int:pk>/screenshots/<int:screenshot_pk>/", views.screenshot, name="screenshot"),
     path("nominations/<int:pk>/check/", views.check, name="check"),
     path("nominations/<int:pk>/score/", views.score, name="score"),
     path("nominations/<int:pk>/visit/", views.visit, name="visit"),

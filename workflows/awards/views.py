@@ -292,6 +292,28 @@ def attachment(request, pk, attachment_pk):
 
 
 @login_required
+def screenshot(request, pk, screenshot_pk):
+    """Serve a virtual-visit screenshot to the member who took it and to the secretariat; to anyone
+    else it does not exist (the stored file is never on a public address)."""
+    nomination = _nomination(request.user, pk, P.VIEW)
+    shot = get_object_or_404(
+        VisitScreenshot.objects.select_related("assessment__member"),
+        pk=screenshot_pk,
+        assessment__nomination=nomination,
+    )
+    if shot.assessment.member.user_id != request.user.pk and not is_secretariat_editor(request.user):
+        raise Http404(_("No such screenshot."))
+    try:
+        handle = shot.image.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is missing.")) from None
+    response = FileResponse(handle, filename=shot.image.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def check(request, pk):
     nomination = _nomination(request.user, pk, P.CHECK)
@@ -384,6 +406,7 @@ def ranking(request, cycle_pk):
         raise PermissionDenied
     normalised = request.GET.get("view") == "z"
     view = evaluation(cycle)
+    actions = P.COMMITTEE_POLICY.allowed_actions(request.user, committee)
     return render(
         request,
         "awards_flow/ranking.html",
@@ -392,7 +415,8 @@ def ranking(request, cycle_pk):
             "committee": committee,
             "evaluation": view,
             "normalised": normalised,
-            "actions": P.COMMITTEE_POLICY.allowed_actions(request.user, committee),
+            "actions": actions,
+            "sign_off_gap": services.sign_off_gap(committee) if {P.CLOSE_SCORING, P.DECIDE} & set(actions) else "",
         },
     )
 
@@ -415,7 +439,11 @@ def decision(request, cycle_pk):
         else:
             messages.success(request, _("Decision recorded: it now awaits the sign-off of the committee."))
             return redirect("awards_flow:ranking", cycle_pk=cycle.pk)
-    return render(request, "awards_flow/decision.html", {"cycle": cycle, "form": form, "evaluation": view})
+    return render(
+        request,
+        "awards_flow/decision.html",
+        {"cycle": cycle, "form": form, "evaluation": view, "sign_off_gap": services.sign_off_gap(committee)},
+    )
 
 
 def _committee_step(action, step, done):
