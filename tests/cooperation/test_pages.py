@@ -34,6 +34,9 @@ def test_anonymous_visitors_see_nothing_of_it_even_after_a_member_filled_the_cac
     assert BLOCK not in anonymous.content and b"Mangrove nursery training" not in anonymous.content
     assert b"Propose this match" not in anonymous.content
     assert "public" in anonymous["Cache-Control"]
+    # A shared cache keys the public copy on the cookie: a signed-in reader never gets it, nor the reverse.
+    assert "Cookie" in anonymous["Vary"] and "private" not in anonymous["Cache-Control"]
+    assert "no-cache" in member_view["Cache-Control"] and "public" not in member_view["Cache-Control"]
     client.force_login(make_user("member-2", roles.SUBMITTER))
     again = client.get(need.url)  # fragments from the cache, the block rendered anew
     assert BLOCK in again.content and b"Mangrove nursery training" in again.content

@@ -120,3 +120,26 @@ def test_an_editor_proposes_and_both_sides_accept(browser, world):
     expect(related.get_by_role("link", name=offer.title)).to_be_visible()
     visitor.close()
     assert NeedPage.objects.get(pk=need.pk).status == "matched"
+
+
+def test_on_a_phone_in_arabic_the_matchmaking_pages_fit_and_pass_axe(browser, world):
+    live, need, offer, people = world
+    base = live.url
+    phone = browser.new_context(locale="ar", viewport={"width": 420, "height": 800})
+    phone.set_default_timeout(15_000)
+    page = phone.new_page()
+    page.goto(f"{base}/ar/accounts/login/?next=/ar/workspace/matches/board/")
+    page.locator("input[name=username]").fill(people["editor"].username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/ar/workspace/matches/board/")
+    for path in ("/ar/workspace/matches/board/", "/ar/workspace/matches/", need.url):
+        page.goto(f"{base}{path}")
+        if path.startswith("/ar/"):
+            assert page.locator("html").get_attribute("dir") == "rtl", path
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+        violations = serious_violations(page)
+        assert violations == [], (path, describe(violations))
+    expect(page.get_by_test_id("match-suggestions")).to_contain_text(offer.title)
+    phone.close()
