@@ -129,7 +129,6 @@ def test_a_decision_nobody_could_sign_is_refused_before_anything_is_written(clie
 
 
 def test_with_one_member_left_to_sign_the_decision_goes_on(evaluating):
-    full_scoring(evaluating)
     for name in ("chair", "member-cn"):
         services.declare_conflict(fresh(evaluating.members[name]), evaluating.nominations["BR"], "Advised Brazil.")
     services.close_scoring(fresh(evaluating.secretariat), evaluating.committee)
