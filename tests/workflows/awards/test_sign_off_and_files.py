@@ -129,7 +129,6 @@ def test_a_decision_nobody_could_sign_is_refused_before_anything_is_written(clie
 
 
 def test_with_one_member_left_to_sign_the_decision_goes_on(evaluating):
-    full_scoring(evaluating)
     for name in ("chair", "member-cn"):
         services.declare_conflict(fresh(evaluating.members[name]), evaluating.nominations["BR"], "Advised Brazil.")
     services.close_scoring(fresh(evaluating.secretariat), evaluating.committee)
@@ -214,9 +213,7 @@ def test_stored_names_cannot_be_guessed_and_never_replace_each_other(world):
 def test_visit_screenshots_are_served_to_their_member_and_the_secretariat_only(client, evaluating):
     france = evaluating.nominations["FR"]
     assessment = services.save_visit(fresh(evaluating.members["member-cn"]), france, pages_visited="Home")
-    shot = VisitScreenshot(assessment=assessment, image=png_upload())
-    shot.full_clean()
-    shot.save()
+    shot = VisitScreenshot.objects.create(assessment=assessment, image=png_upload())
     assert re.fullmatch(rf"awards/visits/{assessment.pk}/[\w-]{{16}}/home\.png", shot.image.name)
     url = reverse("awards_flow:screenshot", args=[france.pk, shot.pk])
 
