@@ -103,7 +103,8 @@ def _content_matches(uploaded, extension: str, head: bytes, names: set[str] | No
         return declared == OPENDOCUMENT_MIMETYPES[extension].encode()
     if extension == "zip":
         return names is not None
-    return filetype.guess_extension(head) == extension
+    guessed = filetype.guess_extension(head)
+    return guessed == extension or (extension == "jpeg" and guessed == "jpg")
 
 
 def validate_upload(uploaded, *, max_size: int | None = None, allowed: list[str] | None = None) -> None:

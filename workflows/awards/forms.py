@@ -10,6 +10,8 @@ from content_types.awards.blocks import AnswerKind
 from content_types.awards.models import Prize
 from workflows.review.record_forms import MultipleFileField, MultipleFileInput
 
+from .models import validate_screenshot
+
 MAX_ATTACHMENTS = settings.UPLOAD_MAX_FILES
 
 
@@ -157,7 +159,12 @@ class VisitForm(forms.Form):
     pages_visited = forms.CharField(
         label=_("Pages looked at"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
     )
-    screenshot = forms.ImageField(label=_("Screenshot"), required=False)
+    screenshot = forms.ImageField(
+        label=_("Screenshot"),
+        required=False,
+        validators=[validate_screenshot],
+        help_text=_("A picture of the page: PNG, JPEG or WebP."),
+    )
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -202,9 +202,18 @@ def screenshot_upload(instance, filename):
     return f"awards/visits/{instance.assessment_id}/{secrets.token_urlsafe(12)}/{filename}"
 
 
+# A screenshot is a picture: the document kinds of `validate_upload` (PDF, office files) are not.
+SCREENSHOT_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
+
+
+def validate_screenshot(uploaded) -> None:
+    """The upload checks of every file (size, signature against the name), for the kinds of a picture."""
+    validate_upload(uploaded, allowed=SCREENSHOT_EXTENSIONS)
+
+
 class VisitScreenshot(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="screenshots")
-    image = models.ImageField(_("screenshot"), upload_to=screenshot_upload, validators=[validate_upload])
+    image = models.ImageField(_("screenshot"), upload_to=screenshot_upload, validators=[validate_screenshot])
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
     class Meta:
