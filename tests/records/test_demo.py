@@ -42,7 +42,14 @@ def test_demo_targets_follow_the_subjects_the_text_is_about(index):
     """As an editor would classify: a record's GBF targets are its subjects' targets (main one first),
     with one target the text does not support on a few records only; subjects follow the title."""
     from content_types.records import demo_data as data
-    from content_types.records.models import DecisionPage, DocumentRecordPage, NeedPage, ProjectPage
+    from content_types.records.models import (
+        DecisionPage,
+        DocumentRecordPage,
+        GoodPracticePage,
+        NeedPage,
+        OfferPage,
+        ProjectPage,
+    )
     from content_types.vocabularies.models import Subject
 
     assert set(data.SUBJECT_TARGETS) == set(Subject.objects.values_list("code", flat=True))
@@ -50,9 +57,11 @@ def test_demo_targets_follow_the_subjects_the_text_is_about(index):
 
     records = RecordPage.objects.filter(locale__language_code="en").specific()
     written_from_one_subject = [
-        page for page in records if isinstance(page, (DocumentRecordPage, ProjectPage, NeedPage))
+        page
+        for page in records
+        if isinstance(page, (DocumentRecordPage, GoodPracticePage, NeedPage, OfferPage, ProjectPage))
     ]
-    assert len(written_from_one_subject) >= 20
+    assert len(written_from_one_subject) >= 40
     noisy = 0
     for page in written_from_one_subject:
         (subject,) = page.subjects.all()
@@ -62,7 +71,8 @@ def test_demo_targets_follow_the_subjects_the_text_is_about(index):
         assert data.SUBJECT_TARGETS[subject.code][0] in targets, page.title  # the main target, always
         assert len(targets - mapped) <= 1, page.title
         noisy += bool(targets - mapped)
-    assert noisy <= len(written_from_one_subject) * 0.25  # noise, not chance (chance: nearly all of them)
+    # About one in ten (NOISE_TARGET_SHARE), with room for a small sample; random targets: nearly all.
+    assert noisy <= len(written_from_one_subject) * 0.3
 
     decisions = DecisionPage.objects.filter(locale__language_code="en").prefetch_related("gbf_targets", "subjects")
     assert decisions
