@@ -134,8 +134,9 @@ def print_tables(tallies, terms, examples, threshold: float) -> None:
         f"subject {chance(terms, examples, 'subject'):.3f}"
     )
     print(
-        "The demo draws every record's GBF targets at random, whatever its text (and the subjects of\n"
-        "organisations, reports, decisions and experts too): on those, agreement cannot beat chance."
+        "The demo classifies as an editor would: a record's GBF targets are those of the subjects its text\n"
+        "is about (one record in ten gets one more); experts' titles and summaries name no subject, and\n"
+        "reports' summaries no target number."
     )
     print("\nBy record type (records of the other folds): does the record's own text speak of its terms?\n")
     print(f"{'type':<10} {'kind':<8} {'records':>7} {'P':>7} {'R':>7} {'P@1':>7}")

@@ -16,8 +16,8 @@ from .analysis import LANGUAGES, Token, base_language, detect_language, term_cou
 TARGET, SUBJECT = "target", "subject"
 KINDS = (TARGET, SUBJECT)
 
-# Below this cosine a term is not suggested. Chosen with bench/suggest.py's sweep on the demo subjects (the
-# demo's targets are drawn at random, so they cannot tune it) and the hand-made texts of the tests.
+# Below this cosine a term is not suggested. Chosen with bench/suggest.py's sweep on the demo (the targets'
+# F1 peaks at 0.15 at scale 0.3) and the hand-made texts of the tests.
 DEFAULT_THRESHOLD = 0.15
 # Share of a term's vector that comes from the published records classified with it (the rest comes
 # from its official name and keywords).

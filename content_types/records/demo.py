@@ -1,6 +1,8 @@
 """Demo: about two hundred records (at scale 1) of every type, classified, located and partly translated into French.
 
-Deterministic (seeded) and idempotent (records are found again by slug).
+Deterministic (seeded) and idempotent (records are found again by slug). Classified as an editor would:
+a record's GBF targets follow the subjects its text is about (``demo_data.SUBJECT_TARGETS``), so the
+suggestions' quality can be measured on the demo (bench/suggest.py).
 """
 
 import datetime
@@ -32,6 +34,7 @@ from .models import (
 from .models.assistance import SupportKind
 
 FRENCH_SHARE = 0.4
+NOISE_SEED = 3131
 START = datetime.date(2019, 1, 1)
 
 
@@ -40,10 +43,15 @@ class Vocabulary:
 
     def __init__(self, rng: random.Random):
         self.rng = rng
+        # The noise targets are decided by a generator of their own: the main one draws the same numbers
+        # as before classifications followed the text, so titles, slugs and translations stay the same.
+        self.noise = random.Random(NOISE_SEED)
         self.countries = {country.code: country for country in Country.objects.filter(code__in=list(data.PLACES))}
         self.all_countries = {country.code: country for country in Country.objects.all()}
         self.targets = list(GBFTarget.objects.order_by("number"))
         self.subjects = list(Subject.objects.order_by("code"))
+        self.subjects_by_code = {subject.code: subject for subject in self.subjects}
+        self.targets_by_number = {target.number: target for target in self.targets}
         self.languages = {language.code: language for language in Language.objects.all()}
         self.regions = list(Region.objects.filter(parent__code="001").order_by("code")) or list(
             Region.objects.all()[:5]
@@ -57,6 +65,31 @@ class Vocabulary:
 
     def subjects_sample(self, low=1, high=2) -> list:
         return self.rng.sample(self.subjects, self.rng.randint(low, high))
+
+    def targets_for(self, subjects: list, drawn: list, low=1) -> list:
+        """The GBF targets an editor would tick for a text on these subjects: as many of the subjects'
+        targets as were ``drawn`` (at least ``low``; ``demo_data.SUBJECT_TARGETS``: each subject's main
+        target first, then the second ones), and now and then one target the text does not support
+        (``NOISE_TARGET_SHARE``, the first drawn target)."""
+        mapped = []
+        for rank in range(max((len(data.SUBJECT_TARGETS.get(subject.code, [])) for subject in subjects), default=0)):
+            for subject in subjects:
+                numbers = data.SUBJECT_TARGETS.get(subject.code, [])
+                if rank < len(numbers) and numbers[rank] in self.targets_by_number:
+                    target = self.targets_by_number[numbers[rank]]
+                    if target not in mapped:
+                        mapped.append(target)
+        chosen = mapped[: len(drawn)]
+        if len(chosen) < low:
+            chosen = mapped[:low] or drawn[:low]
+        if drawn and self.noise.random() < data.NOISE_TARGET_SHARE and drawn[0] not in chosen:
+            chosen.append(drawn[0])
+        return chosen
+
+    def subjects_named(self, codes: list, low=1, high=2) -> list:
+        """The first `low`–`high` of these subjects (the main one first): what the text is about."""
+        count = len(self.subjects_sample(low, high))  # the draw a random choice made: the sequence stays
+        return [self.subjects_by_code[code] for code in codes if code in self.subjects_by_code][: max(count, 1)]
 
     def languages_sample(self) -> list:
         codes = ["en"] + self.rng.sample(["fr", "es", "ar", "ru", "zh"], self.rng.randint(0, 2))
@@ -105,12 +138,19 @@ class Builder:
             translate(page, "fr", title=title, draft_title=title, **french)
         return page
 
-    def classification(self, country=None, targets=(1, 3), subjects=None) -> dict:
+    def classification(self, country=None, targets=(1, 3), subjects=None, topics=()) -> dict:
+        """Countries, GBF targets, subjects, languages and date of a record. ``subjects``: the subjects its
+        text is written from; ``topics``: else the codes of the subjects its title and kind point at
+        (main one first). Its targets follow its subjects (``Vocabulary.targets_for``)."""
         vocabulary = self.vocabulary
+        # The draws keep their order (targets, then subjects): the rest of the demo stays the same.
+        drawn = vocabulary.targets_sample(*targets)
+        if subjects is None:
+            subjects = vocabulary.subjects_named(topics) if topics else vocabulary.subjects_sample()
         return {
             "countries": [country] if country else [],
-            "gbf_targets": vocabulary.targets_sample(*targets),
-            "subjects": subjects or vocabulary.subjects_sample(),
+            "gbf_targets": vocabulary.targets_for(subjects, drawn, low=targets[0]),
+            "subjects": subjects,
             "languages": vocabulary.languages_sample(),
             "publication_date": vocabulary.date(),
         }
@@ -144,7 +184,7 @@ class Builder:
                 }
                 for target in targets
             ]
-            classification = self.classification(country)
+            classification = self.classification(country, topics=data.REPORT_SUBJECTS)
             classification["gbf_targets"] = targets
             classification["publication_date"] = end + datetime.timedelta(days=self.rng.randint(30, 400))
             title = f"{country.name_en}: {_ordinal(cycle)} national report"
@@ -176,7 +216,7 @@ class Builder:
                 for position, (text, kind, actors) in enumerate(self.rng.sample(data.DECISION_PARAGRAPHS, 4))
             ]
             year = 2022 if meeting == "COP-15" else 2024
-            classification = self.classification(targets=(1, 4))
+            classification = self.classification(targets=(1, 4), topics=data.DECISION_SUBJECTS.get(number, ()))
             classification["publication_date"] = datetime.date(
                 year, 12 if year == 2022 else 11, 19 if year == 2022 else 1
             )
@@ -207,7 +247,8 @@ class Builder:
         for name, name_fr, acronym, kind, country, lat, lon, website in self.context.progress(
             specs[:count], "Records: organisations"
         ):
-            classification = self.classification(country, targets=(0, 3))
+            topics = data.ORGANISATION_SUBJECTS.get(acronym) or data.ORGANISATION_KIND_SUBJECTS.get(kind, ())
+            classification = self.classification(country, targets=(0, 3), topics=topics)
             page = self.make(
                 OrganisationPage,
                 f"organisation-{slugify(name)}",

@@ -268,3 +268,91 @@ POSITIONS = [
     ("Professor of conservation biology", "Professeur·e de biologie de la conservation"),
     ("Community forestry officer", "Chargé·e de foresterie communautaire"),
 ]
+
+# --- classification: what an editor would tick for a text ---------------------------------------------
+# The GBF targets each subject concerns, the main one first, read from the targets' own texts
+# (decision 15/4): protected areas → target 3 (and the spatial planning of target 1), restoration → 2,
+# invasive alien species → 6, marine → 3 (30 % of seas), 10 (fisheries) and 1 (marine spatial planning), …
+# A record's targets are the first one to three of its subjects' targets (see demo.Vocabulary.targets_for).
+SUBJECT_TARGETS = {
+    "SUBJ-PA": [3, 1],
+    "SUBJ-RESTO": [2, 11],
+    "SUBJ-IAS": [6],
+    "SUBJ-MARINE": [3, 10, 1],
+    "SUBJ-MSP": [1, 3],
+    "SUBJ-FOREST": [10, 2],
+    "SUBJ-INLAND": [11, 2],
+    "SUBJ-AGRI": [10, 7],
+    "SUBJ-MOUNT": [1, 3],
+    "SUBJ-DRY": [2, 8],
+    "SUBJ-ISLAND": [6, 4],
+    "SUBJ-URBAN": [12],
+    "SUBJ-CLIMATE": [8],
+    "SUBJ-POLL": [7],
+    "SUBJ-WILDUSE": [5, 9],
+    "SUBJ-ABS": [13],
+    "SUBJ-DSI": [13],
+    "SUBJ-BIOSAFETY": [17],
+    "SUBJ-TK": [13, 21, 22],
+    "SUBJ-IPLC": [22, 3],
+    "SUBJ-GENDER": [23],
+    "SUBJ-HEALTH": [5, 11],
+    "SUBJ-BUSINESS": [15, 16],
+    "SUBJ-FINANCE": [19, 18],
+    "SUBJ-INCENT": [18],
+    "SUBJ-MAINSTREAM": [14, 15],
+    "SUBJ-SPATIAL": [1, 12],
+    "SUBJ-CAPACITY": [20],
+    "SUBJ-TECH": [20, 17],
+    "SUBJ-TSC": [20, 21],
+    "SUBJ-CEPA": [21, 16],
+    "SUBJ-KM": [21],
+    "SUBJ-MONITOR": [21, 14],
+    "SUBJ-NBSAP": [14, 1],
+    "SUBJ-TAXO": [21, 20],
+    "SUBJ-POLLIN": [11, 7, 10],
+    "SUBJ-SPECIES": [4],
+    "SUBJ-GENETIC": [4, 13],
+}
+
+# Share of records that get one more target their text does not support (editors disagree, or tick a
+# neighbour): the noise of real classifications.
+NOISE_TARGET_SHARE = 0.1
+
+# The subjects of records whose text names no subject of the vocabulary, the main one first: what their
+# title says (decisions, international organisations), what an organisation of that kind works on.
+DECISION_SUBJECTS = {
+    "15/4": ["SUBJ-NBSAP", "SUBJ-MAINSTREAM"],
+    "15/5": ["SUBJ-MONITOR", "SUBJ-NBSAP"],
+    "15/6": ["SUBJ-MONITOR", "SUBJ-NBSAP"],
+    "15/7": ["SUBJ-FINANCE", "SUBJ-INCENT"],
+    "15/8": ["SUBJ-CAPACITY", "SUBJ-TSC"],
+    "15/9": ["SUBJ-DSI", "SUBJ-ABS"],
+    "15/13": ["SUBJ-MAINSTREAM", "SUBJ-NBSAP"],
+    "16/1": ["SUBJ-DSI", "SUBJ-ABS"],
+    "16/2": ["SUBJ-NBSAP", "SUBJ-MONITOR"],
+    "16/3": ["SUBJ-KM", "SUBJ-TSC"],
+    "16/4": ["SUBJ-CLIMATE"],
+    "16/5": ["SUBJ-HEALTH"],
+    "16/6": ["SUBJ-IAS"],
+    "16/7": ["SUBJ-MARINE", "SUBJ-MSP"],
+    "16/8": ["SUBJ-TK", "SUBJ-IPLC"],
+    "16/9": ["SUBJ-GENDER"],
+}
+ORGANISATION_SUBJECTS = {
+    "SCBD": ["SUBJ-NBSAP", "SUBJ-KM", "SUBJ-MONITOR"],
+    "IUCN": ["SUBJ-SPECIES", "SUBJ-PA", "SUBJ-RESTO"],
+    "UNEP-WCMC": ["SUBJ-MONITOR", "SUBJ-PA", "SUBJ-KM"],
+    "GBIF": ["SUBJ-KM", "SUBJ-TAXO", "SUBJ-MONITOR"],
+    "FAO": ["SUBJ-AGRI", "SUBJ-FOREST", "SUBJ-GENETIC"],
+    "IPBES": ["SUBJ-KM", "SUBJ-CAPACITY", "SUBJ-MONITOR"],
+}
+ORGANISATION_KIND_SUBJECTS = {
+    "government": ["SUBJ-NBSAP", "SUBJ-MAINSTREAM", "SUBJ-MONITOR"],
+    "academic": ["SUBJ-TSC", "SUBJ-TAXO", "SUBJ-KM"],
+    "ngo": ["SUBJ-SPECIES", "SUBJ-WILDUSE", "SUBJ-PA"],
+    "iplc": ["SUBJ-IPLC", "SUBJ-TK", "SUBJ-PA"],
+    "private": ["SUBJ-FINANCE", "SUBJ-BUSINESS", "SUBJ-INCENT"],
+}
+# National reports: what they are (reporting on the national strategy), whatever targets they cover.
+REPORT_SUBJECTS = ["SUBJ-MONITOR", "SUBJ-NBSAP"]
