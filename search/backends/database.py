@@ -5,7 +5,8 @@
 PostgreSQL each text has a weighted ``tsvector`` built with its own language's configuration (title
 A, tags and summary B, body C; identifier and vocabulary codes A with 'simple'), and a query is
 parsed with each configuration *and* 'simple', so that stemming works per language while codes match
-exactly. Facet codes live in a JSON list with a GIN index (``codes @> '["country:FR"]'``). On SQLite
+exactly. Facet codes live in a JSON list; a filter reads them from a GIN index per language
+(``chm_search_locale_codes(locale, codes) && '{en|country:FR}'``). On SQLite
 (the embedded default) the same tables are searched by substring: enough for a small portal, and one
 code path for filters and facets.
 """
@@ -43,7 +44,7 @@ from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import Concat, Substr, Upper
 from django.utils import timezone
 
-from ..models import SearchEntry, SearchFacetCount, SearchText
+from ..models import LocaleCodes, SearchEntry, SearchFacetCount, SearchText, locale_code
 from ..service import BackendResults, SearchHit
 from ..text import (
     HIGHLIGHT_START,
@@ -138,7 +139,7 @@ WALK_ROWS = 20_000
 # GIN indexes take new rows into a pending list that every search then reads through, row by row:
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
-GIN_INDEXES = ("chm_search_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
+GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
 CLEAN_PENDING_SQL = "SELECT " + ", ".join(f"gin_clean_pending_list('{name}'::regclass)" for name in GIN_INDEXES)
 # The net change of the facet counts of some translation groups: minus their rows before they are
 # replaced, plus after; rows are upserted in (locale, code) order, so concurrent writers never deadlock.
@@ -502,8 +503,15 @@ class DatabaseBackend:
                 if identifier:
                     condition |= Q(identifier=identifier)
             queryset = queryset.filter(condition)
-        for facet, values in query.filters.items():
+        for number, (facet, values) in enumerate(query.filters.items()):
             if facet == exclude_facet:
+                continue
+            if self.is_postgresql:
+                # The language's entries holding any of the codes, from the per-language GIN index.
+                name = f"locale_codes_{number}"
+                codes = [locale_code(query.language, f"{facet}:{value}") for value in values]
+                queryset = queryset.alias(**{name: LocaleCodes(F("locale"), F("codes"))})
+                queryset = queryset.filter(**{f"{name}__overlap": codes})
                 continue
             any_value = Q()
             for value in values:
