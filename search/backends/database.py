@@ -5,7 +5,8 @@
 PostgreSQL each text has a weighted ``tsvector`` built with its own language's configuration (title
 A, tags and summary B, body C; identifier and vocabulary codes A with 'simple'), and a query is
 parsed with each configuration *and* 'simple', so that stemming works per language while codes match
-exactly. Facet codes live in a JSON list with a GIN index (``codes @> '["country:FR"]'``). On SQLite
+exactly. Facet codes live in a JSON list; a filter reads them from a GIN index per language
+(``chm_search_locale_codes(locale, codes) && '{en|country:FR}'``). On SQLite
 (the embedded default) the same tables are searched by substring: enough for a small portal, and one
 code path for filters and facets.
 """
@@ -32,7 +33,9 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
@@ -41,7 +44,7 @@ from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import Concat, Substr, Upper
 from django.utils import timezone
 
-from ..models import SearchEntry, SearchFacetCount, SearchText
+from ..models import LocaleCodes, SearchEntry, SearchFacetCount, SearchText, locale_code
 from ..service import BackendResults, SearchHit
 from ..text import (
     HIGHLIGHT_START,
@@ -117,13 +120,26 @@ CANDIDATES = 100
 # Rows of the entries table read by an estimate (TABLESAMPLE SYSTEM; ``SEARCH_SAMPLE_ROWS``): the
 # whole table is counted exactly while it is no bigger.
 SAMPLE_ROWS = 6_000
-SAMPLE_SEED = 13
+SAMPLE_SEED = 13  # the same sample for every search until the index changes: estimates do not flicker
 # A text the planner expects in more than this many times the limit is estimated without counting.
-PLANNED_FACTOR = 2  # the same sample for every search until the index changes: estimates do not flicker
+PLANNED_FACTOR = 2
+# A text of several common lexemes the planner may underestimate is estimated from the sample when the
+# sample holds at least this many matches and they scale to more than this many times the limit: a
+# text with fewer matches than the limit would give a sample a third of that on average.
+SAMPLE_SURE_MATCHES = 30
+SAMPLE_SURE_FACTOR = 3
+SAMPLE_PLAN_SQL = (
+    "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
+    " SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off"
+)
+SAMPLE_PLAN_RESET_SQL = "RESET enable_hashjoin; RESET enable_mergejoin; RESET enable_bitmapscan; RESET enable_seqscan"
+# Beyond the limit, the newest matches are read by walking the (locale, date) index when about this many
+# entries are enough to find them (a common text); a rarer one is left to the planner.
+WALK_ROWS = 20_000
 # GIN indexes take new rows into a pending list that every search then reads through, row by row:
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
-GIN_INDEXES = ("chm_search_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
+GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
 CLEAN_PENDING_SQL = "SELECT " + ", ".join(f"gin_clean_pending_list('{name}'::regclass)" for name in GIN_INDEXES)
 # The net change of the facet counts of some translation groups: minus their rows before they are
 # replaced, plus after; rows are upserted in (locale, code) order, so concurrent writers never deadlock.
@@ -193,6 +209,7 @@ class Summary:
     estimated: bool
     facet_counts: dict[str, dict[str, int]]
     estimated_facets: frozenset[str]
+    share: float = 0.0  # estimated: the share of the language's entries that match
 
 
 class _IndexSizes:
@@ -416,7 +433,7 @@ class DatabaseBackend:
         changed_index()
 
     # --- reading ----------------------------------------------------------------------------------
-    def _text_condition(self, text: str) -> Q:
+    def _text_condition(self, text: str, prefix: str = "text__") -> Q:
         """Rows matching ``text`` as parsed by their own configuration, or verbatim ('simple').
 
         The query is parsed once per configuration (one small query); each distinct parse becomes
@@ -425,8 +442,8 @@ class DatabaseBackend:
         """
         condition = Q(pk__in=[])
         for tsquery, configs in self._parses(text).items():
-            matches = Q(text__search_vector__matches=tsquery)
-            condition |= matches if "simple" in configs else matches & Q(text__search_config__in=configs)
+            matches = Q(**{f"{prefix}search_vector__matches": tsquery})
+            condition |= matches if "simple" in configs else matches & Q(**{f"{prefix}search_config__in": configs})
         return condition
 
     def _parses(self, text: str) -> dict[str, list[str]]:
@@ -486,8 +503,15 @@ class DatabaseBackend:
                 if identifier:
                     condition |= Q(identifier=identifier)
             queryset = queryset.filter(condition)
-        for facet, values in query.filters.items():
+        for number, (facet, values) in enumerate(query.filters.items()):
             if facet == exclude_facet:
+                continue
+            if self.is_postgresql:
+                # The language's entries holding any of the codes, from the per-language GIN index.
+                name = f"locale_codes_{number}"
+                codes = [locale_code(query.language, f"{facet}:{value}") for value in values]
+                queryset = queryset.alias(**{name: LocaleCodes(F("locale"), F("codes"))})
+                queryset = queryset.filter(**{f"{name}__overlap": codes})
                 continue
             any_value = Q()
             for value in values:
@@ -509,7 +533,7 @@ class DatabaseBackend:
         if not summary.total or query.offset >= summary.total:
             hits = []
         elif summary.estimated and query.text:
-            hits, _total = self._hits(self._candidates(query), query, with_total=False)
+            hits, _total = self._hits(self._candidates(query, summary.share), query, with_total=False)
         else:
             hits, _total = self._hits(self.matching(query), query, with_total=False)
         return BackendResults(
@@ -548,7 +572,7 @@ class DatabaseBackend:
             return Summary(total, False, counts, frozenset())
         sizes = _IndexSizes(query.language)
         shared = [facet for facet in query.facets if facet not in query.filters]
-        text = bool(query.text)
+        text = query.text
         total, estimated, found = self._count(
             self.matching(query), shared, sizes, text=text, filtered=bool(query.filters)
         )
@@ -566,7 +590,8 @@ class DatabaseBackend:
                 self._merge(counts, found)
                 if facet_estimated:
                     estimated_facets.add(facet)
-        return Summary(total, estimated, counts, frozenset(estimated_facets))
+        share = total / max(1, sizes.locale_rows()) if estimated else 0.0
+        return Summary(total, estimated, counts, frozenset(estimated_facets), share)
 
     @staticmethod
     def _merge(counts: dict, found: dict[str, int]) -> None:
@@ -574,7 +599,7 @@ class DatabaseBackend:
             facet, _, value = code.partition(":")
             counts.setdefault(facet, {})[value] = number
 
-    def _count(self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: bool, filtered: bool):
+    def _count(self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: str, filtered: bool):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
 
         A text the planner expects in many times more rows than the limit (a very common word) is
@@ -601,6 +626,17 @@ class DatabaseBackend:
                     if not filtered:
                         return planned, True, sizes.scaled(facets, planned)
                     return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
+                if self._bound(cursor, text) * sizes.locale_rows() > PLANNED_FACTOR * limit:
+                    # Several lexemes, each common: the planner multiplied their frequencies, which the
+                    # parts of one word (Chinese bigrams, a hyphenated word) are not. The sample decides,
+                    # when it holds enough matches to be sure that they are many more than the limit.
+                    matched, scale, found = self._sample_counts(cursor, inner, params, counted, patterns, sizes)
+                    if matched >= SAMPLE_SURE_MATCHES and matched * scale > SAMPLE_SURE_FACTOR * limit:
+                        return (
+                            round(matched * scale),
+                            True,
+                            {code: max(1, round(count * scale)) for code, count in found.items()},
+                        )
             cursor.execute(
                 f"WITH m AS MATERIALIZED ({inner} LIMIT {limit + 1}) {counted}",  # noqa: S608 - built by the ORM
                 [*params, SearchFacetCount.TOTAL, patterns],
@@ -616,30 +652,65 @@ class DatabaseBackend:
                 return found.pop(SearchFacetCount.TOTAL), False, found
             return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
 
-    @staticmethod
-    def _sampled(cursor, inner, params, counted, patterns, sizes, limit) -> tuple[int, bool, dict[str, int]]:
-        """The matches and their codes counted in a sample of the entries, scaled up to the language.
+    @classmethod
+    def _sampled(cls, cursor, inner, params, counted, patterns, sizes, limit) -> tuple[int, bool, dict[str, int]]:
+        """The matches and their codes counted in a sample of the entries, scaled up to the language
+        (a search known to have more than ``limit`` matches)."""
+        matched, scale, found = cls._sample_counts(cursor, inner, params, counted, patterns, sizes)
+        estimate = max(limit + 1, round(matched * scale))
+        return estimate, True, {code: max(1, round(count * scale)) for code, count in found.items()}
 
-        Each sampled entry is joined to its text by primary key (the planner would rather read every
-        text matching a common word): hash and merge joins are off for this one statement."""
+    @staticmethod
+    def _sample_counts(cursor, inner, params, counted, patterns, sizes) -> tuple[int, float, dict[str, int]]:
+        """(matches in the sample, entries of the language per sampled entry, ``facet:code`` → count in
+        the sample).
+
+        The sample drives the statement, whatever the planner expects of the text: each sampled entry
+        is joined to its text by primary key, so the statement reads the sample's rows and texts and no
+        more (hash and merge joins, bitmap and sequential scans are off for it — a GIN index is only
+        read through a bitmap: the planner cannot start from every text matching a word it
+        underestimates)."""
         percent = sizes.sample_percent()
         sample = f"TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE ({SAMPLE_SEED})"
         table = connection.ops.quote_name(ENTRY_TABLE)
         sampled = inner.replace(f"FROM {table}", f"FROM {table} {sample}", 1)
         with transaction.atomic():
-            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+            cursor.execute(SAMPLE_PLAN_SQL)
             cursor.execute(
                 f"WITH m AS MATERIALIZED ({sampled}) SELECT %s, COUNT(*) FROM {table} {sample} "  # noqa: S608
                 f"WHERE locale = %s UNION ALL {counted}",
                 [*params, SAMPLE_MARK, sizes.locale, SearchFacetCount.TOTAL, patterns],
             )
             found = dict(cursor.fetchall())
-            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
+            cursor.execute(SAMPLE_PLAN_RESET_SQL)
         sampled_rows = found.pop(SAMPLE_MARK)
         matched = found.pop(SearchFacetCount.TOTAL)
         scale = sizes.locale_rows() / sampled_rows if sampled_rows else 0
-        estimate = max(limit + 1, round(matched * scale))
-        return estimate, True, {code: max(1, round(count * scale)) for code, count in found.items()}
+        return matched, scale, found
+
+    def _bound(self, cursor, text: str) -> float:
+        """An upper bound of the share of texts matching ``text`` when the planner may underestimate it
+        (0 for one lexeme, which it estimates well): each parse matches at most as often as its rarest
+        lexeme, whose frequency PostgreSQL's statistics hold when it is common (below their smallest
+        figure otherwise)."""
+        lexemes_of = [
+            [match.group(1)[1:-1].replace("''", "'") for match in LEXEME.finditer(tsquery)]
+            for tsquery in self._parses(text)
+        ]
+        if all(len(set(lexemes)) <= 1 for lexemes in lexemes_of):
+            return 0.0
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = %s AND attname = 'search_vector' AND schemaname = current_schema()",
+            [TEXT_TABLE],
+        )
+        row = cursor.fetchone()
+        if not row or not row[0]:
+            return 0.0  # never analysed: the planner's figure is all there is
+        elements, frequencies = row
+        common = dict(zip(elements, frequencies, strict=False))
+        smallest = frequencies[len(elements)]  # after the elements' figures: the minimum, maximum, nulls
+        return min(1.0, sum(min(common.get(lexeme, smallest) for lexeme in lexemes) for lexemes in lexemes_of))
 
     def _title_condition(self, text: str) -> Q | None:
         """Titles holding every word of the query as parsed (stems, so "restor" for "restoring"), as
@@ -656,14 +727,23 @@ class DatabaseBackend:
             condition = part if condition is None else condition | part
         return condition
 
-    def _candidates(self, query):
+    def _candidates(self, query, share: float = 0.0):
         """The matches worth ranking when there are too many to rank them all: the newest whose title
         holds the words (where the best ranked are: a title match weighs the most), found through the
-        title's trigram index, and the newest matching anywhere, found by walking the (locale, date)
-        index — the planner picks, as the word is common or not."""
+        title's trigram index, and the newest matching anywhere. When the matches are a large enough
+        ``share`` of the language that about ``WALK_ROWS`` entries hold that many, those are read by
+        walking the (locale, date) index, each entry's text checked by primary key (the planner,
+        which may expect far fewer matches, is not asked); otherwise the planner picks."""
         size = max(CANDIDATES, query.offset + query.page_size)
         newest = (F("date").desc(nulls_last=True), F("pk").desc())
         by_date = self.matching(query).order_by(*newest).values_list("pk", flat=True)[:size]
+        if share and size / share <= WALK_ROWS:
+            # The text checked by a subquery per entry, which the planner cannot turn into a join.
+            texts = SearchText.objects.filter(Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix=""))
+            walked = self.matching(dataclasses.replace(query, text="")).alias(
+                matched_text=Subquery(texts.values("pk")[:1])
+            )
+            by_date = walked.filter(matched_text__isnull=False).order_by(*newest).values_list("pk", flat=True)[:size]
         ids = list(by_date)
         titled = self._title_condition(query.text) if query.sort != "date" else None
         if titled is not None:
