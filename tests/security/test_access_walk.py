@@ -184,12 +184,19 @@ def world(site_pages, make_user, django_user_model):
     draft = new_need(users.submitter_fr, title=DRAFT_WORDS)
     draft_file = store_upload(_pdf(DRAFT_FILE), users.submitter_fr)
     _attach(draft.page, draft_file, users.submitter_fr)
+    images = {
+        "draft": _image(DRAFT_IMAGE, users.submitter_fr),
+        "review": _image(REVIEW_IMAGE, users.submitter_ke),
+        "published": _image(PUBLIC_IMAGE, users.secretariat_editor),
+    }
+    _show_image(draft.page, images["draft"])
 
     review = new_need(users.submitter_ke, title="Kenyan mangrove plan, first notes")
     review_file = store_upload(_pdf(REVIEW_FILE), users.submitter_ke)
     page = NeedPage.objects.get(pk=review.page_id).get_latest_revision_as_object()
     page.title = page.draft_title = REVIEW_WORDS
     page.save_revision(user=users.submitter_ke)
+    _show_image(review.page, images["review"])
     _attach(review.page, review_file, users.submitter_ke)
     services.submit(review.pk, users.submitter_ke)
     screen(refreshed(review), users.secretariat_editor)
@@ -210,13 +217,6 @@ def world(site_pages, make_user, django_user_model):
         "published": Page.objects.get(pk=published.pk),
     }
     files = {"draft": draft_file, "review": review_file, "published": public_file}
-    images = {
-        "draft": _image(DRAFT_IMAGE, users.submitter_fr),
-        "review": _image(REVIEW_IMAGE, users.submitter_ke),
-        "published": _image(PUBLIC_IMAGE, users.secretariat_editor),
-    }
-    for obj_key in ("draft", "review"):
-        _show_image(pages[obj_key], images[obj_key])
     published.body = [("image", {"image": images["published"], "alt_text": PUBLIC_IMAGE, "caption": ""})]
     published.save_revision(user=users.superuser).publish()
     pages["published"] = Page.objects.get(pk=published.pk)
