@@ -42,7 +42,7 @@ def test_a_kenyan_submissions_image_is_refused_to_a_french_national_editor(world
     response = client.get(reverse("wagtailimages_chooser:chosen", args=[image.pk]))
     assert response.status_code in (302, 403, 404)
     response = client.get(reverse("wagtailimages:preview", args=[image.pk, "width-20"]))
-    assert response.status_code == 403
+    assert response.status_code in (302, 403) and not response.get("Content-Type", "").startswith("image/")
     # The public image stays the French editor's to open.
     assert client.get(reverse("wagtailimages:edit", args=[world.images["published"].pk])).status_code == 200
 
@@ -99,18 +99,32 @@ def test_an_unused_image_of_the_review_collection_is_its_uploaders_only(world):
     assert not may(world.users.administrator, Access.READ, image)
 
 
-def test_listing_and_chooser_hide_restricted_images_in_bounded_queries(world, django_assert_max_num_queries):
+def test_listing_and_chooser_hide_restricted_images_at_no_cost_per_image(world):
+    """The authority's answer costs the same however many images are listed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = client_as(world, "national_editor_fr")
-    for index in range(5):
+    urls = [reverse("wagtailimages:index"), reverse("wagtailimages_chooser:choose")]
+
+    def count():
+        total = 0
+        for url in urls:
+            client.get(url)  # warm: renditions of the thumbnails, per-request caches
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            total += len(queries)
+        return total
+
+    few = count()
+    for index in range(6):
         _image(f"extra-public-photo-{index}", world.users.secretariat_editor)
-    with django_assert_max_num_queries(40):
-        response = client.get(reverse("wagtailimages:index"))
-    body = response.content.decode()
-    assert IMAGE_WORDS["published"] in body and "extra-public-photo-4" in body
-    assert IMAGE_WORDS["review"] not in body and IMAGE_WORDS["draft"] not in body
-    with django_assert_max_num_queries(40):
-        body = client.get(reverse("wagtailimages_chooser:choose")).content.decode()
-    assert IMAGE_WORDS["published"] in body and IMAGE_WORDS["review"] not in body
+    many = count()
+    assert many - few <= 2, (few, many)
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert IMAGE_WORDS["published"] in body and "extra-public-photo-5" in body
+        assert IMAGE_WORDS["review"] not in body and IMAGE_WORDS["draft"] not in body
 
 
 def test_no_image_serve_view_and_no_original_image_on_a_public_path(world, client):
