@@ -1,4 +1,4 @@
-"""One authority for who sees what: pages, their revisions and documents, on every path.
+"""One authority for who sees what: pages, their revisions, documents and images, on every path.
 
 The review matrix (``workflows.permissions``) says what a person may do to a *submission*; this
 module carries it to everything a submission shows: the record page in the Wagtail admin (edit view,
@@ -13,7 +13,8 @@ a country (home, sections, indexes) they may find in listings but not open.
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PagePermissionTester, Revision
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
@@ -347,9 +348,100 @@ def hidden_document_ids(user, action: str = Access.READ) -> set[int]:
     return {pk for pk, ok in answers.items() if not ok}
 
 
+# --- images -------------------------------------------------------------------------------------
+
+
+def image_pages(image_ids) -> dict[int, set[int]]:
+    """Pages that use each image (Wagtail's reference index: fields, rich text and stream blocks)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.images import get_image_model
+    from wagtail.models import ReferenceIndex
+
+    ids = list(image_ids)
+    pages: dict[int, set[int]] = {pk: set() for pk in ids}
+    if not ids:
+        return pages
+    references = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(get_image_model()),
+        to_object_id__in=[str(pk) for pk in ids],
+        base_content_type=ContentType.objects.get_for_model(Page),
+    ).values_list("to_object_id", "object_id")
+    for image_id, page_id in references:
+        pages[int(image_id)].add(int(page_id))
+    return pages
+
+
+def restricted_image_ids(image_ids=None) -> set[int]:
+    """Images shown to the people who may read their pages only: images of the review collection, and
+    images used by pages none of which is live. An image a live page shows is public, as is any other
+    image editors put in a public collection."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.images import get_image_model
+    from wagtail.models import ReferenceIndex
+
+    Image = get_image_model()
+    images = Image.objects.all() if image_ids is None else Image.objects.filter(pk__in=image_ids)
+    collection_id = restricted_collection_id()
+    restricted = set(images.filter(collection_id=collection_id).values_list("pk", flat=True))
+    uses = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(Image),
+        base_content_type=ContentType.objects.get_for_model(Page),
+    )
+    if image_ids is not None:
+        uses = uses.filter(to_object_id__in=[str(pk) for pk in image_ids])
+    page_key = Cast("pk", output_field=CharField())
+    live_pages = Page.objects.filter(live=True).annotate(key=page_key).values("key")
+    draft_pages = Page.objects.filter(live=False).annotate(key=page_key).values("key")
+    on_live = set(uses.filter(object_id__in=live_pages).values_list("to_object_id", flat=True))
+    on_draft = set(uses.filter(object_id__in=draft_pages).values_list("to_object_id", flat=True))
+    only_on_drafts = {int(pk) for pk in on_draft - on_live}
+    if only_on_drafts:
+        restricted |= set(images.filter(pk__in=only_on_drafts).values_list("pk", flat=True))
+    return restricted
+
+
+def _may_restricted_images(user, action, image_ids) -> dict[int, bool]:
+    from wagtail.images import get_image_model
+
+    answers = dict.fromkeys(image_ids, False)
+    if not _active(user):
+        return answers
+    page_action = Access.CHANGE if action == Access.CHANGE else Access.READ
+    uploaders = dict(get_image_model().objects.filter(pk__in=image_ids).values_list("pk", "uploaded_by_user_id"))
+    pages_by_image = image_pages(image_ids)
+    all_pages = Page.objects.in_bulk({pk for pks in pages_by_image.values() for pk in pks})
+    verdicts: dict[int, bool] = {}
+    for image_id, page_ids in pages_by_image.items():
+        pages = [all_pages[pk] for pk in page_ids if pk in all_pages and not all_pages[pk].live]
+        if not pages:
+            # In the review collection and used by no draft: its uploader's only.
+            answers[image_id] = uploaders.get(image_id) == user.pk
+            continue
+        for page in pages:
+            if page.pk not in verdicts:
+                verdicts[page.pk] = may_page(user, page_action, page)
+        answers[image_id] = all(verdicts[page.pk] for page in pages)
+    return answers
+
+
+def hidden_image_ids(user, action: str = Access.READ) -> set[int]:
+    restricted = restricted_image_ids()
+    if not restricted:
+        return set()
+    answers = _may_restricted_images(user, action, sorted(restricted))
+    return {pk for pk, ok in answers.items() if not ok}
+
+
+def may_image(user, action: str, image) -> bool:
+    if image.pk not in restricted_image_ids([image.pk]):
+        return action == Access.READ or uses_admin(user)
+    return _may_restricted_images(user, action, [image.pk])[image.pk]
+
+
 def may(user, action: str, obj) -> bool:
-    """May ``user`` do ``action`` on ``obj`` (a page, a revision, a document or a submission)?"""
+    """May ``user`` do ``action`` on ``obj`` (a page, a revision, a document, an image or a submission)?"""
     from wagtail.documents.models import AbstractDocument
+    from wagtail.images.models import AbstractImage
 
     from workflows.review.models import Submission
 
@@ -361,6 +453,8 @@ def may(user, action: str, obj) -> bool:
         return may_revision(user, action, obj)
     if isinstance(obj, AbstractDocument):
         return may_document(user, action, obj)
+    if isinstance(obj, AbstractImage):
+        return may_image(user, action, obj)
     return False
 
 
@@ -482,3 +576,29 @@ class AuthorityDocumentPermissionPolicy(CollectionOwnershipPermissionPolicy):
         documents = super().instances_user_has_any_permission_for(user, actions)
         hidden = hidden_document_ids(user, self._action(actions))
         return documents.exclude(pk__in=hidden) if hidden else documents
+
+
+class AuthorityImagePermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Images used only by drafts or in the review collection: listed, chosen and changed as their pages."""
+
+    @staticmethod
+    def _action(actions) -> str:
+        return Access.READ if set(actions) <= {"choose"} else Access.CHANGE
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, {action}, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not super().user_has_any_permission_for_instance(user, actions, instance):
+            return False
+        if instance.pk not in restricted_image_ids([instance.pk]):
+            return True
+        return _may_restricted_images(user, self._action(actions), [instance.pk])[instance.pk]
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.instances_user_has_any_permission_for(user, {action})
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        images = super().instances_user_has_any_permission_for(user, actions)
+        hidden = hidden_image_ids(user, self._action(actions))
+        return images.exclude(pk__in=hidden) if hidden else images

@@ -1,7 +1,9 @@
 """Walk every id-bearing admin and document address as every role: what one may not open never leaks.
 
 A small world: a French submitter's unsubmitted draft, a Kenyan submission in review (several
-revisions, an attachment), a published French record with a public attachment. The addresses are
+revisions, an attachment), a published French record with a public attachment; each record's body
+shows an image of its own (the draft's and the review's are private to their readers, the published
+record's is public). The addresses are
 enumerated from the URL patterns themselves, so that an admin view added by a later Wagtail is
 walked too (or named below with the reason it needs no walk). A denial is a 403, a 404 or a
 redirect (to the sign-in page or the dashboard), and the object's own words are never in the body.
@@ -16,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms.accounts import roles
@@ -37,6 +40,9 @@ DRAFT_FILE = "fr-draft-budget.pdf"
 REVIEW_FILE = "ke-review-annex.pdf"
 PUBLIC_FILE = "fr-public-leaflet.pdf"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+DRAFT_IMAGE = "fr-draft-seagrass-photo"
+REVIEW_IMAGE = "ke-review-mangrove-photo"
+PUBLIC_IMAGE = "fr-public-wetland-photo"
 
 # Which world objects each role may open in the admin (and so read there); everything else denied.
 ADMIN_OPENS = {
@@ -65,6 +71,9 @@ READS_FILES = {
     "superuser": {"review"},
 }
 
+# Which images each role may see (the public one is everyone's): the readers of the record showing it.
+READS_IMAGES = READS_FILES
+
 # Admin patterns carrying an id that the walk does not request, and why.
 NOT_WALKED = {
     "wagtailadmin_pages:workflow_action": "Wagtail moderation workflows are disabled (records have none)",
@@ -77,9 +86,12 @@ NOT_WALKED = {
     "wagtailadmin_pages:add": "a parent id: walked as add_subpage",
     "wagtailadmin_pages:preview_on_add": "a parent id: walked as add_subpage",
     "wagtailadmin_api:pages:action": "POST actions; denials walked through the views they share checks with",
+    "wagtailimages:create_multiple_from_uploaded_image": "an upload's id: Wagtail answers its uploader only",
+    "wagtailimages:delete_upload_multiple": "an upload's id: Wagtail answers its uploader only",
 }
 PAGE_KWARGS = {"page_id", "parent_page_id", "page_to_move_id", "pk", "page_pk"}
 DOCUMENT_KWARGS = {"document_id", "doc_id", "pk"}
+IMAGE_KWARGS = {"image_id", "pk"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -92,7 +104,7 @@ def _walk(patterns, prefix="", namespace=""):
 
 
 def id_patterns():
-    """(name, route, kwargs) of every admin pattern about a page or a document."""
+    """(name, route, kwargs) of every admin pattern about a page, a document or an image."""
     found = {}
     for route, name, groups in _walk(get_resolver().url_patterns):
         if not route.startswith("admin/"):
@@ -106,13 +118,39 @@ def id_patterns():
             "wagtail_localize:convert_to_alias",
         }
         is_document = name.startswith(("wagtaildocs:", "wagtaildocs_chooser:", "wagtailadmin_api:documents:"))
+        is_image = name.startswith(("wagtailimages:", "wagtailimages_chooser:", "wagtailadmin_api:images:"))
         if (is_page and kwargs & PAGE_KWARGS) or (is_document and kwargs & DOCUMENT_KWARGS):
             found[(name, route)] = (kwargs, "page" if is_page else "document")
+        elif is_image and kwargs & (IMAGE_KWARGS | {"uploaded_file_id"}):
+            found[(name, route)] = (kwargs, "image")
     return found
 
 
 def _pdf(name):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _png(name):
+    from io import BytesIO
+
+    from PIL import Image as PILImage
+
+    buffer = BytesIO()
+    PILImage.new("RGB", (40, 30), (30, 120, 60)).save(buffer, "PNG")
+    return SimpleUploadedFile(f"{name}.png", buffer.getvalue(), content_type="image/png")
+
+
+def _image(title, user):
+    return get_image_model().objects.create(title=title, file=_png(title), uploaded_by_user=user)
+
+
+def _show_image(page, image):
+    """The record's body shows the image: on the draft's row (as the workspace saves drafts) and in a revision."""
+    page = NeedPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    page.body = [("image", {"image": image, "alt_text": image.title, "caption": ""})]
+    if not page.live:
+        page.save()
+    return page.save_revision(user=image.uploaded_by_user)
 
 
 def _attach(page, document, user):
@@ -146,12 +184,19 @@ def world(site_pages, make_user, django_user_model):
     draft = new_need(users.submitter_fr, title=DRAFT_WORDS)
     draft_file = store_upload(_pdf(DRAFT_FILE), users.submitter_fr)
     _attach(draft.page, draft_file, users.submitter_fr)
+    images = {
+        "draft": _image(DRAFT_IMAGE, users.submitter_fr),
+        "review": _image(REVIEW_IMAGE, users.submitter_ke),
+        "published": _image(PUBLIC_IMAGE, users.secretariat_editor),
+    }
+    _show_image(draft.page, images["draft"])
 
     review = new_need(users.submitter_ke, title="Kenyan mangrove plan, first notes")
     review_file = store_upload(_pdf(REVIEW_FILE), users.submitter_ke)
     page = NeedPage.objects.get(pk=review.page_id).get_latest_revision_as_object()
     page.title = page.draft_title = REVIEW_WORDS
     page.save_revision(user=users.submitter_ke)
+    _show_image(review.page, images["review"])
     _attach(review.page, review_file, users.submitter_ke)
     services.submit(review.pk, users.submitter_ke)
     screen(refreshed(review), users.secretariat_editor)
@@ -172,11 +217,15 @@ def world(site_pages, make_user, django_user_model):
         "published": Page.objects.get(pk=published.pk),
     }
     files = {"draft": draft_file, "review": review_file, "published": public_file}
-    return SimpleNamespace(users=users, pages=pages, files=files, review=review)
+    published.body = [("image", {"image": images["published"], "alt_text": PUBLIC_IMAGE, "caption": ""})]
+    published.save_revision(user=users.superuser).publish()
+    pages["published"] = Page.objects.get(pk=published.pk)
+    return SimpleNamespace(users=users, pages=pages, files=files, images=images, review=review)
 
 
 WORDS = {"draft": DRAFT_WORDS, "review": REVIEW_WORDS, "published": PUBLISHED_WORDS}
 FILE_WORDS = {"draft": DRAFT_FILE, "review": REVIEW_FILE, "published": PUBLIC_FILE}
+IMAGE_WORDS = {"draft": DRAFT_IMAGE, "review": REVIEW_IMAGE, "published": PUBLIC_IMAGE}
 
 
 def client_as(world, role) -> Client:
@@ -194,6 +243,10 @@ def _kwargs_for(kwargs, kind, obj_key, world):
             values[name] = page.pk
         elif kind == "document" and name in DOCUMENT_KWARGS:
             values[name] = world.files[obj_key].pk
+        elif kind == "image" and name in IMAGE_KWARGS:
+            values[name] = world.images[obj_key].pk
+        elif name == "filter_spec":
+            values[name] = "width-20"
         elif name == "revision_id":
             values[name] = page.latest_revision_id
         elif name == "revision_id_a":
@@ -241,10 +294,13 @@ def test_admin_addresses_of_the_world_as(role, world):
         opens = obj_key in ADMIN_OPENS[role]
         words = WORDS[obj_key] if obj_key != "published" else FILE_WORDS["published"]
         for name, address in _addresses(world, obj_key):
-            kind = "document" if "doc" in name else "page"
+            kind = "document" if "doc" in name else "image" if "image" in name else "page"
             if kind == "document":
                 opens_it = obj_key in READS_FILES[role] or (obj_key == "published" and role in _STAFF)
                 words = FILE_WORDS[obj_key]
+            elif kind == "image":
+                opens_it = obj_key in READS_IMAGES[role] or (obj_key == "published" and role in _STAFF)
+                words = IMAGE_WORDS[obj_key]
             else:
                 opens_it = opens
             response = client.get(address)
@@ -301,6 +357,12 @@ def test_listings_search_choosers_reports_and_api_show_only_what_opens(role, wor
         reverse("wagtaildocs:index") + "?q=pdf",
         reverse("wagtaildocs_chooser:choose") + "?q=pdf",
         reverse("wagtailadmin_api:documents:listing") + "?limit=100",
+        reverse("wagtailimages:index") + "?q=photo",
+        reverse("wagtailimages:index_results"),
+        reverse("wagtailimages_chooser:choose") + "?q=photo",
+        reverse("wagtailimages_chooser:choose_results"),
+        reverse("wagtailimages_chooser:chosen_multiple") + "?" + "&".join(f"id={i.pk}" for i in world.images.values()),
+        reverse("wagtailadmin_api:images:listing") + "?limit=100",
     ]
     explorer = client.get(listings[0]).content.decode(errors="replace")
     for obj_key in ADMIN_OPENS[role]:
@@ -314,6 +376,8 @@ def test_listings_search_choosers_reports_and_api_show_only_what_opens(role, wor
                 assert WORDS[obj_key] not in body, (role, url, obj_key)
             if obj_key not in READS_FILES[role]:
                 assert FILE_WORDS[obj_key] not in body, (role, url, obj_key)
+            if obj_key not in READS_IMAGES[role]:
+                assert IMAGE_WORDS[obj_key] not in body, (role, url, obj_key)
 
 
 @pytest.mark.parametrize("role", list(READS_FILES))

@@ -9,6 +9,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
@@ -35,6 +36,14 @@ class ReviewConfig(AppConfig):
             Document,
             access.AuthorityDocumentPermissionPolicy(
                 Document, auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user"
+            ),
+            exact_class=True,
+        )
+        Image = get_image_model()
+        register_permission_policy(
+            Image,
+            access.AuthorityImagePermissionPolicy(
+                Image, auth_model="wagtailimages.Image", owner_field_name="uploaded_by_user"
             ),
             exact_class=True,
         )

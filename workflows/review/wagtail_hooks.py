@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 
 from workflows import access, access_views
 from workflows.review.policy import ACTIVE_STATES, OPEN_STATES, State
@@ -171,3 +172,18 @@ class AuthorityDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
 def restrict_admin_api_documents(router):
     """Runs after Wagtail's documents app registered its endpoint (hooks run by ``order``)."""
     router.register_endpoint("documents", AuthorityDocumentsAdminAPIViewSet)
+
+
+class AuthorityImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    """The admin API's images (rich text, choosers): images only drafts use to their readers only."""
+
+    def get_queryset(self):
+        hidden = access.hidden_image_ids(self.request.user)
+        images = super().get_queryset()
+        return images.exclude(pk__in=hidden) if hidden else images
+
+
+@hooks.register("construct_admin_api", order=100)
+def restrict_admin_api_images(router):
+    """Runs after Wagtail's images app registered its endpoint (hooks run by ``order``)."""
+    router.register_endpoint("images", AuthorityImagesAdminAPIViewSet)
