@@ -62,7 +62,7 @@ def test_proposing_the_same_match_twice_says_so_in_the_readers_language(people, 
             reverse("cooperation:propose"), {"need": need.pk, "candidate": offer.pk}, HTTP_ACCEPT_LANGUAGE="fr"
         )
     assert again.status_code == 302
-    assert "already been proposed" in said(again)
+    assert "déjà été proposée" in said(again)
     assert snapshot() == before
 
 
