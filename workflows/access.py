@@ -552,53 +552,50 @@ class AuthorityPagePermissionPolicy(PagePermissionPolicy):
         return pages.filter(admin_pages_filter(user, Access.LIST) | Q(depth=1))
 
 
-class AuthorityDocumentPermissionPolicy(CollectionOwnershipPermissionPolicy):
+class _AuthorityMediaPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's collection rules, narrowed by the authority for the files it restricts: a restricted file
+    is listed and chosen as its pages are read, and changed as they are changed."""
+
+    # Set by each kind of file: which of the given ids are restricted, which of them the user may act
+    # on ({id: bool}), and the ids hidden from the user.
+    restricted_ids = staticmethod(lambda ids: set())
+    may_restricted = staticmethod(lambda user, action, ids: {})
+    hidden_ids = staticmethod(lambda user, action: set())
+
+    @staticmethod
+    def _action(actions) -> str:
+        return Access.READ if set(actions) <= {"choose"} else Access.CHANGE
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, {action}, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not super().user_has_any_permission_for_instance(user, actions, instance):
+            return False
+        if instance.pk not in self.restricted_ids([instance.pk]):
+            return True
+        return self.may_restricted(user, self._action(actions), [instance.pk])[instance.pk]
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.instances_user_has_any_permission_for(user, {action})
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        hidden = self.hidden_ids(user, self._action(actions))
+        return instances.exclude(pk__in=hidden) if hidden else instances
+
+
+class AuthorityDocumentPermissionPolicy(_AuthorityMediaPermissionPolicy):
     """Documents of records under review or in draft: listed, chosen and changed as their records."""
 
-    @staticmethod
-    def _action(actions) -> str:
-        return Access.READ if set(actions) <= {"choose"} else Access.CHANGE
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_any_permission_for_instance(user, {action}, instance)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        if not super().user_has_any_permission_for_instance(user, actions, instance):
-            return False
-        if instance.pk not in restricted_document_ids([instance.pk]):
-            return True
-        return _may_restricted_documents(user, self._action(actions), [instance.pk])[instance.pk]
-
-    def instances_user_has_permission_for(self, user, action):
-        return self.instances_user_has_any_permission_for(user, {action})
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        documents = super().instances_user_has_any_permission_for(user, actions)
-        hidden = hidden_document_ids(user, self._action(actions))
-        return documents.exclude(pk__in=hidden) if hidden else documents
+    restricted_ids = staticmethod(lambda ids: restricted_document_ids(ids))
+    may_restricted = staticmethod(lambda user, action, ids: _may_restricted_documents(user, action, ids))
+    hidden_ids = staticmethod(lambda user, action: hidden_document_ids(user, action))
 
 
-class AuthorityImagePermissionPolicy(CollectionOwnershipPermissionPolicy):
+class AuthorityImagePermissionPolicy(_AuthorityMediaPermissionPolicy):
     """Images used only by drafts or in the review collection: listed, chosen and changed as their pages."""
 
-    @staticmethod
-    def _action(actions) -> str:
-        return Access.READ if set(actions) <= {"choose"} else Access.CHANGE
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_any_permission_for_instance(user, {action}, instance)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        if not super().user_has_any_permission_for_instance(user, actions, instance):
-            return False
-        if instance.pk not in restricted_image_ids([instance.pk]):
-            return True
-        return _may_restricted_images(user, self._action(actions), [instance.pk])[instance.pk]
-
-    def instances_user_has_permission_for(self, user, action):
-        return self.instances_user_has_any_permission_for(user, {action})
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        images = super().instances_user_has_any_permission_for(user, actions)
-        hidden = hidden_image_ids(user, self._action(actions))
-        return images.exclude(pk__in=hidden) if hidden else images
+    restricted_ids = staticmethod(lambda ids: restricted_image_ids(ids))
+    may_restricted = staticmethod(lambda user, action, ids: _may_restricted_images(user, action, ids))
+    hidden_ids = staticmethod(lambda user, action: hidden_image_ids(user, action))
