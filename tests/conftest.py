@@ -5,10 +5,13 @@ the six locales, the vocabularies and the role groups; ``django_db_setup`` below
 sections and their translations the way ``load_demo`` does, so that every test sees the portal's
 frame and rolls back only what it changes itself.
 
-Transactional tests (``live_server``, ``transaction=True``) end by emptying the database. Mark them
+Transactional tests (``live_server``, ``transaction=True``) end with a flush. Mark them
 ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` (or request
-``django_db_serialized_rollback``): they then start from the same structure as the others, and the
-session puts it back at its end so that ``--reuse-db`` finds it next time.
+``django_db_serialized_rollback``): they then start from the same structure as the others. On
+PostgreSQL the structure is copied once into a schema of its own and the flush puts it back, so
+tests may run in any order (the longest first); on SQLite the flush empties the database, the
+transactional tests run last, and the session puts the structure back at its end so that
+``--reuse-db`` finds it next time.
 
 ``--reuse-db`` keeps the structure between runs; when the code that builds it changes, run once
 with ``--create-db`` (the session says so when the old structure gets in the way).
@@ -111,9 +114,67 @@ def _content_types_first(snapshot: str) -> str:
     return json.dumps(rows)
 
 
+BASELINE_SCHEMA = "test_baseline"
+
+
+def _baseline_tables(connection) -> list[str]:
+    """Every table of the project's models (what ``flush`` empties), ``django_migrations`` aside."""
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _copy_baseline(connection) -> None:
+    """On PostgreSQL, a copy of every table in a schema of its own: restoring it is a few SQL
+    statements, where loading the serialized snapshot builds every object in Python."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {BASELINE_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {BASELINE_SCHEMA}")
+        for table in _baseline_tables(connection):
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"CREATE TABLE {BASELINE_SCHEMA}.{name} AS SELECT * FROM public.{name}")  # noqa: S608 (quoted table names)
+
+
+def _baseline_statements(connection, tables) -> list[str]:
+    names = [connection.ops.quote_name(table) for table in tables]
+    return [
+        # The rows were consistent when copied: foreign-key triggers need not check them again.
+        "SET LOCAL session_replication_role = replica",
+        # DELETE, not TRUNCATE: truncating gives each of ~180 tables new files, seconds in all.
+        *(f"DELETE FROM public.{name}" for name in names),  # noqa: S608 (quoted table names)
+        *(f"INSERT INTO public.{name} SELECT * FROM {BASELINE_SCHEMA}.{name}" for name in names),  # noqa: S608
+    ]
+
+
+def _restore_copied_baseline(connection) -> None:
+    from django.db import transaction
+
+    statements = _baseline_statements(connection, _baseline_tables(connection))
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements))
+    _reset_sequences(connection)
+
+
+def _flush_back_to_the_baseline(operations_class) -> None:
+    """A transactional test ends with ``flush``. On PostgreSQL, with the baseline copied, the flush
+    puts the baseline back (deleting the few rows a test leaves, then copying the baseline's rows
+    in: milliseconds, where ``TRUNCATE`` of every table costs seconds). So every test, transactional
+    or not, starts from and leaves the same database, and the order of the tests is free."""
+    truncate = operations_class.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences or _baseline["snapshot"] != BASELINE_SCHEMA:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return _baseline_statements(self.connection, _baseline_tables(self.connection))
+
+    operations_class.sql_flush = sql_flush
+
+
 def _restore(connection, snapshot: str) -> None:
     """Empty the database, then load ``snapshot`` into it (whatever a previous test left)."""
     from django.core.management import call_command
+
+    if snapshot == BASELINE_SCHEMA:
+        _restore_copied_baseline(connection)
+        return
 
     call_command(
         "flush",
@@ -146,6 +207,41 @@ def arm_serialized_rollback(connection=None) -> None:
     connection.creation.deserialize_db_from_string = lambda data: _restore(connection, data)
 
 
+# The longest tests start first, so that the workers end together instead of one of them running
+# the long ones alone at the end (the others' share of the short ones is done by then). Listed by
+# what they cost: two real servers federating, whole journeys in the browser, demo builds.
+LONGEST_FIRST = (
+    "tests/interop/harvest/test_federation.py",
+    "tests/e2e/test_award_cycle.py",
+    "tests/e2e/test_matchmaking.py",
+    "tests/e2e/test_import.py",
+    "tests/e2e/test_insight.py",
+    "tests/e2e/",
+    "tests/deploy/",
+    "tests/cooperation/test_demo.py",
+    "tests/foundation/test_demo.py",
+)
+
+
+def _cost_rank(item) -> int:
+    path = item.nodeid.replace("\\", "/")
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if path.startswith(prefix):
+            return rank
+    return len(LONGEST_FIRST) + (0 if item.get_closest_marker("slow") else 1)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-django runs transactional tests last because their flush empties the database; on
+    PostgreSQL the flush puts the baseline back (``_flush_back_to_the_baseline``), so the order is
+    free: longest first."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        items.sort(key=_cost_rank)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker, django_db_createdb):
     """The migrated test database plus the site structure, built once for the session."""
@@ -171,7 +267,13 @@ def django_db_setup(request, django_db_setup, django_db_blocker, django_db_creat
         # Serialized rollback restores this snapshot (taken after the structure, unlike Django's
         # own, which is taken right after migrating) in transactional tests.
         if _session_has_transactional_tests(request.session.items):
-            _baseline["snapshot"] = _content_types_first(connections["default"].creation.serialize_db_to_string())
+            connection = connections["default"]
+            if connection.vendor == "postgresql":
+                _flush_back_to_the_baseline(type(connection.ops))
+                _copy_baseline(connection)
+                _baseline["snapshot"] = BASELINE_SCHEMA
+            else:
+                _baseline["snapshot"] = _content_types_first(connection.creation.serialize_db_to_string())
             arm_serialized_rollback()
     yield
     if _baseline["snapshot"] is not None:

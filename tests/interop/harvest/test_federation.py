@@ -18,7 +18,12 @@ from wagtail.models import Page
 from content_types.records.models import RecordPage
 from interop.harvest.models import HarvestedRecord, HarvestRun, HarvestSource
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
+    # One peer server for the module: both tests on the same worker (make test runs --dist loadgroup).
+    pytest.mark.xdist_group("federation"),
+]
 
 ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ["ar", "en", "es", "fr", "ru", "zh-hans"]
