@@ -192,6 +192,22 @@ def fetch(port: int, path: str) -> tuple[int, str, str]:
         client.close()
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its live descendants (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def affected_paths(record) -> list[str]:
     from wagtail.models import Locale, Page
 
@@ -206,6 +222,9 @@ def affected_paths(record) -> list[str]:
         paths.append(f"/{locale.language_code.lower()}/")
     word = record.title.split()[0]
     paths += [f"/en/search/?q={word}", f"/api/search/?q={word}", "/sitemap.xml"]
+    from interop.api.kinds import identifier_of
+
+    paths += ["/api/v1/records/", f"/api/v1/records/{identifier_of(record)}/"]
     paths += [index.url + "calendar/" for index in EventIndexPage.objects.live()]
     return sorted({path for path in paths if path})
 
@@ -246,7 +265,8 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.db import transaction
+        from django.db import connection, transaction
+        from django.test.utils import CaptureQueriesContext
 
         from content_types.records.models import RecordPage
 
@@ -256,15 +276,18 @@ def main() -> None:
         paths = affected_paths(record)
         print(f"Record {record.pk} ({type(record).__name__}); {len(paths)} URLs show it.", flush=True)
         publish_times, purged_times, after_commit, page_times, fresh_times, slowest = [], [], [], [], [], {}
+        publish_cpu, publish_queries, render_cpu = [], [], []
+        web = processes[0]
         pool = ThreadPoolExecutor(max_workers=len(paths))
         for round_number in range(args.rounds + 1):
             objects = warm(cache_port, paths)
             record.title = f"{record.title.split(' ~')[0]} ~{round_number}"
             clock.arrivals.clear()
-            start = time.perf_counter()
-            with transaction.atomic():
+            web_cpu = tree_cpu_seconds(web.pid)
+            start, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries, transaction.atomic():
                 record.save_revision().publish()
-            published = time.perf_counter() - start
+            published, cpu = time.perf_counter() - start, time.process_time() - cpu
             # The record's own page first, alone, as its next visitor asks for it; then all the others at once.
             first = until_fresh(cache_port, record.url, objects[record.url], start)
             others = [path for path in paths if path != record.url]
@@ -276,6 +299,9 @@ def main() -> None:
             if round_number == 0:
                 continue  # the first round warms the processes
             publish_times.append(published)
+            publish_cpu.append(cpu)
+            publish_queries.append(len(queries))
+            render_cpu.append(tree_cpu_seconds(web.pid) - web_cpu)
             purged_times.append(clock.arrivals[0] - start if clock.arrivals else float("inf"))
             after_commit.append(clock.arrivals[0] - start - published if clock.arrivals else float("inf"))
             page_times.append(first)
@@ -305,6 +331,9 @@ def main() -> None:
     print(f"  of which after the commit            {figures(after_commit)}")
     print(f"publish -> the record's page fresh     {figures(page_times)}")
     print(f"publish -> every URL fresh (all asked) {figures(fresh_times)}")
+    print(f"CPU of the publish (publishing process) {figures(publish_cpu)}")
+    print(f"  and its queries: median {statistics.median(publish_queries):.0f}")
+    print(f"CPU of gunicorn until all fresh        {figures(render_cpu)}  ({args.workers} workers)")
     print(f"(load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     never = [path for path, duration in slowest.items() if duration == float("inf")]
     if never:

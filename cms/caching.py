@@ -17,6 +17,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 PUBLIC_MAX_AGE = 60  # browsers
 SHARED_MAX_AGE = 300  # proxies and CDNs
 PRIVATE_PREFIXES = ("/admin/", "/documents/", "/healthz", "/i18n/")
+# Public responses under these paths show what the tags name, whatever the view: the open API lists
+# and shows published pages of every kind (cms/frontend_purge.py purges "api" with every change).
+PATH_TAGS = (("/api/v1/", ("api",)),)
 
 
 TAG_HEADERS = ("xkey", "Surrogate-Key")
@@ -61,6 +64,9 @@ class AnonymousCacheMiddleware:
         response = self.get_response(request)
         public = is_public(request, response)
         if public:
+            for prefix, path_tags in PATH_TAGS:
+                if request.path.startswith(prefix):
+                    add_cache_tags(request, *path_tags)
             # Also when the view chose its own lifetime: whatever a shared cache keeps must be purgeable.
             tags = getattr(request, "_cache_tags", None)
             if tags:

@@ -3,12 +3,12 @@
 Every public response names what it shows in cache tags (``cms/caching.py`` writes them into the
 ``xkey`` and ``Surrogate-Key`` headers): ``page-<id>`` and ``tr-<translation key>`` for a page (an
 alias also carries its original's ``page-<id>``), ``listing-<kind>`` for a section's listing (every
-filter and page of it), ``home``, ``search``, ``feeds`` and ``sitemap``.
+filter and page of it), ``home``, ``search``, ``feeds``, ``sitemap`` and ``api`` (the open API).
 
 Publishing, unpublishing, moving or deleting a page collects, while its transaction runs, the tags of
 everything that shows it: the page in every language and its aliases, its parent (which lists it) in
-every language, the listing of its kind, the home pages, search, feeds and sitemap, and the pages that
-link to it. Once the transaction commits, one Celery task sends them to each proxy in one PURGE
+every language, the listing of its kind, the home pages, search, feeds, the sitemap and the open API,
+and the pages that link to it. Once the transaction commits, one Celery task sends them to each proxy in one PURGE
 request (Varnish's xkey module, ``deploy/varnish/default.vcl``). Nothing is sent for a transaction
 that rolls back, and neither a broker outage nor a proxy that cannot be reached fails the change:
 the shared lifetime of the pages (``SHARED_MAX_AGE``) bounds what a lost purge leaves stale.
@@ -29,8 +29,10 @@ HOME = "home"
 SEARCH = "search"
 FEEDS = "feeds"
 SITEMAP = "sitemap"
-# Shown by every change to a published page: the home pages, search results, feeds and the sitemap.
-EVERYWHERE = (HOME, SEARCH, FEEDS, SITEMAP)
+API = "api"  # the open API's responses (cms/caching.py PATH_TAGS)
+# Shown by every change to a published page: the home pages, search results, feeds, the sitemap and
+# the open API.
+EVERYWHERE = (HOME, SEARCH, FEEDS, SITEMAP, API)
 
 # Page types whose responses list the pages of a kind, with the tags those responses carry.
 LISTING_PAGE_TAGS = {

@@ -1,12 +1,9 @@
-from pathlib import Path
-
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,6 +13,7 @@ from cms.caching import cache_tags
 from cms.frontend_purge import SEARCH
 from cms.security.policy import REPORT_PATH
 from cms.security.reports import csp_report
+from cms.uploads.renditions import serve_rendition
 from search.api import SearchAPIView
 from workflows.access_views import serve_document
 
@@ -49,9 +47,9 @@ if settings.DEBUG:
     urlpatterns += [re_path(r"^media/(?P<path>(?:documents|original_images|awards)/.*)$", not_a_public_file)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 elif settings.SERVE_MEDIA:
-    # Only image renditions are public files; documents go through their permission-checked views.
-    renditions = Path(settings.MEDIA_ROOT) / "images"
-    urlpatterns += [re_path(r"^media/images/(?P<path>.*)$", serve, {"document_root": renditions})]
+    # Only image renditions are public files (under unguessable names); documents go through their
+    # permission-checked views.
+    urlpatterns += [re_path(r"^media/images/(?P<path>.*)$", serve_rendition)]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("cms.accounts.urls")),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.security.policy import content_security_policy, media_sources
 
-from .env import database_config, email_config, env, env_bool, env_flag, env_list, media_storage
+from .env import database_config, email_config, env, env_bool, env_flag, env_list, media_storage, rendition_storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -235,6 +235,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA")
 STORAGES = {
     # Uploaded files: an S3-compatible bucket when configured, so that every web container sees them.
     "default": media_storage(),
+    # Image renditions, on a public path: the same place, under names nobody can guess.
+    "renditions": rendition_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -275,6 +277,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.forms.CheckedDocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Renditions carry a random token in their names (cms/uploads/renditions.py): a draft's image cannot
+# be fetched by guessing the address of its renditions.
+WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Anonymous pages may sit in a shared cache for a few minutes (cms/caching.py); publishing,

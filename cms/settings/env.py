@@ -141,6 +141,16 @@ def media_storage() -> dict:
     }
 
 
+def rendition_storage() -> dict:
+    """``STORAGES["renditions"]``: where the media go, under names nobody can guess (cms/uploads/renditions.py)."""
+    storage = media_storage()
+    backends = {
+        "django.core.files.storage.FileSystemStorage": "cms.uploads.renditions.RenditionFileSystemStorage",
+        "storages.backends.s3.S3Storage": "cms.uploads.renditions_s3.RenditionS3Storage",
+    }
+    return {**storage, "BACKEND": backends[storage["BACKEND"]]}
+
+
 def readme_table() -> str:
     """The README's table of variables, generated from ``VARIABLES``: ``python -m cms.settings.env``."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]

@@ -11,11 +11,12 @@ from django.db import transaction
 from wagtail.models import Page
 
 from cms.frontend_purge import PURGE_HEADER, PurgeBatch, page_tag, translation_tag
+from interop.api.kinds import identifier_of
 from tests.records.factories import NeedFactory, records_index
 
 pytestmark = pytest.mark.django_db
 
-EVERYWHERE = {"home", "search", "feeds", "sitemap"}
+EVERYWHERE = {"home", "search", "feeds", "sitemap", "api"}
 
 
 class RecordingProxy(http.server.ThreadingHTTPServer):
@@ -123,6 +124,17 @@ def test_listings_home_search_and_sitemap_name_what_they_list(client, site_pages
     calendar = client.get(events.url + "calendar/")
     assert calendar.status_code == 200
     assert {"listing-events", "feeds"} <= tags_of(calendar)
+
+
+def test_the_open_apis_responses_are_purged_with_every_change(client, record):
+    listing = client.get("/api/v1/records/")
+    detail = client.get(f"/api/v1/records/{identifier_of(record)}/")
+
+    assert (listing.status_code, detail.status_code) == (200, 200)
+    assert "api" in tags_of(listing) and "api" in tags_of(detail)
+    batch = PurgeBatch()
+    batch.add_page(record)
+    assert "api" in batch.tags
 
 
 def test_personal_and_failed_responses_carry_no_tags(client, record, editor):

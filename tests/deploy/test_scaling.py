@@ -5,6 +5,7 @@ docker-compose.yml in front of two web replicas, forwarding the visitor's addres
 import http.client
 import http.server
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,7 @@ def test_without_a_bucket_uploads_go_to_the_media_folder(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
     assert env.media_storage() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert env.rendition_storage() == {"BACKEND": "cms.uploads.renditions.RenditionFileSystemStorage"}
 
 
 def test_a_bucket_selects_private_s3_compatible_storage(monkeypatch):
@@ -52,6 +54,12 @@ def test_a_bucket_selects_private_s3_compatible_storage(monkeypatch):
     storage = import_string(config["BACKEND"])(**config["OPTIONS"])
 
     assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    renditions = env.rendition_storage()
+    assert renditions == {**config, "BACKEND": "cms.uploads.renditions_s3.RenditionS3Storage"}
+    rendition_storage = import_string(renditions["BACKEND"])(**renditions["OPTIONS"])
+    assert re.fullmatch(
+        r"images/a\.width-20\.[\w-]{22}\.png", rendition_storage.generate_filename("images/a.width-20.png")
+    )
     assert (storage.bucket_name, storage.endpoint_url, storage.region_name) == (
         "chm-media",
         "https://s3.example.org",
@@ -198,6 +206,9 @@ class _EchoHeaders(http.server.BaseHTTPRequestHandler):
         pass
 
 
+RENDITION_TOKEN = "Zq3-vX9_kLm2Np4Rs6Tu8w"
+
+
 def _replace_once(text: str, old: str, new: str) -> str:
     assert text.count(old) == 1, f"the proxy configuration no longer has {old!r}"
     return text.replace(old, new)
@@ -216,6 +227,7 @@ def proxy(tmp_path):
     (media / "images").mkdir(parents=True)
     (media / "documents").mkdir()
     (media / "images" / "river.fill-80x80.png").write_bytes(b"rendition")
+    (media / "images" / f"river.fill-80x80.{RENDITION_TOKEN}.png").write_bytes(b"tokened rendition")
     (media / "documents" / "restricted.pdf").write_bytes(b"restricted")
 
     config = NGINX_CONFIG.read_text(encoding="utf-8")
@@ -278,6 +290,18 @@ def test_the_proxy_forwards_address_and_scheme_to_the_web_replicas(proxy):
     assert seen["headers"]["X-Forwarded-Proto"] == "https"  # from a TLS-terminating proxy in front
     seen = json.loads(_get(proxy, "/en/", **{"X-Forwarded-Proto": "gopher"})[1])
     assert seen["headers"]["X-Forwarded-Proto"] == "http"
+
+
+@pytest.mark.slow
+def test_the_proxy_tags_each_rendition_with_its_token_for_the_cache(proxy):
+    client = http.client.HTTPConnection("127.0.0.1", proxy, timeout=10)
+    try:
+        client.request("GET", f"/media/images/river.fill-80x80.{RENDITION_TOKEN}.png")
+        response = client.getresponse()
+        assert (response.status, response.read()) == (200, b"tokened rendition")
+        assert response.getheader("xkey") == f"rendition-{RENDITION_TOKEN}"
+    finally:
+        client.close()
 
 
 @pytest.mark.slow
