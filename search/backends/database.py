@@ -408,9 +408,8 @@ class DatabaseBackend:
 
     def _insert_texts_postgresql(self, texts: list[tuple]) -> dict:
         """Insert the texts with their vectors computed in SQL; many at once in parallel."""
-        workers = index_workers()
-        if workers and len(texts) >= PARALLEL_TEXTS:
-            return self._insert_texts_parallel(texts, workers)
+        if len(texts) >= PARALLEL_TEXTS:
+            return self._insert_texts_parallel(texts, index_workers())
         return self._insert_texts_staged(texts)
 
     @staticmethod
