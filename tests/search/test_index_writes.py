@@ -214,3 +214,39 @@ def test_no_load_table_is_left_behind(parallel):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'chm_search_text_load_%%'")
         assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_large_writes_both_commit_with_exact_counts(parallel):
+    """Two connections writing large batches at once (each through a load table named after its
+    connection) both commit, and
+    the maintained counts are those a recount gives."""
+    import threading
+
+    from django.db import connections
+
+    keys, documents = make_documents(24)
+    DatabaseBackend().clear()
+    halves = [keys[:12], keys[12:]]
+    started = threading.Barrier(2)
+    errors = []
+
+    def writer(chosen):
+        try:
+            started.wait(timeout=10)
+            DatabaseBackend().replace(chosen, [d for d in documents if d.translation_key in chosen])
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(half,)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    texts, entries, counts = stored()
+    assert len(entries) == 24 * len(LOCALES)
+    assert counts == recounted()
