@@ -219,8 +219,7 @@ def test_no_load_table_is_left_behind(parallel):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_large_writes_both_commit_with_exact_counts(parallel):
     """Two connections writing large batches at once (each through a load table named after its
-    connection) both commit, and
-    the maintained counts are those a recount gives."""
+    connection) both commit, and the maintained counts are those a recount gives."""
     import threading
 
     from django.db import connections
