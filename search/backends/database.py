@@ -424,9 +424,8 @@ class DatabaseBackend:
                 [TEXT_TABLE, len(texts)],
             )
             fetched = cursor.fetchall()
-            table = (
-                f"chm_search_text_load_{fetched[0][0]}"  # one per connection: concurrent writers never wait on a name
-            )
+            # One table name per connection: concurrent writers never wait on each other's name.
+            table = f"chm_search_text_load_{fetched[0][0]}"
             ids = [pk for _pid, pk in fetched]
             cursor.execute(LOAD_TABLE_SQL.format(table=table, workers=workers))
             with cursor.cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
