@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -100,6 +100,25 @@ VECTOR_SQL = """(
     || setweight(to_tsvector('simple'::regconfig, cjk_terms), 'B')
     || setweight(to_tsvector(search_config::regconfig, body), 'C')
 )"""
+# From this many texts in one write (a rebuild's batches, a large re-index), the vectors are computed by
+# PostgreSQL's parallel workers: the texts are copied into an unlogged table of this transaction (parallel
+# workers cannot read a temporary one), copied out with their vectors (COPY TO runs a parallel plan) and
+# copied into the texts table, binary in both directions. Fewer texts take the temporary table's way.
+PARALLEL_TEXTS = 200
+LOAD_TABLE_SQL = """
+CREATE UNLOGGED TABLE {table} (
+    id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
+    summary text, body text, tags text, keywords text, cjk_terms text
+) WITH (parallel_workers = {workers}, autovacuum_enabled = false)"""
+# Every text is worth a worker (to_tsvector costs far more than reading a row): plan as many as allowed.
+PARALLEL_PLAN_SQL = (
+    "SET LOCAL max_parallel_workers_per_gather = {workers}; SET LOCAL parallel_setup_cost = 0;"
+    " SET LOCAL parallel_tuple_cost = 0; SET LOCAL min_parallel_table_scan_size = 0"
+)
+PARALLEL_PLAN_RESET_SQL = (
+    "RESET max_parallel_workers_per_gather; RESET parallel_setup_cost; RESET parallel_tuple_cost;"
+    " RESET min_parallel_table_scan_size"
+)
 CONFIGS = sorted(set(TEXT_SEARCH_CONFIGS.values()) - {"simple"})
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]  # D, C, B, A
 TITLE_ONLY_WEIGHTS = [0.0, 0.0, 0.0, 1.0]
@@ -140,20 +159,28 @@ WALK_ROWS = 20_000
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
 GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
+# A write's new keys wait in the pending lists until the end of its transaction, where they are merged in
+# one pass with enough memory (an insertion that overflows the default 4 MB list merges it there and then,
+# with work_mem, again and again for a large write).
+WRITE_SETTINGS_SQL = (
+    "SET LOCAL synchronous_commit = off; SET LOCAL gin_pending_list_limit = '64MB';"
+    " SET LOCAL maintenance_work_mem = '256MB'"
+)
 CLEAN_PENDING_SQL = "SELECT " + ", ".join(f"gin_clean_pending_list('{name}'::regclass)" for name in GIN_INDEXES)
-# The net change of the facet counts of some translation groups: minus their rows before they are
-# replaced, plus after; rows are upserted in (locale, code) order, so concurrent writers never deadlock.
-COUNT_DELTA_SQL = {
-    "postgresql": f"""
-        INSERT INTO {COUNT_TABLE} (locale, code, count)
-        SELECT locale, code, %s * COUNT(*) FROM (
-            SELECT locale, jsonb_array_elements_text(codes) AS code FROM {ENTRY_TABLE}
-            WHERE translation_key = ANY(%s::uuid[])
-            UNION ALL SELECT locale, '*' FROM {ENTRY_TABLE} WHERE translation_key = ANY(%s::uuid[])
-        ) AS changed GROUP BY locale, code ORDER BY locale, code
-        ON CONFLICT (locale, code) DO UPDATE SET count = {COUNT_TABLE}.count + EXCLUDED.count
-    """,  # noqa: S608 - constant names
-}
+# The net change of the facet counts of some translation groups, in one statement before their rows are
+# replaced: minus their rows now, plus the new entries' codes (counted by the writer); codes whose count
+# does not change are not written, and rows are upserted in (locale, code) order, so concurrent writers
+# never deadlock.
+COUNT_CHANGE_SQL = f"""
+    INSERT INTO {COUNT_TABLE} (locale, code, count)
+    SELECT locale, code, SUM(number) FROM (
+        SELECT locale, jsonb_array_elements_text(codes) AS code, -1 AS number FROM {ENTRY_TABLE}
+        WHERE translation_key = ANY(%s::uuid[])
+        UNION ALL SELECT locale, '*', -1 FROM {ENTRY_TABLE} WHERE translation_key = ANY(%s::uuid[])
+        UNION ALL SELECT * FROM unnest(%s::varchar[], %s::text[], %s::int[])
+    ) AS changed GROUP BY locale, code HAVING SUM(number) <> 0 ORDER BY locale, code
+    ON CONFLICT (locale, code) DO UPDATE SET count = {COUNT_TABLE}.count + EXCLUDED.count
+"""  # noqa: S608 - constant names
 RECOUNT_SQL = {
     "postgresql": f"""
         INSERT INTO {COUNT_TABLE} (locale, code, count)
@@ -196,6 +223,12 @@ def facet_cache_key(query) -> str:
 
 SAMPLE_MARK = "#"
 LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
+
+
+def index_workers() -> int:
+    """Parallel workers that compute the vectors of a large write (``SEARCH_INDEX_WORKERS``, default 2;
+    0 computes them in the writing connection alone)."""
+    return max(0, int(getattr(settings, "SEARCH_INDEX_WORKERS", 2)))
 
 
 def exact_limit() -> int:
@@ -269,9 +302,9 @@ class DatabaseBackend:
             if self.is_postgresql:
                 # Derived data, rebuilt by `reindex`: a crash may lose the last write, never half of one.
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
+                    cursor.execute(WRITE_SETTINGS_SQL)
             if not bulk:
-                self._count_entries_of(keys, -1)
+                self._count_change(keys, entries)
                 SearchEntry.objects.filter(translation_key__in=keys)._raw_delete(SearchEntry.objects.db)
                 SearchText.objects.filter(translation_key__in=keys)._raw_delete(SearchText.objects.db)
             if not entries:
@@ -291,25 +324,41 @@ class DatabaseBackend:
                 SearchEntry.objects.bulk_create(
                     [SearchEntry(**dict(zip(ENTRY_COLUMNS, row, strict=True))) for row in rows]
                 )
-            if not bulk:
-                self._count_entries_of(keys, 1)
-                if self.is_postgresql:
-                    with connection.cursor() as cursor:
-                        cursor.execute(CLEAN_PENDING_SQL)
+            if not bulk and self.is_postgresql:
+                with connection.cursor() as cursor:
+                    cursor.execute(CLEAN_PENDING_SQL)
 
-    def _count_entries_of(self, keys: list[str], sign: int) -> None:
-        """Add (``sign`` 1) or take away (-1) the entries of these groups to the maintained facet counts."""
+    def _count_change(self, keys: list[str], entries: list) -> None:
+        """Change the maintained facet counts by what replacing these groups' rows with ``entries`` does:
+        their new entries (counted here) minus their rows now (read in the same statement)."""
+        added: Counter = Counter()
+        for entry, _text_key in entries:
+            locale, codes = entry[0], entry[-1]
+            added[(locale, SearchFacetCount.TOTAL)] += 1
+            for code in codes:
+                added[(locale, code)] += 1
         if self.is_postgresql:
+            changed = sorted(added.items())
             with connection.cursor() as cursor:
-                cursor.execute(COUNT_DELTA_SQL["postgresql"], [sign, keys, keys])
+                cursor.execute(
+                    COUNT_CHANGE_SQL,
+                    [
+                        keys,
+                        keys,
+                        [lc[0] for lc, _n in changed],
+                        [lc[1] for lc, _n in changed],
+                        [n for _lc, n in changed],
+                    ],
+                )
             return
-        delta: dict[tuple[str, str], int] = defaultdict(int)
+        delta: dict[tuple[str, str], int] = defaultdict(int, added)
         for locale, codes in SearchEntry.objects.filter(translation_key__in=keys).values_list("locale", "codes"):
             for code in [SearchFacetCount.TOTAL, *codes]:
-                delta[(locale, code)] += sign
+                delta[(locale, code)] -= 1
         for (locale, code), number in sorted(delta.items()):
-            counted, _created = SearchFacetCount.objects.get_or_create(locale=locale, code=code)
-            SearchFacetCount.objects.filter(pk=counted.pk).update(count=F("count") + number)
+            if number:
+                counted, _created = SearchFacetCount.objects.get_or_create(locale=locale, code=code)
+                SearchFacetCount.objects.filter(pk=counted.pk).update(count=F("count") + number)
 
     def recount(self) -> None:
         """Count every facet code anew from the entries (after a rebuild, or to repair the counts)."""
@@ -358,6 +407,45 @@ class DatabaseBackend:
         return texts, entries
 
     def _insert_texts_postgresql(self, texts: list[tuple]) -> dict:
+        """Insert the texts with their vectors computed in SQL; many at once in parallel."""
+        if len(texts) >= PARALLEL_TEXTS:
+            return self._insert_texts_parallel(texts, index_workers())
+        return self._insert_texts_staged(texts)
+
+    @staticmethod
+    def _insert_texts_parallel(texts: list[tuple], workers: int) -> dict:
+        """COPY the texts into an unlogged table, COPY them out with their vectors (a parallel plan:
+        each worker computes the vectors of its share of the rows) and COPY the result in, unparsed.
+        The ids come from the texts' own sequence, so that the entries can point at them."""
+        columns = ", ".join(TEXT_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_backend_pid(), nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [TEXT_TABLE, len(texts)],
+            )
+            fetched = cursor.fetchall()
+            # One table name per connection: concurrent writers never wait on each other's name.
+            table = f"chm_search_text_load_{fetched[0][0]}"
+            ids = [pk for _pid, pk in fetched]
+            cursor.execute(LOAD_TABLE_SQL.format(table=table, workers=workers))
+            with cursor.cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
+                for pk, row in zip(ids, texts, strict=True):
+                    copy.write_row((pk, *row))
+            cursor.execute(PARALLEL_PLAN_SQL.format(workers=workers))
+            selected = f"SELECT id, {columns}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
+            with cursor.cursor.copy(f"COPY ({selected}) TO STDOUT (FORMAT BINARY)") as copy:
+                chunks = list(copy)
+            cursor.execute(PARALLEL_PLAN_RESET_SQL)
+            with cursor.cursor.copy(
+                f"COPY {TEXT_TABLE} (id, {columns}, search_vector) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                for chunk in chunks:
+                    copy.write(chunk)
+            cursor.execute(f"DROP TABLE {table}")
+        return {(str(row[0]), row[1]): pk for pk, row in zip(ids, texts, strict=True)}
+
+    @staticmethod
+    def _insert_texts_staged(texts: list[tuple]) -> dict:
         """COPY the texts into a temporary table, then insert them with their vectors computed there."""
         columns = ", ".join(TEXT_COLUMNS)
         with connection.cursor() as cursor:

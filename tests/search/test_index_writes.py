@@ -1,0 +1,251 @@
+"""The database backend's write paths (PostgreSQL) store the same rows whichever way they take: a small
+write computes its vectors through a temporary table, a large one (``PARALLEL_TEXTS`` texts and more)
+with PostgreSQL's parallel workers, copied in and out in binary; the first build of an empty index loads
+in bulk. Same texts, same vectors (each part with ``to_tsvector`` in its own configuration, in the six
+languages, Chinese as bigrams), same entries, same facet counts."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+
+from search.backends import database
+from search.backends.database import VECTOR_SQL, DatabaseBackend
+from search.indexing import SearchDocument
+from search.models import SearchFacetCount
+
+pytestmark = pytest.mark.django_db
+
+LOCALES = ["ar", "en", "es", "fr", "ru", "zh-hans"]
+TEXTS = {
+    "en": (
+        "Restoring coral reefs and the wetlands' pollinators",
+        "Invasive species monitoring, community-based, in 12 marine protected areas",
+        "The national strategy's indicators: 2,500 hectares restored by 2030; see https://example.org/reefs.",
+    ),
+    "fr": (
+        "Restauration des zones humides et des récifs coralliens",
+        "Espèces envahissantes : suivi participatif dans l'aire marine protégée",
+        "L'Île-de-France finance la stratégie nationale ; 40 % des tourbières seront restaurées d'ici 2030.",
+    ),
+    "es": (
+        "Restauración de humedales y arrecifes de coral",
+        "Especies invasoras: seguimiento comunitario en áreas marinas protegidas",
+        "La estrategia nacional prevé restaurar 2.500 hectáreas de manglares y turberas antes de 2030.",
+    ),
+    "ar": (
+        "استعادة الأراضي الرطبة والشعاب المرجانية",
+        "رصد الأنواع الغازية في المناطق البحرية المحمية",
+        "تهدف الاستراتيجية الوطنية إلى استعادة 2500 هكتار من المانغروف بحلول عام 2030.",
+    ),
+    "ru": (
+        "Восстановление водно-болотных угодий и коралловых рифов",
+        "Мониторинг инвазивных видов в морских охраняемых районах",
+        "Национальная стратегия предусматривает восстановление 2500 гектаров торфяников к 2030 году.",
+    ),
+    "zh": (
+        "恢复湿地和珊瑚礁",
+        "海洋保护区入侵物种监测",
+        "国家战略目标：到2030年恢复2500公顷红树林和泥炭地。Kunming-Montreal 框架",
+    ),
+}
+LANGUAGES = list(TEXTS)
+
+
+def make_documents(count: int, *, variant: int = 0) -> tuple[list[str], list[SearchDocument]]:
+    """``count`` records, each with an entry per locale: the original's language cycles through the six,
+    one locale in three is a translation, the others aliases showing the original's text."""
+    keys, documents = [], []
+    for number in range(count):
+        key = str(uuid.UUID(int=number + 1))
+        keys.append(key)
+        original = LANGUAGES[number % len(LANGUAGES)]
+        codes = {
+            "type": ["records.needpage" if (number + variant) % 2 else "records.offerpage"],
+            "country": ["FR", "KE"][: 1 + (number + variant) % 2],
+            "target": [f"GBF-T{1 + (number + variant) % 4}"],
+            "year": [str(2015 + number % 10)],
+            "source": ["local"],
+        }
+        for index, locale in enumerate(LOCALES):
+            language = locale.split("-")[0]
+            if language != original and (number + index) % 3:
+                language = original  # an alias: the original's text at the locale's address
+            title, summary, body = TEXTS[language]
+            documents.append(
+                SearchDocument(
+                    locale=locale,
+                    translation_key=key,
+                    page_id=number + 1,
+                    content_type=codes["type"][0],
+                    language=language,
+                    title=f"{title} {number} {variant}",
+                    url=f"/{locale}/records/record-{number}/",
+                    summary=summary,
+                    body=f"{body} {number}",
+                    tags="Invasive alien species · Wetlands" if index % 2 else "",
+                    identifier=f"CHM-NEED-FR-2026-{number:04d}",
+                    date=datetime.date(2015, 1, 1) + datetime.timedelta(days=number * 37),
+                    codes=codes,
+                )
+            )
+    return keys, documents
+
+
+def stored() -> tuple[list, list, dict]:
+    """Every text (with its vector), every entry (pointing at its text by record and language) and the
+    maintained counts, in a fixed order and without the ids that depend on the order of writing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT translation_key, language, search_config, title, summary, body, tags, keywords, cjk_terms,"
+            " search_vector::text FROM chm_search_searchtext ORDER BY translation_key, language"
+        )
+        texts = cursor.fetchall()
+        cursor.execute(
+            "SELECT e.locale, e.translation_key, e.page_id, e.content_type, t.language, e.identifier, e.url, e.date,"
+            " e.codes::text FROM chm_search_searchentry e JOIN chm_search_searchtext t ON t.id = e.text_id"
+            " ORDER BY e.locale, e.translation_key"
+        )
+        entries = cursor.fetchall()
+    counts = {(c.locale, c.code): c.count for c in SearchFacetCount.objects.all() if c.count}
+    return texts, entries, counts
+
+
+def recounted() -> dict:
+    DatabaseBackend().recount()
+    return {(c.locale, c.code): c.count for c in SearchFacetCount.objects.all() if c.count}
+
+
+@pytest.fixture
+def staged(monkeypatch):
+    """Writes of any size take the temporary table's way (the reference)."""
+    monkeypatch.setattr(database, "PARALLEL_TEXTS", 10**9)
+
+
+@pytest.fixture
+def parallel(monkeypatch):
+    """Writes of any size take the parallel way."""
+    monkeypatch.setattr(database, "PARALLEL_TEXTS", 1)
+
+
+def write(keys, documents, batch: int = 7) -> None:
+    backend = DatabaseBackend()
+    for start in range(0, len(keys), batch):
+        chosen = set(keys[start : start + batch])
+        backend.replace(list(chosen), [document for document in documents if document.translation_key in chosen])
+
+
+def test_parallel_and_staged_writes_store_the_same_rows(monkeypatch):
+    keys, documents = make_documents(24)
+    DatabaseBackend().clear()
+    monkeypatch.setattr(database, "PARALLEL_TEXTS", 10**9)
+    write(keys, documents)
+    reference = stored()
+    DatabaseBackend().clear()
+    monkeypatch.setattr(database, "PARALLEL_TEXTS", 1)
+    write(keys, documents)
+
+    assert stored() == reference
+    texts, entries, counts = reference
+    assert len(entries) == 24 * len(LOCALES)
+    assert len(texts) < len(entries)  # aliases share their original's text
+    assert counts == recounted()
+
+
+def test_vectors_are_each_part_in_its_own_configuration(parallel):
+    keys, documents = make_documents(12)
+    DatabaseBackend().clear()
+    write(keys, documents, batch=12)
+    with connection.cursor() as cursor:
+        # The vector stored is the one the expression gives for the stored parts, row by row.
+        cursor.execute(
+            f"SELECT language FROM chm_search_searchtext WHERE search_vector IS DISTINCT FROM {VECTOR_SQL}"  # noqa: S608
+        )
+        assert cursor.fetchall() == []
+        cursor.execute(
+            "SELECT DISTINCT ON (language) language, search_config, search_vector::text FROM chm_search_searchtext"
+            " ORDER BY language, translation_key"
+        )
+        rows = {language: (config, vector) for language, config, vector in cursor.fetchall()}
+    assert sorted(rows) == sorted(LANGUAGES)
+    assert rows["en"][0] == "english" and "'restor':1A" in rows["en"][1]  # stemmed, weighted
+    assert rows["fr"][0] == "french" and "'humid':4A" in rows["fr"][1]
+    assert rows["ru"][0] == "russian" and "'водно-болотн':2A" in rows["ru"][1]
+    assert rows["zh"][0] == "simple" and "'湿地'" in rows["zh"][1] and "'珊瑚'" in rows["zh"][1]  # bigrams
+    assert "'chm-need-fr':" in rows["ar"][1] and "'gbf-t1':" in rows["ar"][1]  # identifier and codes, 'simple'
+
+
+def test_a_large_replace_changes_the_counts_as_a_recount_would(parallel):
+    keys, documents = make_documents(30)
+    DatabaseBackend().clear()
+    write(keys, documents, batch=30)
+    _keys, changed = make_documents(30, variant=1)  # reclassified and retitled
+    backend = DatabaseBackend()
+    backend.replace(keys[:20], [document for document in changed if document.translation_key in keys[:20]])
+    backend.replace(keys[20:25], [])  # unpublished
+
+    texts, entries, counts = stored()
+    assert counts == recounted()
+    assert counts[("en", "*")] == 25
+    assert len(entries) == 25 * len(LOCALES)
+    assert sum(1 for row in texts if row[3].endswith(" 1")) == sum(1 for row in texts if str(row[0]) in keys[:20])
+
+
+def test_the_first_build_stores_what_replacing_stores(monkeypatch):
+    keys, documents = make_documents(18)
+    DatabaseBackend().clear()
+    write(keys, documents)
+    reference = stored()
+    DatabaseBackend().clear()
+    monkeypatch.setattr(database, "PARALLEL_TEXTS", 1)
+    batches = [
+        (keys[start : start + 6], [d for d in documents if d.translation_key in keys[start : start + 6]])
+        for start in range(0, 18, 6)
+    ]
+    assert DatabaseBackend().rebuild(iter(batches)) == len(documents)  # the bulk load of an empty index
+
+    assert stored() == reference
+
+
+def test_no_load_table_is_left_behind(parallel):
+    keys, documents = make_documents(6)
+    write(keys, documents, batch=6)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'chm_search_text_load_%%'")
+        assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_large_writes_both_commit_with_exact_counts(parallel):
+    """Two connections writing large batches at once (each through a load table named after its
+    connection) both commit, and the maintained counts are those a recount gives."""
+    import threading
+
+    from django.db import connections
+
+    keys, documents = make_documents(24)
+    DatabaseBackend().clear()
+    halves = [keys[:12], keys[12:]]
+    started = threading.Barrier(2)
+    errors = []
+
+    def writer(chosen):
+        try:
+            started.wait(timeout=10)
+            DatabaseBackend().replace(chosen, [d for d in documents if d.translation_key in chosen])
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(half,)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    texts, entries, counts = stored()
+    assert len(entries) == 24 * len(LOCALES)
+    assert counts == recounted()
