@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cms import content_version
 from content_types.base.codes import shown_value, unknown_code_message
 from content_types.base.languages import prime_text_languages
-from content_types.base.listing import MAX_PAGE_DIGITS, CodeChoiceField
+from content_types.base.listing import CodeChoiceField, requested_page
 from content_types.records.models import DecisionPage, DecisionParagraph
 from content_types.records.models.decisions import ParagraphStatus, ParagraphType
 from content_types.vocabularies.models import GBFTarget
@@ -158,30 +158,11 @@ class DecisionTracker:
         pairs = sorted(params.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
         return "?" + urlencode(pairs) if pairs else "?"
 
-    def page_number(self, paginator) -> int:
-        raw = self.request.GET.get("page", "").strip()
-        if not raw:
-            return 1
-        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS else 0
-        if number < 1:
-            self.page_messages.append(
-                gettext("“%(page)s” is not a page number; the first page is shown.") % {"page": shown_value(raw)}
-            )
-            return 1
-        if number > paginator.num_pages:
-            if paginator.count:
-                self.page_messages.append(
-                    gettext("There is no page %(page)d: the results end at page %(last)d, shown here.")
-                    % {"page": number, "last": paginator.num_pages}
-                )
-            return paginator.num_pages
-        return number
-
     def results(self) -> dict:
         """The page of paragraphs asked for, with their decisions and targets, as plain values."""
         ordered = self.filtered().order_by("page__meeting", "page__number", "page_id", "sort_order", "pk")
         paginator = Paginator(ordered, PAGE_SIZE)
-        page = paginator.page(self.page_number(paginator))
+        page = paginator.page(requested_page(self.request, paginator, self.page_messages))
         paragraphs = list(page.object_list)
         decisions = {
             decision.pk: decision

@@ -60,7 +60,7 @@ def governing_submission(page):
         return None
     cached = page.__dict__.get(_GOVERNING, ...)
     if cached is ... and LISTING_ANNOTATION in page.__dict__:
-        cached = _submission_from(page.__dict__[LISTING_ANNOTATION])
+        cached = submission_from_json(page.__dict__[LISTING_ANNOTATION])
         page.__dict__[_GOVERNING] = cached
     if cached is ...:
         from workflows.review.models import Submission
@@ -75,8 +75,22 @@ LISTING_ANNOTATION = "access_governing"
 COUNTRY_ANNOTATION = "access_in_country"
 
 
-def _submission_from(data):
-    """The governing submission as a listing annotated it (enough for the matrix; never saved)."""
+def submission_json():
+    """A submission's fields as one JSON value, for a listing to read in a subquery (one per row)."""
+    from django.db.models.functions import JSONObject
+
+    return JSONObject(
+        id="pk",
+        page_id="page_id",
+        state="state",
+        submitter_id="submitter_id",
+        acting_for_country_id="acting_for_country_id",
+        round="round",
+    )
+
+
+def submission_from_json(data):
+    """The submission as a listing read it with ``submission_json`` (enough for the matrix; never saved)."""
     if not data:
         return None
     from workflows.review.models import Submission
@@ -94,7 +108,6 @@ def _submission_from(data):
 def annotate_for_listing(pages, user):
     """What the authority asks of each listed page, in the listing's own query: flat however long."""
     from django.db.models import Case, IntegerField, Subquery, Value, When
-    from django.db.models.functions import JSONObject
 
     from workflows.review.models import Submission
 
@@ -104,16 +117,7 @@ def annotate_for_listing(pages, user):
             is_open=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
         .order_by("is_open", "-pk")
-        .values(
-            data=JSONObject(
-                id="pk",
-                page_id="page_id",
-                state="state",
-                submitter_id="submitter_id",
-                acting_for_country_id="acting_for_country_id",
-                round="round",
-            )
-        )[:1]
+        .values(data=submission_json())[:1]
     )
     pages = pages.annotate(**{LISTING_ANNOTATION: Subquery(governing)})
     country_id = national_editor_country_id(user) if _active(user) else None

@@ -31,6 +31,30 @@ from .codes import shown_value, unknown_code_message
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE_DIGITS = 9
+
+
+def requested_page(request, paginator, messages: list) -> int:
+    """The page number asked for in ``?page=``; one that is not a number, or past the end, is
+    reported in ``messages`` and the nearest page is shown instead."""
+    raw = request.GET.get("page", "").strip()
+    if not raw:
+        return 1
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS else 0
+    if number < 1:
+        messages.append(
+            gettext("“%(page)s” is not a page number; the first page is shown.") % {"page": shown_value(raw)}
+        )
+        return 1
+    if number > paginator.num_pages:
+        if paginator.count:
+            messages.append(
+                gettext("There is no page %(page)d: the results end at page %(last)d, shown here.")
+                % {"page": number, "last": paginator.num_pages}
+            )
+        return paginator.num_pages
+    return number
+
+
 YEAR_RANGE = (1900, 2100)
 CODE_PATTERN = re.compile(r"[A-Za-z0-9-]{1,40}")
 
@@ -190,24 +214,7 @@ class FacetedListing:
 
     # --- results ---------------------------------------------------------------------------------
     def _page_number(self, paginator) -> int:
-        """The page asked for; a page that is not a number, or past the end, is reported."""
-        raw = self.request.GET.get("page", "").strip()
-        if not raw:
-            return 1
-        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS else 0
-        if number < 1:
-            self.page_messages.append(
-                gettext("“%(page)s” is not a page number; the first page is shown.") % {"page": shown_value(raw)}
-            )
-            return 1
-        if number > paginator.num_pages:
-            if paginator.count:
-                self.page_messages.append(
-                    gettext("There is no page %(page)d: the results end at page %(last)d, shown here.")
-                    % {"page": number, "last": paginator.num_pages}
-                )
-            return paginator.num_pages
-        return number
+        return requested_page(self.request, paginator, self.page_messages)
 
     def page(self):
         """The current page of results, with the card relations prefetched.

@@ -31,33 +31,13 @@ LISTING_ANNOTATION = "review_open_submission"
 def annotate_open_submission(pages):
     """Each listed page's open submission, read in the listing's own query: one query for the page of rows."""
     from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import JSONObject
 
-    open_one = Submission.objects.filter(page_id=OuterRef("pk"), state__in=OPEN_STATES).values(
-        data=JSONObject(
-            id="pk",
-            page_id="page_id",
-            state="state",
-            submitter_id="submitter_id",
-            acting_for_country_id="acting_for_country_id",
-            round="round",
-        )
-    )[:1]
+    from workflows.access import submission_json
+
+    open_one = Submission.objects.filter(page_id=OuterRef("pk"), state__in=OPEN_STATES).values(data=submission_json())[
+        :1
+    ]
     return pages.annotate(**{LISTING_ANNOTATION: Subquery(open_one)})
-
-
-def _from_listing(data):
-    """The open submission as the listing read it (what the lock and its summary line show; never saved)."""
-    if not data:
-        return None
-    return Submission(
-        pk=data["id"],
-        page_id=data["page_id"],
-        state=data["state"],
-        submitter_id=data["submitter_id"],
-        acting_for_country_id=data["acting_for_country_id"],
-        round=data["round"],
-    )
 
 
 def open_submission_of(page):
@@ -66,7 +46,9 @@ def open_submission_of(page):
         return None
     cached = page.__dict__.get(_CACHE, ...)
     if cached is ... and LISTING_ANNOTATION in page.__dict__:
-        cached = _from_listing(page.__dict__[LISTING_ANNOTATION])
+        from workflows.access import submission_from_json
+
+        cached = submission_from_json(page.__dict__[LISTING_ANNOTATION])
         page.__dict__[_CACHE] = cached
     if cached is ...:
         cached = Submission.objects.filter(page_id=page.pk, state__in=OPEN_STATES).first()

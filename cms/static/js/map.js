@@ -11,22 +11,6 @@
     div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
   }
-  /* Rings that cross the 180th meridian (Russia's far east, Fiji) would be drawn across the whole
-     map; moving their western points east of 180 keeps each ring in one piece. */
-  function unwrapRing(ring) {
-    var east = ring.some(function (point) { return point[0] > 160; });
-    var west = ring.some(function (point) { return point[0] < -160; });
-    if (!(east && west)) { return ring; }
-    return ring.map(function (point) { return point[0] < 0 ? [point[0] + 360, point[1]] : point; });
-  }
-  function unwrapAntimeridian(feature) {
-    var geometry = feature.geometry;
-    if (!geometry) { return; }
-    if (geometry.type === "Polygon") { geometry.coordinates = geometry.coordinates.map(unwrapRing); }
-    if (geometry.type === "MultiPolygon") {
-      geometry.coordinates = geometry.coordinates.map(function (polygon) { return polygon.map(unwrapRing); });
-    }
-  }
   /* A GeoJSON FeatureCollection of points (served by a listing's markers address) as markers. */
   function fromGeoJSON(collection) {
     return (collection.features || []).map(function (feature) {
@@ -59,7 +43,7 @@
       .then(function (response) { return response.json(); })
       .then(function (topology) {
         var countries = topojson.feature(topology, topology.objects.countries);
-        countries.features.forEach(unwrapAntimeridian);
+        countries.features.forEach(window.CHMAntimeridian.unwrap);
         L.geoJSON(countries, {
           style: { color: "#6b7f73", weight: 0.6, fillColor: "#dfe9e2", fillOpacity: 1 },
           interactive: false,

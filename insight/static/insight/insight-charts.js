@@ -72,21 +72,6 @@
     canvas.dataset.chartReady = String(chart.data.datasets.length);
   }
 
-  /* Rings that cross the 180th meridian would be drawn across the whole map (see js/map.js). */
-  function unwrapRing(ring) {
-    var east = ring.some(function (point) { return point[0] > 160; });
-    var west = ring.some(function (point) { return point[0] < -160; });
-    if (!(east && west)) { return ring; }
-    return ring.map(function (point) { return point[0] < 0 ? [point[0] + 360, point[1]] : point; });
-  }
-  function unwrapAntimeridian(feature) {
-    var geometry = feature.geometry;
-    if (!geometry) { return; }
-    if (geometry.type === "Polygon") { geometry.coordinates = geometry.coordinates.map(unwrapRing); }
-    if (geometry.type === "MultiPolygon") {
-      geometry.coordinates = geometry.coordinates.map(function (polygon) { return polygon.map(unwrapRing); });
-    }
-  }
 
   function drawMap(element) {
     var data = readJSON(element.dataset.insightMap);
@@ -101,7 +86,7 @@
       .then(function (response) { return response.json(); })
       .then(function (topology) {
         var countries = topojson.feature(topology, topology.objects.countries);
-        countries.features.forEach(unwrapAntimeridian);
+        countries.features.forEach(window.CHMAntimeridian.unwrap);
         var coloured = 0;
         L.geoJSON(countries, {
           style: function (feature) {
