@@ -182,6 +182,9 @@ def worker(scale: float, args) -> None:
     import django
     from django.conf import settings
 
+    # Each scale's database numbers its pages alike: its cache entries (routes, cards, fragments, the
+    # content version itself) are kept apart from the other scales' in the shared Redis.
+    settings.CACHES["default"]["KEY_PREFIX"] = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
     django.setup()
     # Production-like: no debug (templates compiled once by the cached loader, no query log).
     settings.DEBUG = False

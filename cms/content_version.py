@@ -15,6 +15,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -119,9 +120,29 @@ def _set_new_token() -> None:
         logger.warning("Could not change the content version", exc_info=True)
 
 
+# A bulk load (``load_demo``) saves thousands of rows: one new token at its end instead of one each.
+_deferral = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Within this block, changes do not replace the token one by one: it is replaced once when the
+    block ends (and again when that commits). For bulk loads in one process, where nobody reads
+    the content being written."""
+    _deferral.depth = getattr(_deferral, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferral.depth -= 1
+        if not _deferral.depth:
+            bump()
+
+
 def bump(**kwargs) -> None:
     """Retire every fragment cached for the current content (usable as a signal receiver): now, and
     again when the transaction commits (once per transaction, however many rows it changes)."""
+    if getattr(_deferral, "depth", 0):
+        return
     _set_new_token()
     connection = transaction.get_connection()
     if not (connection.in_atomic_block and any(item[1] is _set_new_token for item in connection.run_on_commit)):

@@ -10,7 +10,9 @@ rendered as usual and stored.
 
 Keys hold the content version (``cms.content_version``): any public change retires every part. They
 also hold the page, the language, the host, the scheme and what the page's ``fragment_vary()``
-answers (what its parts show that changes with time, such as whether an event is over). Previews
+answers (what its parts show that changes with time, such as whether an event is over) and what its
+``fragment_reader_vary(request)`` answers (a class of readers, such as members or not; never the
+person). Previews
 and unsaved pages are never cached, and with the cache down every part is rendered (fail open).
 Never put anything personal (the user, a CSRF token, messages, a nonce) inside a page fragment.
 """
@@ -55,6 +57,8 @@ def lookup(page, request, names) -> PageFragments:
     if version is None:
         return PageFragments()
     vary = page.fragment_vary() if hasattr(page, "fragment_vary") else ()
+    if hasattr(page, "fragment_reader_vary"):
+        vary = (*vary, *page.fragment_reader_vary(request))
     parts = (page.pk, get_language(), request.get_host(), request.scheme, *vary)
     keys = {name: f"chm:page-fragment:{content_version._digest((name, parts), version)}" for name in names}
     try:

@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import page_fragments
 from cms.blocks import BodyStreamBlock
 from cms.home.routing import route_from
 from content_types.base.languages import prime_text_languages
@@ -40,10 +41,17 @@ class HomePage(AccessControlledPage, Page):
             return super().route(request, path_components)
         return route_from(self, request, path_components)
 
+    # Parts of the template kept rendered in the cache ({% page_fragment %}, cms.page_fragments): its
+    # feeds, sections, body and latest news are the same for every visitor.
+    cached_fragments = ("meta", "content", "news")
+
     def get_context(self, request, *args, **kwargs):
         from content_types.news.models import NewsArticlePage
 
         context = super().get_context(request, *args, **kwargs)
+        context["page_fragments"] = page_fragments.lookup(self, request, self.cached_fragments)
+        if page_fragments.fragments_cached(context):
+            return context  # the sections and the news only feed the cached parts
         context["sections"] = prime_text_languages(self.get_children().live().public().in_menu().specific())
         context["latest_news"] = prime_text_languages(
             NewsArticlePage.objects.live().public().filter(locale_id=self.locale_id).order_by("-date", "-pk")[:4]
@@ -120,12 +128,35 @@ class StandardPage(AccessControlledPage, Page):
 def paginate(request, queryset, per_page: int = LISTING_PAGE_SIZE):
     """A page of ``queryset`` for ``?page=N``; out-of-range numbers give the last page. The
     language of the pages' text is found for the whole page at once (see ``prime_text_languages``)."""
-    paginator = Paginator(queryset, per_page)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    page = _page_of(request, Paginator(queryset, per_page))
     page.object_list = prime_text_languages(page.object_list)
     return page
+
+
+def paginate_cards(request, queryset, card_template: str, per_page: int = LISTING_PAGE_SIZE):
+    """:func:`paginate` for a list shown with ``{% cached_cards %}``: the page reads its results'
+    ids, then their cards in the cache (one read); only the results whose card is missing are
+    loaded, the others stay ``CachedCard``s (``cms.page_fragments``)."""
+    page = _page_of(request, Paginator(queryset.values_list("pk", flat=True), per_page))
+    ids = list(page.object_list)
+    found = page_fragments.cached_cards_for(request, card_template, ids)
+    missing = [pk for pk in ids if pk not in found]
+    loaded = {}
+    if missing:
+        pages = prime_text_languages(queryset.filter(pk__in=missing).select_related("locale"))
+        loaded = {item.pk: item for item in pages}
+    page.object_list = [
+        page_fragments.CachedCard(pk, found[pk]) if pk in found else loaded[pk]
+        for pk in ids
+        if pk in found or pk in loaded
+    ]
+    return page
+
+
+def _page_of(request, paginator):
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, prefetch_related_objects
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -31,6 +33,8 @@ from interop.transfer.routes import ListingExportMixin
 from .admin_forms import NetworkPageForm
 
 MAX_MAP_MARKERS = 500
+#: A network's card in the directory (``network_index_page.html`` shows it with ``{% cached_cards %}``).
+NETWORK_CARD_TEMPLATE = "networks/includes/network_list_item.html"
 
 
 def original_of(page):
@@ -106,7 +110,7 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
     def feed_listing(self, request):
         from .listing import NetworkListing
 
-        return NetworkListing(request, self.networks(), card_template="networks/includes/network_list_item.html")
+        return NetworkListing(request, self.networks(), card_template=NETWORK_CARD_TEMPLATE)
 
     def feed_queryset(self, request, listing):
         return listing.filtered()
@@ -115,16 +119,37 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
         from .listing import NetworkListing
 
         context = super().get_context(request, *args, **kwargs)
-        listing = NetworkListing(request, self.networks())
+        # Cards found in the cache are neither loaded nor prefetched nor counted (cms.page_fragments).
+        listing = NetworkListing(request, self.networks(), card_template=NETWORK_CARD_TEMPLATE)
         context.update(listing.context())
         filters = tuple((name, value) for name, value in listing.link_params() if name not in ("sort", "per_page"))
-        organisations = content_version.cached(
-            "networks-members", (self.pk, get_language(), filters), lambda: self.member_rows(listing, request)
+        total = context["total"]
+        # The map and its list, rendered, kept until the content changes: what grows with the members
+        # is one cache read, not hundreds of rows to load and render on every request.
+        members_map = content_version.cached(
+            "networks-members-map",
+            (self.pk, get_language(), request.get_host(), request.scheme, filters),
+            lambda: self.render_members_map(listing, request, total),
         )
-        context["member_organisations"] = organisations
-        context["markers"] = [organisation["marker"] for organisation in organisations if organisation["marker"]]
-        context["map_caption"] = listing.map_caption(len(context["markers"]), context["total"])
+        context["markers_count"] = members_map["markers"]
+        context["members_map"] = mark_safe(members_map["html"])  # noqa: S308 - rendered (and escaped) by its template
         return context
+
+    def render_members_map(self, listing, request, total: int) -> dict:
+        """The members map and its list as HTML, with the number of markers it draws."""
+        organisations = self.member_rows(listing, request)
+        markers = [organisation["marker"] for organisation in organisations if organisation["marker"]]
+        if not markers:
+            return {"markers": 0, "html": ""}
+        html = render_to_string(
+            "networks/includes/members_map.html",
+            {
+                "member_organisations": organisations,
+                "markers": markers,
+                "map_caption": listing.map_caption(len(markers), total),
+            },
+        )
+        return {"markers": len(markers), "html": html}
 
     def member_rows(self, listing, request) -> list[dict]:
         """The located member organisations of the listed networks as plain values (kept in the

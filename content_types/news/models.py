@@ -9,10 +9,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
-from cms.home.models import paginate
+from cms.home.models import paginate_cards
 from content_types.base.models import AccessControlledPage
 from interop.feeds.routes import SectionFeedsMixin
 from interop.transfer.routes import ListingExportMixin
+
+#: An article's card in the news listing (``news_index_page.html`` shows it with ``{% cached_cards %}``).
+NEWS_CARD_TEMPLATE = "news/includes/news_card.html"
 
 
 class NewsIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
@@ -36,7 +39,7 @@ class NewsIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage,
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = NewsArticlePage.objects.child_of(self).live().public().order_by("-date", "-pk")
-        context["articles"] = paginate(request, articles)
+        context["articles"] = paginate_cards(request, articles, NEWS_CARD_TEMPLATE)
         return context
 
 

@@ -201,3 +201,62 @@ def test_a_listing_whose_cards_are_cached_loads_no_result(client, site_pages, se
     first.title = f"Renamed {section}"
     first.save_revision().publish()
     assert f"Renamed {section}" in _cards(client.get(url).content.decode())
+
+
+# --- the same number of queries with 2 items and with 12 ------------------------------------------
+def same_with_2_and_12(client, urls, grow, budget) -> dict:
+    """Each url's warm queries with 2 items and with 12: within ``budget`` and equal."""
+    grow(2, 0)
+    two = {url: warm_queries(client, url) for url in urls}
+    grow(10, 2)
+    twelve = {url: warm_queries(client, url) for url in urls}
+    for url in urls:
+        assert two[url] <= budget and twelve[url] == two[url], (url, two[url], twelve[url])
+    return two
+
+
+def test_home_and_news_listing_cost_the_same_with_2_and_12_articles(client, site_pages):
+    index = site_pages["news"]
+    urls = [site_pages["home"].url, index.url, f"{index.url}?page=2"]
+    same_with_2_and_12(client, urls, lambda count, start: add_news(index, count, start), LISTING_BUDGET)
+
+
+def test_networks_listing_costs_the_same_with_2_and_12_networks(client, site_pages):
+    """Cards and the members map (markers and list) come from the cache: nothing grows with them."""
+    index = site_pages["networks"].url
+    urls = [f"{index}?per_page=10", f"{index}?per_page=100", f"{index}?type=network&per_page=100"]
+    same_with_2_and_12(client, urls, add_networks, LISTING_BUDGET)
+
+
+def test_expert_profile_costs_the_same_with_2_and_12_experts(client, site_pages, submitter):
+    """Cached once for members and once for everybody else; both stay within the detail budget."""
+    from tests.records.factories import ExpertProfileFactory
+
+    expert = ExpertProfileFactory(title="Measured expert", countries=[country("SN")])
+
+    def grow(count, start):
+        for number in range(start, start + count):
+            ExpertProfileFactory(title=f"Expert {number:03d}", organisation=OrganisationFactory())
+
+    grow(2, 0)
+    anonymous = warm_queries(client, expert.url)
+    client.force_login(submitter)
+    member = warm_queries(client, expert.url)
+    grow(10, 2)
+    assert warm_queries(client, expert.url) == member
+    client.logout()
+    assert warm_queries(client, expert.url) == anonymous <= DETAIL_BUDGET
+
+
+def test_news_cards_found_in_the_cache_load_no_article(client, site_pages):
+    index = site_pages["news"]
+    add_news(index, 12)
+    cold = client.get(index.url).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        warm = client.get(index.url).content.decode()
+    assert _cards(warm) == _cards(cold) and _cards(warm).count('class="card"') == 12
+    assert not [query for query in captured if '"news_newsarticlepage"."summary"' in query["sql"]]  # ids only
+    article = NewsArticlePage.objects.get(slug="news-000")
+    article.title = "Renamed news"
+    article.save_revision().publish()
+    assert "Renamed news" in _cards(client.get(index.url).content.decode())

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail_localize.fields import SynchronizedField
 
+from cms.page_fragments import fragments_cached
 from content_types.base.languages import InLanguage
 
 from .base import RecordPage, RecordType, record_edit_handler
@@ -14,7 +15,8 @@ class ExpertProfilePage(RecordPage):
     """A practitioner: expertise, languages, country, organisation and (members only) contact."""
 
     record_type_code = RecordType.EXPERT
-    cached_fragments = ()  # its content and JSON-LD show the contact to members only: never cached
+    # Its content and JSON-LD show the contact to signed-in members only: the cached parts are kept
+    # once for members and once for everybody else (``fragment_reader_vary``).
 
     position = models.CharField(_("position"), max_length=255, blank=True, help_text=_("e.g. Senior ecologist"))
     expertise = models.TextField(
@@ -78,6 +80,10 @@ class ExpertProfilePage(RecordPage):
         user = getattr(request, "user", None)
         return bool(user is not None and user.is_authenticated)
 
+    def fragment_reader_vary(self, request) -> tuple:
+        """Members and other readers see different parts (the contact), never anything of their own."""
+        return ("members" if self.may_see_contact(request) else "public",)
+
     def identifier_country_code(self):
         return self.country.code if self.country_id else super().identifier_country_code()
 
@@ -103,7 +109,8 @@ class ExpertProfilePage(RecordPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["show_contact"] = self.may_see_contact(request)
-        context["expert_organisation"] = self.localized_organisation()
+        if not fragments_cached(context):  # the organisation shows only in the cached parts
+            context["expert_organisation"] = self.localized_organisation()
         return context
 
     def get_jsonld(self, request=None) -> dict:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import autodiscover_modules
 
+from cms import content_version
 from cms.demo.indexing import bulk_page_creation, index_in_bulk, sqlite_bulk_load
 from cms.demo.progress import progress_factory
 from cms.demo.registry import DemoContext, builders
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 )
                 stack.enter_context(sqlite_bulk_load())
                 stack.enter_context(bulk_page_creation())
+                stack.enter_context(content_version.deferred())  # one new content version at the end
                 with transaction.atomic():
                     for builder in builders():
                         builder.function(context)
