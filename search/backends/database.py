@@ -487,35 +487,31 @@ class DatabaseBackend:
             branches.append(branch)
         return (" UNION ALL ".join(branches), params) if branches else None
 
-    def _matching_text_ids(self, text: str) -> list[int]:
-        """The ids of the texts matching ``text`` (read once per search, from the vectors' index)."""
+    def _matching_text_ids(self, text: str) -> list[int] | None:
+        """The ids of the texts matching ``text``, read once per search from the vectors' index, or None
+        when there are more than ``TEXT_IDS`` (the planner expects more, or reading stopped there)."""
         cache = self.__dict__.setdefault("_text_ids_cache", {})
         if text not in cache:
             found = self._text_ids(text)
             ids = []
-            if found is not None:
+            if any("<" in tsquery for tsquery in self._parses(text)):
+                ids = None  # a phrase: the index cannot answer it alone, every text holding its words is read
+            elif found is not None:
                 with connection.cursor() as cursor:
-                    cursor.execute(found[0], found[1])
-                    ids = sorted({row[0] for row in cursor.fetchall()})
-            cache[text] = ids
-        return cache[text]
-
-    def _planned_texts(self, text: str) -> float:
-        """How many texts (of every language) the index reads for ``text``, as the planner expects it,
-        raised to the statistics' upper bound for a text of several lexemes (which it underestimates)."""
-        cache = self.__dict__.setdefault("_planned_cache", {})
-        if text not in cache:
-            found = self._text_ids(text, by_config=False)
-            planned = 0.0
-            if found is not None:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {found[0]}", found[1])
+                    everywhere = self._text_ids(text, by_config=False)
+                    cursor.execute(f"EXPLAIN (FORMAT JSON) {everywhere[0]}", everywhere[1])
                     plan = cursor.fetchone()[0]
                     planned = float((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-                    bound = self._bound(cursor, text)
-                    if bound:
-                        planned = max(planned, bound * self._text_rows)
-            cache[text] = planned
+                    if planned > TEXT_IDS:
+                        ids = None
+                    else:
+                        # The planner underestimates a text of several lexemes (Chinese bigrams): the
+                        # index, which intersects them itself, says how many there are.
+                        cursor.execute(f"SELECT DISTINCT id FROM ({found[0]}) AS found LIMIT {TEXT_IDS + 1}", found[1])  # noqa: S608
+                        ids = sorted(row[0] for row in cursor.fetchall())
+                        if len(ids) > TEXT_IDS:
+                            ids = None
+            cache[text] = ids
         return cache[text]
 
     def _text_mode(self, query, sizes: "_IndexSizes", filters: dict) -> str | None:
@@ -526,18 +522,21 @@ class DatabaseBackend:
         entries where there are thousands), and of the lexemes of a text (the bigrams of a Chinese
         word come together): it then reads thousands of vectors, one per entry, for a word found in
         ten texts, or thousands of texts for a filter selecting a few hundred entries. The filters'
-        entries are known from the maintained counts, the texts from the vectors' statistics."""
+        entries are known from the maintained counts; the texts are read from the vectors' index
+        when the planner expects at most ``TEXT_IDS`` of them (without the texts' configurations: an
+        Arabic stem is in Arabic texts), up to that many."""
         if not (query.text and self.is_postgresql) or sizes.sample_percent() is None:
             return None  # an index no bigger than the sample: the planner's choice costs little
-        texts = self._planned_texts(query.text)
+        ids = self._matching_text_ids(query.text)
         entries = sizes.filtered_rows(filters) if filters else sizes.locale_rows()
-        if texts <= min(TEXT_IDS, TEXT_FIRST_FACTOR * entries):
+        if ids is not None and len(ids) <= TEXT_FIRST_FACTOR * entries:
             return TEXTS_FIRST
         return PER_ENTRY if filters else None
 
     def _texts_read(self, query, text_mode: str | None) -> int | None:
         """How many texts match, when they are read first (None otherwise)."""
-        return len(self._matching_text_ids(query.text)) if text_mode == TEXTS_FIRST else None
+        ids = self._matching_text_ids(query.text) if text_mode == TEXTS_FIRST else None
+        return None if ids is None else len(ids)
 
     def _parses(self, text: str) -> dict[str, list[str]]:
         """Distinct ``websearch_to_tsquery`` results for ``text`` → the configurations giving each."""
@@ -583,7 +582,7 @@ class DatabaseBackend:
         None leaves it to the planner (which misjudges both sides: see ``_text_mode``)."""
         queryset = SearchEntry.objects.filter(locale=query.language)
         if query.text:
-            if self.is_postgresql and text_mode == TEXTS_FIRST:
+            if self.is_postgresql and text_mode == TEXTS_FIRST and self._matching_text_ids(query.text) is not None:
                 # A constant list, which the planner sizes right (a subquery it would run once per entry).
                 ids = self._matching_text_ids(query.text)
                 if not ids:
@@ -832,18 +831,17 @@ class DatabaseBackend:
             cache[text] = self._read_bound(cursor, lexemes_of)
         return cache[text]
 
-    def _read_bound(self, cursor, lexemes_of: list[list[str]]) -> float:
+    @staticmethod
+    def _read_bound(cursor, lexemes_of: list[list[str]]) -> float:
         cursor.execute(
-            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_class c"
-            " LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'search_vector'"
-            " AND s.schemaname = current_schema() WHERE c.oid = %s::regclass",
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = %s AND attname = 'search_vector' AND schemaname = current_schema()",
             [TEXT_TABLE],
         )
         row = cursor.fetchone()
-        self._text_rows = max(0.0, float(row[2])) if row else 0.0  # the planner's figure of all texts
         if not row or not row[0]:
             return 0.0  # never analysed: the planner's figure is all there is
-        elements, frequencies, _rows = row
+        elements, frequencies = row
         common = dict(zip(elements, frequencies, strict=False))
         smallest = frequencies[len(elements)]  # after the elements' figures: the minimum, maximum, nulls
         return min(1.0, sum(min(common.get(lexeme, smallest) for lexeme in lexemes) for lexemes in lexemes_of))

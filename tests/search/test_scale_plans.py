@@ -76,3 +76,13 @@ def test_searches_read_either_way_stay_exact(analysed, monkeypatch):
     results = search("alpha", country=["FR"], target=["GBF-T3"], type=["need"], page_size=20)
     assert not results.estimated
     assert page_ids(results) == filtered
+
+
+def test_a_phrase_is_never_read_first(analysed):
+    # The index cannot answer a phrase alone: reading its texts first would read the vector of every
+    # text holding its words.
+    backend = DatabaseBackend()
+    sizes = _IndexSizes("en", ["type:records.needpage"])
+    query = SearchQuery(text='"forest river"', filters={"type": ["records.needpage"]}, language="en")
+    assert backend._text_mode(query, sizes, query.filters) == PER_ENTRY
+    assert entries(query, PER_ENTRY) == entries(query)
