@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     ExpressionWrapper,
@@ -155,6 +156,14 @@ SAMPLE_PLAN_RESET_SQL = "RESET enable_hashjoin; RESET enable_mergejoin; RESET en
 # Beyond the limit, the newest matches are read by walking the (locale, date) index when about this many
 # entries are enough to find them (a common text); a rarer one is left to the planner.
 WALK_ROWS = 20_000
+# A text is read first (its texts from the vectors' index, then their entries of the language) when the
+# planner expects it in at most this many texts per entry its filters select: reading a text's id costs a
+# heap page and an entry lookup, checking an entry's text costs reading its vector (several pages more).
+TEXT_FIRST_FACTOR = 2
+TEXTS_FIRST, PER_ENTRY = "texts", "entries"
+# At most this many texts' ids are read first (the planner's figure); a text in more is left to the
+# planner without filters, and read per entry with them.
+TEXT_IDS = 5_000
 # GIN indexes take new rows into a pending list that every search then reads through, row by row:
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
@@ -243,21 +252,37 @@ class Summary:
     facet_counts: dict[str, dict[str, int]]
     estimated_facets: frozenset[str]
     share: float = 0.0  # estimated: the share of the language's entries that match
+    text_mode: str | None = None  # which side the matches are read from (``DatabaseBackend.matching``)
 
 
 class _IndexSizes:
     """The number of entries, in all and in one language, read once from the maintained counts."""
 
-    def __init__(self, locale: str):
+    def __init__(self, locale: str, codes=()):
         self.locale = locale
+        self.codes = sorted(set(codes))  # the filters' codes, whose counts in ``locale`` are read alongside
         self._rows: dict[str, int] | None = None
+        self._codes: dict[str, int] = {}
 
     def _read(self) -> dict[str, int]:
         if self._rows is None:
-            self._rows = dict(
-                SearchFacetCount.objects.filter(code=SearchFacetCount.TOTAL).values_list("locale", "count")
-            )
+            self._rows = {}
+            wanted = Q(code=SearchFacetCount.TOTAL) | Q(locale=self.locale, code__in=self.codes)
+            for locale, code, count in SearchFacetCount.objects.filter(wanted).values_list("locale", "code", "count"):
+                if code == SearchFacetCount.TOTAL:
+                    self._rows[locale] = count
+                else:
+                    self._codes[code] = count
         return self._rows
+
+    def filtered_rows(self, filters: dict[str, list[str]]) -> int:
+        """At most how many entries of the language these filters select: the fewest of any facet's
+        (the sum of its values' maintained counts)."""
+        self._read()
+        rows = self.locale_rows()
+        for facet, values in filters.items():
+            rows = min(rows, sum(self._codes.get(f"{facet}:{value}", 0) for value in values))
+        return rows
 
     def locale_rows(self) -> int:
         return self._read().get(self.locale, 0)
@@ -534,6 +559,73 @@ class DatabaseBackend:
             condition |= matches if "simple" in configs else matches & Q(**{f"{prefix}search_config__in": configs})
         return condition
 
+    def _text_ids(self, text: str, by_config: bool = True) -> tuple[str, list] | None:
+        """SQL of the ids of the texts matching ``text``: one branch per parse, each answered by the vectors'
+        index alone (a parse's configurations are checked on the row, never its vector), or None when the
+        text has nothing to look for. Without ``by_config``, every text holding a parse's lexemes: what
+        the index reads (the planner takes the configurations as independent of the lexemes, which they
+        are not — an Arabic stem is in Arabic texts)."""
+        branches, params = [], []
+        for tsquery, configs in self._parses(text).items():
+            branch = f"SELECT id FROM {TEXT_TABLE} WHERE search_vector @@ %s::tsquery"  # noqa: S608 - constant names
+            params.append(tsquery)
+            if by_config and "simple" not in configs:
+                branch += " AND search_config = ANY(%s)"
+                params.append(configs)
+            branches.append(branch)
+        return (" UNION ALL ".join(branches), params) if branches else None
+
+    def _matching_text_ids(self, text: str) -> list[int] | None:
+        """The ids of the texts matching ``text``, read once per search from the vectors' index, or None
+        when there are more than ``TEXT_IDS`` (the planner expects more, or reading stopped there)."""
+        cache = self.__dict__.setdefault("_text_ids_cache", {})
+        if text not in cache:
+            found = self._text_ids(text)
+            ids = []
+            if any("<" in tsquery for tsquery in self._parses(text)):
+                ids = None  # a phrase: the index cannot answer it alone, every text holding its words is read
+            elif found is not None:
+                with connection.cursor() as cursor:
+                    everywhere = self._text_ids(text, by_config=False)
+                    cursor.execute(f"EXPLAIN (FORMAT JSON) {everywhere[0]}", everywhere[1])
+                    plan = cursor.fetchone()[0]
+                    planned = float((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+                    if planned > TEXT_IDS:
+                        ids = None
+                    else:
+                        # The planner underestimates a text of several lexemes (Chinese bigrams): the
+                        # index, which intersects them itself, says how many there are.
+                        cursor.execute(f"SELECT DISTINCT id FROM ({found[0]}) AS found LIMIT {TEXT_IDS + 1}", found[1])  # noqa: S608
+                        ids = sorted(row[0] for row in cursor.fetchall())
+                        if len(ids) > TEXT_IDS:
+                            ids = None
+            cache[text] = ids
+        return cache[text]
+
+    def _text_mode(self, query, sizes: "_IndexSizes", filters: dict) -> str | None:
+        """Which side of a search to read first (``matching``), decided on figures the planner lacks.
+
+        The planner multiplies the selectivities of the language and of each filter code (whose
+        index holds the language in every code, so they are not independent: it expects a few dozen
+        entries where there are thousands), and of the lexemes of a text (the bigrams of a Chinese
+        word come together): it then reads thousands of vectors, one per entry, for a word found in
+        ten texts, or thousands of texts for a filter selecting a few hundred entries. The filters'
+        entries are known from the maintained counts; the texts are read from the vectors' index
+        when the planner expects at most ``TEXT_IDS`` of them (without the texts' configurations: an
+        Arabic stem is in Arabic texts), up to that many."""
+        if not (query.text and self.is_postgresql) or sizes.sample_percent() is None:
+            return None  # an index no bigger than the sample: the planner's choice costs little
+        ids = self._matching_text_ids(query.text)
+        entries = sizes.filtered_rows(filters) if filters else sizes.locale_rows()
+        if ids is not None and len(ids) <= TEXT_FIRST_FACTOR * entries:
+            return TEXTS_FIRST
+        return PER_ENTRY if filters else None
+
+    def _texts_read(self, query, text_mode: str | None) -> int | None:
+        """How many texts match, when they are read first (None otherwise)."""
+        ids = self._matching_text_ids(query.text) if text_mode == TEXTS_FIRST else None
+        return None if ids is None else len(ids)
+
     def _parses(self, text: str) -> dict[str, list[str]]:
         """Distinct ``websearch_to_tsquery`` results for ``text`` → the configurations giving each."""
         prepared = prepare_query_text(text)
@@ -569,11 +661,32 @@ class DatabaseBackend:
         candidate = text.strip().upper()
         return candidate if candidate and " " not in candidate and len(candidate) <= 100 else ""
 
-    def matching(self, query, exclude_facet: str | None = None):
-        """Rows in the visitor's language that match the text and every filter but ``exclude_facet``."""
+    def matching(self, query, exclude_facet: str | None = None, text_mode: str | None = None):
+        """Rows in the visitor's language that match the text and every filter but ``exclude_facet``.
+
+        On PostgreSQL, ``text_mode`` says which side is read first (the same rows either way):
+        ``TEXTS_FIRST`` the texts matching from the vectors' index, then their entries;
+        ``PER_ENTRY`` the entries the filters select, each entry's text checked by primary key;
+        None leaves it to the planner (which misjudges both sides: see ``_text_mode``)."""
         queryset = SearchEntry.objects.filter(locale=query.language)
         if query.text:
-            if self.is_postgresql:
+            if self.is_postgresql and text_mode == TEXTS_FIRST and self._matching_text_ids(query.text) is not None:
+                # A constant list, which the planner sizes right (a subquery it would run once per entry).
+                ids = self._matching_text_ids(query.text)
+                if not ids:
+                    return queryset.filter(pk__in=[])  # nothing to count or rank: no statement at all
+                column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
+                queryset = queryset.filter(
+                    RawSQL(f"{column} = ANY(%s::bigint[])", [ids], output_field=BooleanField())  # noqa: S611
+                )
+                condition = Q()
+            elif self.is_postgresql and text_mode == PER_ENTRY:
+                # A subquery per entry, which the planner cannot turn into a join.
+                own_text = Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix="")
+                texts = SearchText.objects.filter(own_text)
+                queryset = queryset.alias(matched_text=Subquery(texts.values("pk")[:1]))
+                condition = Q(matched_text__isnull=False)
+            elif self.is_postgresql:
                 # Identifiers and codes are in every text's 'simple' part: the condition stays on the
                 # texts table, where the GIN index answers it.
                 condition = self._text_condition(query.text)
@@ -623,7 +736,7 @@ class DatabaseBackend:
         elif summary.estimated and query.text:
             hits, _total = self._hits(self._candidates(query, summary.share), query, with_total=False)
         else:
-            hits, _total = self._hits(self.matching(query), query, with_total=False)
+            hits, _total = self._hits(self.matching(query, text_mode=summary.text_mode), query, with_total=False)
         return BackendResults(
             hits=hits,
             total=summary.total,
@@ -658,28 +771,38 @@ class DatabaseBackend:
                 if facet in counts:
                     counts[facet][value] = number
             return Summary(total, False, counts, frozenset())
-        sizes = _IndexSizes(query.language)
+        codes = [f"{facet}:{value}" for facet, values in query.filters.items() for value in values]
+        sizes = _IndexSizes(query.language, codes)
         shared = [facet for facet in query.facets if facet not in query.filters]
         text = query.text
+        text_mode = self._text_mode(query, sizes, query.filters)
         total, estimated, found = self._count(
-            self.matching(query), shared, sizes, text=text, filtered=bool(query.filters)
+            self.matching(query, text_mode=text_mode),
+            shared,
+            sizes,
+            text=text,
+            filtered=bool(query.filters),
+            texts=self._texts_read(query, text_mode),
         )
         estimated_facets = set(shared) if estimated else set()
         self._merge(counts, found)
         for facet in query.facets:
             if facet in query.filters:
+                others = {name: values for name, values in query.filters.items() if name != facet}
+                facet_mode = self._text_mode(query, sizes, others)
                 _number, facet_estimated, found = self._count(
-                    self.matching(query, exclude_facet=facet),
+                    self.matching(query, exclude_facet=facet, text_mode=facet_mode),
                     [facet],
                     sizes,
                     text=text,
                     filtered=len(query.filters) > 1,
+                    texts=self._texts_read(query, facet_mode),
                 )
                 self._merge(counts, found)
                 if facet_estimated:
                     estimated_facets.add(facet)
         share = total / max(1, sizes.locale_rows()) if estimated else 0.0
-        return Summary(total, estimated, counts, frozenset(estimated_facets), share)
+        return Summary(total, estimated, counts, frozenset(estimated_facets), share, text_mode)
 
     @staticmethod
     def _merge(counts: dict, found: dict[str, int]) -> None:
@@ -687,7 +810,9 @@ class DatabaseBackend:
             facet, _, value = code.partition(":")
             counts.setdefault(facet, {})[value] = number
 
-    def _count(self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: str, filtered: bool):
+    def _count(
+        self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: str, filtered: bool, texts: int | None = None
+    ):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
 
         A text the planner expects in many times more rows than the limit (a very common word) is
@@ -706,7 +831,9 @@ class DatabaseBackend:
             "FROM m, jsonb_array_elements_text(m.codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)"
         )
         with connection.cursor() as cursor:
-            if text and sizes.sample_percent() is not None:  # a small index is counted, whatever the text
+            # A small index is counted, whatever the text; so is a text read first from no more texts than
+            # the limit (a language shows each text in one entry at most).
+            if text and sizes.sample_percent() is not None and (texts is None or texts > limit):
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
                 plan = cursor.fetchone()[0]
                 planned = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
@@ -787,6 +914,13 @@ class DatabaseBackend:
         ]
         if all(len(set(lexemes)) <= 1 for lexemes in lexemes_of):
             return 0.0
+        cache = self.__dict__.setdefault("_bound_cache", {})  # one search asks for each of its groups
+        if text not in cache:
+            cache[text] = self._read_bound(cursor, lexemes_of)
+        return cache[text]
+
+    @staticmethod
+    def _read_bound(cursor, lexemes_of: list[list[str]]) -> float:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
             " WHERE tablename = %s AND attname = 'search_vector' AND schemaname = current_schema()",

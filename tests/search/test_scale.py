@@ -275,11 +275,13 @@ def test_query_counts_are_bounded(corpus, settings, django_assert_max_num_querie
     # with its two settings); hits — the labels come from the cache
     with django_assert_max_num_queries(22):
         search("alpha", country=["FR"], target=["GBF-T3"], type=["need"])
-    # parse, plan, count, index sizes, sample (savepoint, settings, sample, reset, release), two
-    # candidate lists, hits
-    with django_assert_max_num_queries(12):
+    # index sizes, parse, the texts' plan and ids (read first), plan, count, sample (savepoint,
+    # settings, sample, reset, release), two candidate lists, hits
+    with django_assert_max_num_queries(14):
         assert search("alpha").estimated
-    with django_assert_max_num_queries(5):  # parse, plan, count, hits (and the labels once)
+    # index sizes, parse, the texts' plan and ids (no more than the limit: counted without a plan),
+    # count, hits (and the labels once)
+    with django_assert_max_num_queries(6):
         assert not search("wetland").estimated
 
 

@@ -28,6 +28,8 @@ def phrases(db, settings, monkeypatch):
     monkeypatch.setattr(database, "FACET_CACHE_SECONDS", 0)
     monkeypatch.setattr(database, "SAMPLE_SURE_MATCHES", 5)  # the 30 of production need a bigger index
     monkeypatch.setattr(database, "SAMPLE_SURE_FACTOR", 2)
+    # As at scale, a common phrase is in more texts than are read first (a rare one is not).
+    monkeypatch.setattr(database, "TEXT_IDS", 20)
     keys, documents = make_documents(60)
     numbers = {key: number for number, key in enumerate(keys)}
     for document in documents:

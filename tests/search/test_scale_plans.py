@@ -1,0 +1,88 @@
+"""Which side of a search is read first (PostgreSQL): the planner misjudges both (the language in
+every filter code, the lexemes of one word), so the backend decides from the maintained counts and
+the vectors' statistics — and every way of reading finds the same entries."""
+
+import pytest
+from django.db import connection
+
+from search.backends import database
+from search.backends.database import PER_ENTRY, TEXTS_FIRST, DatabaseBackend, _IndexSizes
+from search.service import SearchQuery
+
+from .test_scale import corpus, exact_ranking, page_ids, search  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analysed(corpus, settings):  # noqa: F811
+    settings.SEARCH_SAMPLE_ROWS = 40  # the corpus holds 120 entries: the backend chooses, as at scale
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE chm_search_searchtext")
+        cursor.execute("ANALYZE chm_search_searchentry")
+    return corpus
+
+
+def entries(query, text_mode=None) -> set[int]:
+    return set(DatabaseBackend().matching(query, text_mode=text_mode).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("wetland", {}),
+        ("alpha", {}),
+        ("alpha", {"country": ["FR", "KE"], "target": ["GBF-T3"]}),
+        ("restoring peatland", {"type": ["records.needpage"]}),
+        ("CHM-NEED-FR-2026-0007", {}),
+        ("nowhere", {"country": ["FR"]}),
+    ],
+)
+def test_every_way_of_reading_finds_the_same_entries(analysed, text, filters):
+    query = SearchQuery(text=text, filters=filters, language="en")
+    planned = entries(query)
+    assert entries(query, TEXTS_FIRST) == planned
+    assert entries(query, PER_ENTRY) == planned
+
+
+def test_a_rare_text_is_read_first_and_a_common_one_per_filtered_entry(analysed):
+    backend = DatabaseBackend()
+    sizes = _IndexSizes("en", ["type:records.needpage", "country:FR", "target:GBF-T3"])
+    rare = SearchQuery(text="wetland", filters={"type": ["records.needpage"]}, language="en")
+    assert backend._text_mode(rare, sizes, rare.filters) == TEXTS_FIRST
+    narrow = {"type": ["records.needpage"], "country": ["FR"], "target": ["GBF-T3"]}
+    common = SearchQuery(text="alpha", filters=narrow, language="en")
+    assert sizes.filtered_rows(narrow) < 20  # fewer entries than the 40 texts holding alpha, halved
+    assert backend._text_mode(common, sizes, common.filters) == PER_ENTRY
+
+
+def test_the_filters_entries_come_from_the_maintained_counts(analysed):
+    _keys, documents = analysed
+    sizes = _IndexSizes("en", ["country:FR", "country:KE", "target:GBF-T3"])
+    english = [document for document in documents if document.locale == "en"]
+    fr_or_ke = sum(
+        document.codes["country"].count("FR") + document.codes["country"].count("KE") for document in english
+    )
+    t3 = sum("GBF-T3" in document.codes["target"] for document in english)
+    assert sizes.filtered_rows({"country": ["FR", "KE"], "target": ["GBF-T3"]}) == min(fr_or_ke, t3)
+    assert sizes.filtered_rows({}) == sizes.locale_rows() == 60
+
+
+def test_searches_read_either_way_stay_exact(analysed, monkeypatch):
+    monkeypatch.setattr(database, "FACET_CACHE_SECONDS", 0)
+    reference = exact_ranking("wetland")
+    assert page_ids(search("wetland", page_size=20)) == reference
+    filtered = exact_ranking("alpha", country=["FR"], target=["GBF-T3"], type=["records.needpage"])
+    results = search("alpha", country=["FR"], target=["GBF-T3"], type=["need"], page_size=20)
+    assert not results.estimated
+    assert page_ids(results) == filtered
+
+
+def test_a_phrase_is_never_read_first(analysed):
+    # The index cannot answer a phrase alone: reading its texts first would read the vector of every
+    # text holding its words.
+    backend = DatabaseBackend()
+    sizes = _IndexSizes("en", ["type:records.needpage"])
+    query = SearchQuery(text='"forest river"', filters={"type": ["records.needpage"]}, language="en")
+    assert backend._text_mode(query, sizes, query.filters) == PER_ENTRY
+    assert entries(query, PER_ENTRY) == entries(query)
