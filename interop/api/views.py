@@ -277,8 +277,9 @@ PAGE, TOMBSTONE = 0, 1
 
 
 class ChangesView(InteropAPIView):
-    """What changed since a time: every published item once (at its latest change) and every tombstone,
-    in time order, so that a harvester that keeps the last cursor misses nothing."""
+    """What changed since a time: every published item once (at its latest change), every award cycle
+    with published results (at the later of its page's publication and its results') and every
+    tombstone, in time order, so that a harvester that keeps the last cursor misses nothing."""
 
     @extend_schema(
         operation_id="changes",
@@ -313,6 +314,10 @@ class ChangesView(InteropAPIView):
         for kind, model in selectors.kind_models().items():
             for page in window(selectors.public_originals(model), "modified", PAGE)[: size + 1]:
                 entries.append((page.modified, PAGE, page.pk, kind, page))
+        from .awards import published_cycles  # imported here: awards builds on this module's views
+
+        for cycle in window(published_cycles(), "changed", PAGE)[: size + 1]:
+            entries.append((cycle.changed, PAGE, cycle.pk, "award", cycle))
         for tombstone in window(Tombstone.objects.all(), "at", TOMBSTONE)[: size + 1]:
             entries.append((tombstone.at, TOMBSTONE, tombstone.pk, tombstone.kind, tombstone))
         entries.sort(key=lambda entry: entry[:3])
