@@ -1,4 +1,4 @@
-"""An index of the time each live page that is not an alias last changed, as the open API counts it
+"""Two partial indexes of the live pages that are not aliases. First, of the time each live page that is not an alias last changed, as the open API counts it
 (``interop.api.selectors.changed_at``: the same expression, or the planner will not use it), so that
 its lists are read in that order from a cursor instead of being sorted whole for every page.
 
@@ -9,6 +9,7 @@ every transaction older than it has ended, ``pg_index.indcheckxmin``)."""
 from django.db import migrations
 
 INDEX = "interop_api_page_changed_idx"
+GROUP_INDEX = "interop_api_page_group_idx"
 
 
 class Migration(migrations.Migration):
@@ -29,5 +30,14 @@ class Migration(migrations.Migration):
             ) WHERE live AND alias_of_id IS NULL
             """,
             f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}",
+        ),
+        # The pages of a translation group that count (live, not aliases), for the checks made on each
+        # page walked (is it its group's latest? which is the original?): one exact probe each.
+        migrations.RunSQL(
+            f"""
+            CREATE INDEX CONCURRENTLY IF NOT EXISTS {GROUP_INDEX} ON wagtailcore_page (translation_key, id)
+            WHERE live AND alias_of_id IS NULL
+            """,
+            f"DROP INDEX CONCURRENTLY IF EXISTS {GROUP_INDEX}",
         ),
     ]
