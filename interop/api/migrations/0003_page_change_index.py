@@ -1,6 +1,7 @@
-"""Two partial indexes of the live pages that are not aliases. First, of the time each live page that is not an alias last changed, as the open API counts it
-(``interop.api.selectors.changed_at``: the same expression, or the planner will not use it), so that
-its lists are read in that order from a cursor instead of being sorted whole for every page.
+"""Two partial indexes of the live pages that are not aliases. First, of the time each page last
+changed as the open API counts it (``interop.api.selectors.changed_at``: the same expression, or the
+planner will not use it), so that its lists are read in that order from a cursor instead of being
+sorted whole for every page; second, of their translation groups.
 
 Built CONCURRENTLY: the page table stays writable meanwhile, and the index is usable as soon as it is
 built (an index built in a transaction over rows updated in place may be ignored by the planner until
