@@ -64,6 +64,35 @@ def busiest_filter() -> tuple[str, str]:
     return country, target
 
 
+def deep_positions(country: str, target: str) -> tuple[tuple[str, str], str]:
+    """Cursors half-way through the unfiltered and the filtered list (``cursor=…``), and the time half
+    of the records changed since (ISO 8601): pages a harvester reaches, not only the first."""
+    from datetime import UTC
+    from urllib.parse import urlencode
+
+    from content_types.records.models import RecordPage
+    from interop.api import selectors
+
+    def position(query: str):
+        """The item half-way through the list ``query`` selects (walked with the API's own selectors)."""
+        from django.http import QueryDict
+
+        params = QueryDict(query)
+        if hasattr(selectors, "items"):
+            queryset = selectors.items(RecordPage, params, kind="record", warnings=[])
+        else:  # the selectors before list pages were walked along an index
+            originals = selectors.public_originals(RecordPage)
+            queryset = selectors.apply_filters(originals, params, kind="record", warnings=[])
+        return selectors.after_cursor(queryset, None)[max(0, queryset.count() // 2 - 1)]
+
+    cursors = []
+    for query in ("", f"country={country}&target={target}"):
+        cursors.append(urlencode({"cursor": selectors.cursor_after(position(query))}))
+    row = position("")
+    since = row.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return tuple(cursors), since
+
+
 class QueryCounter:
     """Counts the SQL statements run while active (``connection.execute_wrapper``: independent of
     DEBUG and of the query log, which Django empties at the start of every request)."""
@@ -176,18 +205,27 @@ def main() -> None:
     if not RecordPage.objects.exists():
         started = time.perf_counter()
         call_command("load_demo", scale=args.scale, verbosity=0)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum would make them later
         print(f"demo loaded in {time.perf_counter() - started:.0f} s")
     print(f"records: {RecordPage.objects.live().count()} live pages (every language)")
     country, target = busiest_filter()
     identifier = (
         RecordPage.objects.live().filter(alias_of__isnull=True).exclude(identifier="").order_by("pk")[0].identifier
     )
+    middle, since = deep_positions(country, target)
     shapes = [
         ("filtered list", f"/api/v1/records/?country={country}&target={target}&page_size=50"),
+        ("filtered, deep page", f"/api/v1/records/?country={country}&target={target}&page_size=50&{middle[1]}"),
         ("detail", f"/api/v1/records/{identifier}/?language=fr"),
         ("list of 10", "/api/v1/records/?page_size=10"),
         ("list of 100", "/api/v1/records/?page_size=100"),
+        ("list, deep page", f"/api/v1/records/?page_size=50&{middle[0]}"),
+        ("list, modified_since", f"/api/v1/records/?page_size=50&modified_since={since}"),
         ("changes", "/api/v1/changes/?page_size=100"),
+        ("changes, since", f"/api/v1/changes/?page_size=100&since={since}"),
     ]
 
     client = Client()

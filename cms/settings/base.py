@@ -379,6 +379,9 @@ HARVEST_HTTP_TIMEOUT = 30
 HARVEST_HTTP_RETRIES = 3
 HARVEST_PAGE_SIZE = 100
 HARVEST_STALE_AFTER_SECONDS = 15 * 60
+# The key that encrypts the tokens sent to peers (interop/harvest/sealing.py); unset: from SECRET_KEY.
+HARVEST_TOKEN_KEY = env("HARVEST_TOKEN_KEY")
+HARVEST_TOKEN_KEY_FALLBACKS = env_list("HARVEST_TOKEN_KEY_FALLBACKS")
 
 # --- Search (our own service; see search/) --------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")

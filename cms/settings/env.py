@@ -65,6 +65,17 @@ VARIABLES = {
         "6000/minute",
         "Requests to the open API by each token-authenticated API client (a harvesting portal), e.g. 3000/minute.",
     ),
+    "HARVEST_TOKEN_KEY": (
+        "",
+        "Key that encrypts the API tokens this portal sends to the peers it harvests (harvest sources). "
+        "Unset: derived from SECRET_KEY. Changing it makes saved tokens unreadable unless the old key is "
+        "listed in HARVEST_TOKEN_KEY_FALLBACKS.",
+    ),
+    "HARVEST_TOKEN_KEY_FALLBACKS": (
+        "",
+        "Comma-separated former values of HARVEST_TOKEN_KEY that still decrypt saved tokens (rotation). "
+        "Unset: SECRET_KEY's own fallbacks, when HARVEST_TOKEN_KEY is unset.",
+    ),
     "SUGGEST_RATE": ("60/minute", "Requests per signed-in user for suggestions while writing (suggest/)."),
     "LOG_LEVEL": ("INFO", "Level of the portal's log."),
     "WEB_BIND": ("0.0.0.0:8000", "Address gunicorn listens on (scripts/serve.sh)."),

@@ -9,4 +9,6 @@ class InteropApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the tombstone receivers
+        from . import signals  # connects the pages' tombstone receivers
+
+        signals.connect_award_receivers()

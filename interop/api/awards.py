@@ -16,7 +16,6 @@ from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.models import Locale, Page
 
@@ -27,7 +26,7 @@ from content_types.vocabularies.models import language_column
 from . import selectors
 from .representation import iso
 from .serializers import AwardCyclePageSerializer, AwardCycleSerializer
-from .views import PAGE_SIZE, InteropAPIView, cursor_parameter, problems
+from .views import PAGE_SIZE, InteropAPIView, _ok, cursor_parameter, problems
 
 # --- reads ------------------------------------------------------------------------------------------
 
@@ -175,6 +174,51 @@ def represent_cycle(cycle: CycleResults, language: str, request) -> dict:
     }
 
 
+def as_jsonld(data: dict) -> dict:
+    """A cycle's published results in schema.org terms: the cycle as an ``Event`` (announced at its
+    meeting), each winner as the national CHM of its country with its ``award``, the jury as the
+    event's contributors."""
+    node = {
+        "@type": "Event",
+        "@id": data["url"],
+        "identifier": data["identifier"],
+        "name": data["title"],
+        "url": data["url"],
+        "inLanguage": data["text_language"],
+        "dateModified": data["modified"],
+        "subjectOf": {"@type": "WebPage", "url": data["results_url"], "datePublished": data["results_published_at"]},
+    }
+    if data.get("call_opens"):
+        node["startDate"] = data["call_opens"]
+    if data.get("announcement"):
+        node["endDate"] = data["announcement"]
+    if data.get("meeting"):
+        node["superEvent"] = {"@type": "Event", "name": data["meeting"]}
+    node["about"] = [
+        {
+            "@type": "Organization",
+            **({"url": winner["national_chm_url"]} if winner["national_chm_url"] else {}),
+            "name": winner["country_name"],
+            "address": {"@type": "PostalAddress", "addressCountry": winner["country"]},
+            "award": f"{category['name']}: {winner['prize_label']}",
+        }
+        for category in data["categories"]
+        for winner in category["winners"]
+    ]
+    node["contributor"] = [
+        {
+            "@type": "Person",
+            "name": member["name"],
+            **({"nationality": {"@type": "Country", "identifier": member["country"]}} if member["country"] else {}),
+        }
+        for member in data["jury"]
+    ]
+    node["workTranslation"] = [
+        {"@id": url, "inLanguage": code} for code, url in data["translations"].items() if url and url != data["url"]
+    ]
+    return node
+
+
 # --- views ------------------------------------------------------------------------------------------
 LANGUAGE = OpenApiParameter(
     "lang", {"type": "string", "enum": selectors.LANGUAGE_CODES}, description="Language of the names."
@@ -182,15 +226,14 @@ LANGUAGE = OpenApiParameter(
 
 
 class AwardListView(InteropAPIView):
-    """Award cycles whose results are published, by cursor, ordered by (modified, id)."""
-
-    renderer_classes = [JSONRenderer]
+    """Award cycles whose results are published, by cursor, ordered by (modified, id); JSON-LD to
+    ``Accept: application/ld+json`` as for records."""
 
     @extend_schema(
         operation_id="award_list",
         summary="Award cycles with published results, by cursor",
         parameters=[LANGUAGE, PAGE_SIZE, cursor_parameter(selectors.RECORD_CURSOR_PATTERN)],
-        responses={200: AwardCyclePageSerializer, **problems(400, 401, 404, 406, 429)},
+        responses={**_ok(AwardCyclePageSerializer), **problems(400, 401, 404, 406, 429)},
     )
     def get(self, request):
         params = request.query_params
@@ -204,9 +247,12 @@ class AwardListView(InteropAPIView):
             query = params.copy()
             query["cursor"] = selectors.cursor_after(rows[-1], field="changed")
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        response = Response(
-            {"next": next_url, "results": [represent_cycle(cycle, language, request) for cycle in cycles]}
-        )
+        results = [represent_cycle(cycle, language, request) for cycle in cycles]
+        if self.wants_jsonld(request):
+            body = {"@context": "https://schema.org", "@graph": [as_jsonld(data) for data in results], "next": next_url}
+        else:
+            body = {"next": next_url, "results": results}
+        response = Response(body)
         response.last_modified_at = max((cycle.modified for cycle in cycles), default=None)
         return response
 
@@ -214,13 +260,11 @@ class AwardListView(InteropAPIView):
 class AwardDetailView(InteropAPIView):
     """One cycle's published results; a cycle whose results are not published is not found."""
 
-    renderer_classes = [JSONRenderer]
-
     @extend_schema(
         operation_id="award_detail",
         summary="One award cycle's published results",
         parameters=[LANGUAGE],
-        responses={200: AwardCycleSerializer, **problems(400, 401, 404, 406, 429)},
+        responses={**_ok(AwardCycleSerializer), **problems(400, 401, 404, 406, 429)},
     )
     def get(self, request, identifier: str):
         language = selectors.requested_language(request, "lang")
@@ -232,6 +276,9 @@ class AwardDetailView(InteropAPIView):
         if not rows:
             raise Http404(_("No award cycle with published results has this identifier."))
         cycle = resolve_cycles(rows, language, request)[0]
-        response = Response(represent_cycle(cycle, language, request))
+        data = represent_cycle(cycle, language, request)
+        if self.wants_jsonld(request):
+            data = {"@context": "https://schema.org", **as_jsonld(data)}
+        response = Response(data)
         response.last_modified_at = cycle.modified
         return response

@@ -10,10 +10,12 @@ class Kind(models.TextChoices):
     EVENT = "event", _("Event")
     NETWORK = "network", _("Network")
     NEWS = "news", _("News")
+    AWARD = "award", _("Award results")
 
 
 class Tombstone(models.Model):
-    """A published page that is no longer public (unpublished or deleted), by its stable identifier.
+    """A published page that is no longer public (unpublished or deleted), by its stable identifier;
+    for award results (kind "award"), a cycle whose published results are withdrawn or gone.
 
     The changes feed reports it as "deleted"; publishing the page again removes it, and the feed
     then reports the page as "updated" at its new publication time.
@@ -22,6 +24,7 @@ class Tombstone(models.Model):
     class Reason(models.TextChoices):
         UNPUBLISHED = "unpublished", _("Unpublished")
         DELETED = "deleted", _("Deleted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     identifier = models.CharField(_("identifier"), max_length=64)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

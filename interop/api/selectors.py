@@ -1,16 +1,25 @@
 """Reads of the open API: which pages are public, filtered how, in which order, and what each shows.
 
 One item per translation group (a record in six languages is one identifier): the group's first
-live page that is not an alias (its original). Its ``modified`` is the latest publication of any
-page of the group, so that a new translation counts as a change. The text is shown in the language
-asked for when the group has a live translation in it, else in the original's.
+live page that is not an alias (its original). Its ``modified`` is the latest change of any live
+page of the group that is not an alias (its publication; a page made live without publishing counts
+at its first publication or its latest revision), so that a new translation counts as a change. The
+text is shown in the language asked for when the group has a live translation in it, else in the
+original's.
+
+Lists are walked, not sorted: each group is represented by its most recently changed page (its
+*latest*), and the list is the latest pages in (change time, id) order, read along an index of
+that time (migration ``0003_page_change_index``) from the cursor on, stopping after a page of
+them. What decides whether a group is listed (its original is public; the filters) is checked for
+the pages walked only, so that a page costs the same at the start, deep in the list and for ten
+times the content.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -39,19 +48,70 @@ def record_type_models() -> dict:
     return {page_type_code(model): model for model in record_types()}
 
 
+def changed_at():
+    """When a page last changed as the API counts it. The partial index of migration
+    ``interop_api.0003_page_change_index`` is on this very expression (keep the two the same)."""
+    return Coalesce("last_published_at", "first_published_at", "latest_revision_created_at", Value(EPOCH))
+
+
+def _group_of(outer: str = "translation_key"):
+    return Page.objects.live().filter(translation_key=OuterRef(outer), alias_of__isnull=True)
+
+
 def public_originals(model):
-    """The live, public original of every translation group of ``model``, with its ``modified``."""
-    group = Page.objects.live().filter(translation_key=OuterRef("translation_key"), alias_of__isnull=True)
+    """The live, public original of every translation group of ``model``, with its ``modified`` (for
+    one item, or a few: lists walk :func:`latest_pages`)."""
+    group = _group_of()
     earlier = group.filter(pk__lt=OuterRef("pk"))
-    latest = group.order_by(F("last_published_at").desc(nulls_last=True)).values("last_published_at")[:1]
+    latest = group.annotate(changed=changed_at()).order_by("-changed", "-pk").values("changed")[:1]
     return (
         model.objects.live()
         .public()
         .filter(alias_of__isnull=True)
         .exclude(Exists(earlier))
-        # A page made live without going through publishing has no publication time: its creation stands in.
-        .annotate(modified=Coalesce(Subquery(latest), "first_published_at", "latest_revision_created_at", Value(EPOCH)))
+        .annotate(modified=Subquery(latest))
     )
+
+
+def listed_originals(model):
+    """What may be listed, before filters: live, public originals of ``model`` (no ``modified``)."""
+    return model.objects.live().public().filter(alias_of__isnull=True)
+
+
+def latest_pages(originals):
+    """The latest page of every translation group whose original is one of ``originals`` (a queryset of
+    :func:`listed_originals`, filtered), with its ``modified`` (its change time, indexed) and its
+    group's ``original_id``; to be ordered and cut by :func:`after_cursor`."""
+    group = _group_of()
+    changed = changed_at()
+    later = (
+        group.annotate(changed=changed)
+        .filter(Q(changed__gt=OuterRef("modified")) | Q(changed=OuterRef("modified"), pk__gt=OuterRef("pk")))
+        .values("pk")
+    )
+    first = group.order_by("pk").values("pk")[:1]
+    return (
+        Page.objects.live()
+        .filter(alias_of__isnull=True)
+        .annotate(modified=changed, original_id=Subquery(first))
+        .exclude(Exists(later))
+        .filter(Exists(originals.filter(pk=OuterRef("original_id")).values("pk")))
+        .only("pk", "translation_key", "last_published_at", "first_published_at", "latest_revision_created_at")
+    )
+
+
+def originals_of(model, latest: list) -> list:
+    """The originals the ``latest`` pages stand for, in their order, each with its group's ``modified``
+    and the position it was listed at (``cursor_pk``): one query."""
+    found = model.objects.in_bulk([page.original_id for page in latest])
+    originals = []
+    for page in latest:
+        original = found.get(page.original_id)
+        if original is None:  # unpublished between the two reads
+            continue
+        original.modified, original.cursor_pk = page.modified, page.pk
+        originals.append(original)
+    return originals
 
 
 # --- filters --------------------------------------------------------------------------------------
@@ -107,9 +167,24 @@ NO_MATCH = Q(pk__in=[])
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
+def modified_since(params):
+    """The ``modified_since`` filter's time, or None (it applies to the latest pages, see ``items``)."""
+    raw = params.get("modified_since")
+    return parse_datetime_parameter("modified_since", raw) if raw else None
+
+
+def items(model, params, *, kind: str, warnings: list):
+    """The latest pages (see :func:`latest_pages`) of the groups the query string's filters keep, not
+    yet ordered."""
+    since = modified_since(params)  # checked first: a bad time is a 400 whatever else is asked
+    latest = latest_pages(apply_filters(listed_originals(model), params, kind=kind, warnings=warnings))
+    return latest.filter(modified__gte=since) if since is not None else latest
+
+
 def apply_filters(queryset, params, *, kind: str, warnings: list):
-    """``queryset`` narrowed by the query string's filters. A value that is not a code is a 400; a
-    code that names no term matches nothing and says so in ``warnings``."""
+    """``queryset`` (originals) narrowed by the query string's filters, ``modified_since`` apart. A
+    value that is not a code is a 400; a code that names no term matches nothing and says so in
+    ``warnings``."""
     import re
 
     for name in ("country", "region", "target", "subject", "language"):
@@ -161,8 +236,6 @@ def apply_filters(queryset, params, *, kind: str, warnings: list):
             if not re.fullmatch(IDENTIFIER_PATTERN, raw):
                 raise _invalid("identifier", _("“%(value)s” is not an identifier.") % {"value": shown_value(raw)})
         queryset = queryset.filter(identifier__in=identifiers)
-    if raw := params.get("modified_since"):
-        queryset = queryset.filter(modified__gte=parse_datetime_parameter("modified_since", raw))
     if (text := params.get("q", "").replace("\x00", "").strip()) and kind is not None:
         if len(text) > 200:
             raise _invalid("q", _("Search words are limited to 200 characters."))
@@ -222,7 +295,9 @@ def after_cursor(queryset, raw: str | None, field: str = "modified"):
 
 
 def cursor_after(page, field: str = "modified") -> str:
-    return f"{cursor_time(getattr(page, field))}_{page.pk}"
+    """The position after ``page``: its time and the id it was listed at (an original listed through
+    its group's latest page carries that page's id as ``cursor_pk``)."""
+    return f"{cursor_time(getattr(page, field))}_{getattr(page, 'cursor_pk', page.pk)}"
 
 
 # --- the text's language ---------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class ItemPageSerializer(serializers.Serializer):
 
 class ChangeSerializer(serializers.Serializer):
     identifier = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["record", "event", "network", "news"])
+    kind = serializers.ChoiceField(choices=["record", "event", "network", "news", "award"])
     action = serializers.ChoiceField(choices=["updated", "deleted"])
     at = serializers.DateTimeField()
     url = serializers.URLField(allow_null=True, help_text="The item in this API; null when deleted.")

@@ -151,15 +151,16 @@ class ItemListView(InteropAPIView):
         size = selectors.page_size(params)
         model = selectors.kind_models()[self.kind]
         warnings: list[str] = []
-        queryset = selectors.apply_filters(selectors.public_originals(model), params, kind=self.kind, warnings=warnings)
-        rows = list(selectors.after_cursor(queryset, params.get("cursor"))[: size + 1])
-        has_next, rows = len(rows) > size, rows[:size]
+        latest = selectors.items(model, params, kind=self.kind, warnings=warnings)
+        latest = list(selectors.after_cursor(latest, params.get("cursor"))[: size + 1])
+        has_next = len(latest) > size
+        rows = selectors.originals_of(model, latest[:size])
         restricted = restricted_collections() if self.kind == "record" else set()
         results = represented(self.kind, rows, language, request, restricted)
         next_url = None
         if has_next:
             query = params.copy()
-            query["cursor"] = selectors.cursor_after(rows[-1])
+            query["cursor"] = selectors.cursor_after(latest[size - 1])
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         if self.wants_jsonld(request):
             body = {"@context": "https://schema.org", "@graph": [as_jsonld(data) for data in results], "next": next_url}
@@ -277,8 +278,9 @@ PAGE, TOMBSTONE = 0, 1
 
 
 class ChangesView(InteropAPIView):
-    """What changed since a time: every published item once (at its latest change) and every tombstone,
-    in time order, so that a harvester that keeps the last cursor misses nothing."""
+    """What changed since a time: every published item once (at its latest change), every award cycle
+    with published results (at the later of its page's publication and its results') and every
+    tombstone, in time order, so that a harvester that keeps the last cursor misses nothing."""
 
     @extend_schema(
         operation_id="changes",
@@ -311,8 +313,13 @@ class ChangesView(InteropAPIView):
 
         entries = []
         for kind, model in selectors.kind_models().items():
-            for page in window(selectors.public_originals(model), "modified", PAGE)[: size + 1]:
-                entries.append((page.modified, PAGE, page.pk, kind, page))
+            latest = selectors.latest_pages(selectors.listed_originals(model))
+            for page in selectors.originals_of(model, list(window(latest, "modified", PAGE)[: size + 1])):
+                entries.append((page.modified, PAGE, page.cursor_pk, kind, page))
+        from .awards import published_cycles  # imported here: awards builds on this module's views
+
+        for cycle in window(published_cycles(), "changed", PAGE)[: size + 1]:
+            entries.append((cycle.changed, PAGE, cycle.pk, "award", cycle))
         for tombstone in window(Tombstone.objects.all(), "at", TOMBSTONE)[: size + 1]:
             entries.append((tombstone.at, TOMBSTONE, tombstone.pk, tombstone.kind, tombstone))
         entries.sort(key=lambda entry: entry[:3])

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .fields import SealedTextField
+
 
 def code_list(value: str) -> list[str]:
     return [code.strip() for code in value.replace(";", ",").split(",") if code.strip()]
@@ -41,9 +43,9 @@ class HarvestSource(models.Model):
     scope_targets = models.CharField(
         _("GBF targets"), max_length=300, blank=True, help_text=_("GBF target codes (e.g. GBF-T3); empty for all.")
     )
-    api_token = models.CharField(
+    # Encrypted at rest (``sealing``): it is sent to the peer, so it cannot be hashed; the admin never shows it.
+    api_token = SealedTextField(
         _("API token"),
-        max_length=200,
         blank=True,
         help_text=_(
             "A token the peer portal issued to this portal as an API client: the harvest is then counted as "

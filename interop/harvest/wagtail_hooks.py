@@ -10,8 +10,16 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import views
+from .forms import HarvestSourceForm
 from .locks import refusal_message
 from .models import HarvestSource
+
+
+class TokenColumn(Column):
+    """Whether a token is saved; never the token."""
+
+    def get_value(self, instance):
+        return _("Set") if instance.api_token else _("Not set")
 
 
 class StatusColumn(Column):
@@ -33,6 +41,7 @@ class HarvestSourceViewSet(ModelViewSet):
         "active",
         "interval_minutes",
         "last_success_at",
+        TokenColumn("api_token", label=_("API token")),
         StatusColumn("status", label=_("Status")),
     ]
     list_filter = ["active"]
@@ -43,11 +52,21 @@ class HarvestSourceViewSet(ModelViewSet):
         "scope_types",
         "scope_countries",
         "scope_targets",
-        "api_token",
         "interval_minutes",
         "active",
         "harvested_until",
     ]
+
+    def get_form_class(self, for_update=False):
+        """The fields above, then the write-only token (``forms.HarvestSourceForm``)."""
+        from django.forms import modelform_factory
+
+        return modelform_factory(
+            self.model,
+            form=HarvestSourceForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.get_form_fields(),
+        )
 
 
 @hooks.register("register_admin_viewset")

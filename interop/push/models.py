@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -66,7 +67,9 @@ class ApiClient(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("date an API client was issued", "created"), default=timezone.now, editable=False
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
 
@@ -125,7 +128,7 @@ class PushedRecord(models.Model):
     submission = models.OneToOneField(
         "review.Submission", verbose_name=_("submission"), on_delete=models.CASCADE, related_name="pushed_by"
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("date a record was pushed", "created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("pushed record")

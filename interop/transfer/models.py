@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A job with no sign of life for this long (no row written, not started) is shown as failed: its
 # worker died, or the broker lost it. One row takes about a second, so this is generous.
@@ -36,7 +37,7 @@ class ImportJob(models.Model):
     mode = models.CharField(_("mode"), max_length=20)
     signature = models.TextField(_("confirmed report"), help_text=_("The rows to write and how, as confirmed."))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("number of records an import created", "created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     skipped = models.PositiveIntegerField(_("skipped"), default=0)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)

@@ -134,7 +134,7 @@ def test_cursor_pages_and_conditional_get(client, awards):
     response = client.get("/api/v1/awards/")
     again = client.get("/api/v1/awards/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
-    assert client.get("/api/v1/awards/", HTTP_ACCEPT="application/ld+json").status_code == 406
+    assert client.get("/api/v1/awards/", HTTP_ACCEPT="text/csv").status_code == 406
 
 
 def test_the_list_costs_the_same_queries_for_more_cycles_and_entries(client, awards, django_assert_max_num_queries):
@@ -147,3 +147,41 @@ def test_the_list_costs_the_same_queries_for_more_cycles_and_entries(client, awa
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/api/v1/awards/").json()["results"]) == 4
+
+
+def test_json_ld_by_content_negotiation(client, awards):
+    cycle = make_cycle(awards, offset_days=-200)
+    make_result(cycle, published=True)
+
+    listing = client.get("/api/v1/awards/", HTTP_ACCEPT="application/ld+json")
+    assert listing.status_code == 200
+    assert listing["Content-Type"].startswith("application/ld+json")
+    assert "Accept" in listing["Vary"]
+    body = listing.json()
+    assert body["@context"] == "https://schema.org" and body["next"] is None
+    (node,) = body["@graph"]
+    assert node["@type"] == "Event"
+    assert node["identifier"] == str(cycle.translation_key)
+    assert node["name"] == "CHM Award 2024"
+    assert node["superEvent"] == {"@type": "Event", "name": "COP-17"}
+    assert node["subjectOf"]["url"].endswith(cycle.url + "results/")
+    winners = {(winner["address"]["addressCountry"], winner["award"]) for winner in node["about"]}
+    assert ("FR", "Existing national CHMs: Gold") in winners and len(winners) == 3
+    assert [member["name"] for member in node["contributor"]][0] == "Ingrid Larsen"
+
+    detail = client.get(f"/api/v1/awards/{cycle.translation_key}/", HTTP_ACCEPT="application/ld+json")
+    assert detail.status_code == 200
+    assert detail.json() == {"@context": "https://schema.org", **node}
+    as_json = client.get(f"/api/v1/awards/{cycle.translation_key}/")
+    assert as_json["Content-Type"] == "application/json" and as_json["ETag"] != detail["ETag"]
+    for private in ('"mean', '"score', "conflict", "assessment"):
+        assert private not in detail.content.decode()
+
+
+def test_json_ld_of_unpublished_results_is_not_found(client, awards):
+    cycle = make_cycle(awards, offset_days=-200)
+    make_result(cycle, published=False)
+
+    response = client.get(f"/api/v1/awards/{cycle.translation_key}/", HTTP_ACCEPT="application/ld+json")
+    assert response.status_code == 404
+    assert client.get("/api/v1/awards/", HTTP_ACCEPT="application/ld+json").json()["@graph"] == []

@@ -121,3 +121,85 @@ def test_any_iso_time_is_accepted(client, site_pages, since):
     response = client.get("/api/v1/changes/", {"since": since})
 
     assert response.status_code == 200
+
+
+# --- award results ----------------------------------------------------------------------------------
+@pytest.fixture
+def awards(site_pages):
+    return site_pages["awards"]
+
+
+def award_entries(client):
+    return [entry for entry in changes(client, page_size=100)["results"] if entry["kind"] == "award"]
+
+
+def test_published_results_are_an_update_and_unpublished_ones_are_not(client, awards):
+    from tests.awards.factories import make_cycle, make_result
+
+    cycle = make_cycle(awards, offset_days=-200)
+    result = make_result(cycle, published=False)
+    assert award_entries(client) == []
+
+    result.publish()
+    [entry] = award_entries(client)
+    assert (entry["identifier"], entry["action"]) == (str(cycle.translation_key), "updated")
+    assert entry["url"].endswith(f"/api/v1/awards/{cycle.translation_key}/")
+    assert client.get(entry["url"]).status_code == 200
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "deleted", "cycle unpublished"])
+def test_withdrawn_results_leave_a_tombstone(client, awards, how):
+    from tests.awards.factories import make_cycle, make_result
+
+    cycle = make_cycle(awards, offset_days=-200)
+    result = make_result(cycle, published=True)
+    if how == "withdrawn":
+        result.is_published = False
+        result.save()
+    elif how == "deleted":
+        result.delete()
+    else:
+        cycle.unpublish()
+
+    [entry] = award_entries(client)
+    assert entry == {
+        "identifier": str(cycle.translation_key),
+        "kind": "award",
+        "action": "deleted",
+        "at": entry["at"],
+        "url": None,
+    }
+    assert (
+        Tombstone.objects.get(kind="award").reason
+        == {
+            "withdrawn": "withdrawn",
+            "deleted": "deleted",
+            "cycle unpublished": "withdrawn",
+        }[how]
+    )
+
+
+def test_results_never_published_leave_no_tombstone(client, awards):
+    from tests.awards.factories import make_cycle, make_result
+
+    cycle = make_cycle(awards, offset_days=-200)
+    make_result(cycle, published=False).delete()
+    make_cycle(awards, slug="other", offset_days=-200).unpublish()
+
+    assert award_entries(client) == []
+    assert not Tombstone.objects.exists()
+
+
+def test_publishing_results_again_lifts_the_tombstone(client, awards):
+    from tests.awards.factories import make_cycle, make_result
+
+    cycle = make_cycle(awards, offset_days=-200)
+    result = make_result(cycle, published=True)
+    result.is_published = False
+    result.save()
+    assert Tombstone.objects.filter(kind="award").exists()
+
+    result.publish()
+    [entry] = award_entries(client)
+    assert entry["action"] == "updated"
+    assert not Tombstone.objects.exists()

@@ -603,3 +603,22 @@ def test_publishing_is_checked_again_at_confirmation(secretariat_editor):
     done = confirm(browser, location, response, _capture())
     assert done.status_code == 403
     assert counts() == before
+
+
+def test_drafts_cost_the_same_queries_for_each_row_at_10_and_20_rows(secretariat_editor):
+    """Writing drafts for review: the queries grow by the same constant for each row, at most 150 (measured
+    146.5: the draft saved and its revision, the submission with its audit and grants, the review
+    process started, the screening notification); nothing is read again per row for the file."""
+    browser = signed_in(secretariat_editor)
+    measured = {}
+    for size in (10, 20):
+        rows = [need_row(f"Draft {size} {i}", countries="KE") for i in range(size)]
+        location, response = dry_run(browser, csv_bytes(rows), mode="review")
+        with CaptureQueriesContext(connection) as queries:
+            done = confirm(browser, location, response, _capture())
+        assert done.status_code == 200
+        measured[size] = len(queries)
+    per_row = (measured[20] - measured[10]) / 10
+    assert per_row <= 150, measured
+    fixed = measured[10] - 10 * per_row
+    assert 0 <= fixed <= 150, measured  # the file's own reads: once, whatever its length
