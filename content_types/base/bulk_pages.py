@@ -9,7 +9,9 @@ in) the same way. What publishing tells the rest of the portal (``page_published
 changes feed's tombstones, suggestions, caches) is still sent, once per page that is not an alias,
 as Wagtail sends it; the admin search index is given the batch in one call per page type.
 
-The caller validates the pages first (:meth:`clean_fields`): nothing here refuses a page.
+The caller validates the pages first (:meth:`clean_fields`): nothing here refuses a page. Not
+written: revisions and history entries (Wagtail shows a page without a revision as it is; the first
+edit or update writes one) and Wagtail's reference index (the pages link to nothing of this portal).
 """
 
 import uuid
