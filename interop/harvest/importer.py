@@ -17,8 +17,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 
+from content_types.base.bulk_pages import NewPage, copy_of, publish_new_pages
 from content_types.base.codes import page_type_code
 from content_types.base.translations import ensure_aliases
+from content_types.records.identifiers import reserve_identifier, split_identifier
 from content_types.records.models import RecordIndexPage, RecordPage, record_types
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject
 
@@ -89,10 +91,27 @@ def _set_fields(page: RecordPage, detail: dict) -> None:
         page.publication_date = datetime.date.fromisoformat(detail["first_published_at"][:10])
 
 
-def _set_classification(page: RecordPage, detail: dict) -> None:
-    for relation, (key, model) in CLASSIFICATION.items():
-        codes = detail.get(key) or []
-        setattr(page, relation, list(model.objects.filter(code__in=codes)) if codes else [])
+class Vocabularies:
+    """The classification's terms by code, each vocabulary read once (per run, not per record)."""
+
+    def __init__(self):
+        self._by_code: dict = {}
+
+    def terms(self, model, codes) -> list:
+        if not codes:
+            return []
+        if model not in self._by_code:
+            self._by_code[model] = {term.code: term for term in model.objects.all()}
+        found = self._by_code[model]
+        return [found[code] for code in dict.fromkeys(codes) if code in found]
+
+    def relations(self, detail: dict) -> dict:
+        return {relation: self.terms(model, detail.get(key) or []) for relation, (key, model) in CLASSIFICATION.items()}
+
+
+def _set_classification(page: RecordPage, detail: dict, vocabularies: Vocabularies | None = None) -> None:
+    for relation, terms in (vocabularies or Vocabularies()).relations(detail).items():
+        setattr(page, relation, terms)
 
 
 def records_section(language: str) -> RecordIndexPage:
@@ -128,19 +147,23 @@ def check_ownership(source, identifier: str) -> HarvestedRecord | None:
     return link
 
 
-def import_record(source, details: dict[str, dict], now=None, aliases: bool = True) -> tuple[str, Page]:
+def import_record(
+    source, details: dict[str, dict], now=None, aliases: bool = True, vocabularies: Vocabularies | None = None
+) -> tuple[str, Page]:
     """``details``: the record's detail by language code (the original's at least). Returns (outcome, page).
 
     ``aliases=False``: the caller gives the record its aliases afterwards, with others in bulk
     (``ensure_aliases_in_bulk``), as the harvest does after each page of records."""
     try:
         with transaction.atomic():
-            return _import(source, details, now, aliases)
+            return _import(source, details, now, aliases, vocabularies)
     except ValidationError as error:
         raise _refusal(error) from error
 
 
-def _import(source, details: dict[str, dict], now=None, aliases: bool = True) -> tuple[str, Page]:
+def _import(
+    source, details: dict[str, dict], now=None, aliases: bool = True, vocabularies: Vocabularies | None = None
+) -> tuple[str, Page]:
     now = now or timezone.now()
     original_language = next(iter(details.values()))["language"]
     original = details.get(original_language)
@@ -164,7 +187,7 @@ def _import(source, details: dict[str, dict], now=None, aliases: bool = True) ->
     page.harvested_at = now
     _set_text(page, original)
     _set_fields(page, original)
-    _set_classification(page, original)
+    _set_classification(page, original, vocabularies)
     if outcome == Outcome.ADDED:
         section = records_section(original_language)
         page.locale = section.locale
@@ -181,6 +204,96 @@ def _import(source, details: dict[str, dict], now=None, aliases: bool = True) ->
         defaults={"page": page.page_ptr, "remote_modified": original.get("modified") or "", "harvested_at": now},
     )
     return outcome, page
+
+
+#: Fields a bulk-created page gets from the tree, not from the record: not validated beforehand.
+TREE_FIELDS = {
+    "path", "depth", "numchild", "url_path", "translation_key", "locale", "content_type", "draft_title",
+    "latest_revision", "live_revision", "alias_of", "owner", "locked_by", "page_ptr", "recordpage_ptr",
+}  # fmt: skip
+
+
+def _validated(page: RecordPage) -> RecordPage:
+    page.record_type = page.record_type_code or page.record_type
+    page.clean_fields(exclude=TREE_FIELDS | {f.name for f in type(page)._meta.parents.values()})
+    return page
+
+
+def _new_record(source, details: dict, sections: dict, vocabularies: Vocabularies, now) -> NewPage:
+    """The local copy of a record new here, its translations and classification, unsaved, validated."""
+    original_language = next(iter(details.values()))["language"]
+    original = details.get(original_language)
+    if original is None or original_language not in sections:
+        raise ImportRefused(_("The source did not return the record in its original language."))
+    model = model_for(original["type"])
+    identifier = original["identifier"]
+    page = model(slug=slugify(identifier)[:255] or "record", identifier=identifier)
+    page.source_portal, page.source_url, page.harvested_at = source.name, original["url"][:500], now
+    _set_text(page, original)
+    _set_fields(page, original)
+    page.locale_id = sections[original_language].locale_id
+    translations = []
+    for language, detail in details.items():
+        if language == original_language or language not in sections or detail.get("text_language") != language:
+            continue
+        translated = copy_of(page)
+        _set_text(translated, detail)
+        _set_fields(translated, detail)
+        translated.source_url = ((detail.get("translations") or {}).get(language) or page.source_url)[:500]
+        translated.locale_id = sections[language].locale_id
+        translations.append(_validated(translated))
+    return NewPage(_validated(page), vocabularies.relations(original), translations)
+
+
+def import_new_records(source, candidates: dict[str, dict], vocabularies: Vocabularies, now=None) -> dict[str, Page]:
+    """Of ``candidates`` (identifier → details by language), the records new here, created and
+    published together: {identifier: local page}. The others (already harvested, owned by a local
+    record or another source, refused) are left out, for :func:`import_record` to handle and report
+    one by one. Runs in the caller's transaction: the batch is written whole or not at all."""
+    if not candidates:
+        return {}
+    locales = {locale.pk: locale.language_code for locale in Locale.objects.all()}
+    sections = {
+        locales[section.locale_id]: section
+        for section in RecordIndexPage.objects.filter(locale_id__in=locales).order_by("depth", "path")
+    }
+    if set(sections) != set(locales.values()):
+        return {}  # a locale without a Records section: the aliases' parents are made one by one
+    taken = set(
+        HarvestedRecord.objects.filter(remote_identifier__in=candidates).values_list("remote_identifier", flat=True)
+    )
+    taken |= set(RecordPage.objects.filter(identifier__in=candidates).values_list("identifier", flat=True))
+    now = now or timezone.now()
+    new = {}
+    for identifier, details in candidates.items():
+        if identifier in taken:
+            continue
+        try:
+            new[identifier] = _new_record(source, details, sections, vocabularies, now)
+        except (ImportRefused, ValidationError, ValueError, KeyError, TypeError):
+            continue  # reported by import_record, record by record
+    if not new:
+        return {}
+    highest: dict = {}
+    for identifier in new:
+        if (parts := split_identifier(identifier)) is not None:
+            highest[parts[0]] = max(highest.get(parts[0], 0), parts[1])
+    for prefix, number in sorted(highest.items()):
+        reserve_identifier(f"{prefix}{number:04d}")
+    publish_new_pages(list(new.values()), {section.locale_id: section for section in sections.values()}, now)
+    HarvestedRecord.objects.bulk_create(
+        [
+            HarvestedRecord(
+                source=source,
+                remote_identifier=identifier,
+                page_id=record.page.pk,
+                remote_modified=next(iter(candidates[identifier].values())).get("modified") or "",
+                harvested_at=now,
+            )
+            for identifier, record in new.items()
+        ]
+    )
+    return {identifier: record.page for identifier, record in new.items()}
 
 
 def _import_translations(page: RecordPage, details: dict, original_language: str) -> None:

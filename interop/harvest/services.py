@@ -5,6 +5,7 @@ else: a page whose objects were all imported is never read again by a resumed ru
 interrupted midway is read again from its start (its imports are idempotent: updated or unchanged).
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from content_types.base.translations import ensure_aliases_in_bulk
 from search import signals as search_signals
 
 from .client import PeerClient, PeerError
-from .importer import ImportRefused, import_record, withdraw_record
+from .importer import ImportRefused, Vocabularies, import_new_records, import_record, withdraw_record
 from .models import HarvestObject, HarvestRun, HarvestSource
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,12 @@ def fetch_page_details(client: PeerClient, identifiers: list[str]) -> dict[str, 
 
 
 def process_change(
-    run: HarvestRun, client: PeerClient, change: dict, fetched: dict | None = None, aliases: bool = True
+    run: HarvestRun,
+    client: PeerClient,
+    change: dict,
+    fetched: dict | None = None,
+    aliases: bool = True,
+    vocabularies: Vocabularies | None = None,
 ) -> HarvestObject | None:
     """Import, update or withdraw the record a change names. ``fetched``: details already fetched for
     the change's page (``fetch_page_details``), else they are fetched here, record by record."""
@@ -130,7 +136,7 @@ def process_change(
             if outcome == Outcome.UNCHANGED and page is None:
                 return None  # outside the source's scope and never harvested
         else:
-            outcome, page = import_record(run.source, details, aliases=aliases)
+            outcome, page = import_record(run.source, details, aliases=aliases, vocabularies=vocabularies)
     except PeerError:
         raise
     except ImportRefused as error:
@@ -151,6 +157,37 @@ def process_change(
     return obj
 
 
+def add_new_records(run: HarvestRun, changes: list[dict], fetched: dict | None, vocabularies: Vocabularies) -> dict:
+    """The page's records new here, imported together in one transaction (:func:`import_new_records`):
+    {identifier: its object, added}. Anything else, or the whole page if the batch fails, is left to
+    :func:`process_change`, record by record."""
+    if not fetched:
+        return {}
+    candidates = {}
+    for change in changes:
+        identifier = change.get("identifier")
+        details = fetched.get(identifier) if _is_record_update(change) else None
+        if details and identifier not in candidates and run.source.in_scope(next(iter(details.values()))):
+            candidates[identifier] = details
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            pages = import_new_records(run.source, candidates, vocabularies, now)
+            objects = HarvestObject.objects.bulk_create(
+                [
+                    HarvestObject(run=run, remote_identifier=identifier, outcome=Outcome.ADDED, page_id=page.pk, at=now)
+                    for identifier, page in pages.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["run", "remote_identifier"],
+                update_fields=["outcome", "message", "page", "at"],
+            )
+    except Exception:  # the records are then imported one by one, each reporting its own outcome
+        logger.exception("bulk import of a page of %s failed; importing its records one by one", run.source)
+        return {}
+    return {obj.remote_identifier: obj for obj in objects}
+
+
 def _is_record_update(change: dict) -> bool:
     return (
         change.get("kind", "record") == "record"
@@ -160,6 +197,8 @@ def _is_record_update(change: dict) -> bool:
 
 
 KEPT = {Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED}
+#: How often a run says it is alive while it works through a page (well under the stale delay).
+HEARTBEAT = datetime.timedelta(seconds=10)
 
 
 def _complete(objects: list[HarvestObject]) -> None:
@@ -171,6 +210,7 @@ def _complete(objects: list[HarvestObject]) -> None:
     keys = [page.translation_key for page in pages]
     complete = set(
         Page.objects.filter(translation_key__in=keys)
+        .order_by()  # Wagtail orders pages by path: grouped by it, every page would count alone
         .values("translation_key")
         .annotate(versions=Count("id"))
         .filter(versions__gte=Locale.objects.count())
@@ -191,12 +231,15 @@ def harvest(
 ) -> HarvestRun:
     """Harvest ``source`` once (incremental, resumable). ``progress(run, items_done)`` after each record.
 
-    Each page of the changes feed costs one request per language for all its records; each record is
-    imported in its own transaction, and the page's aliases and search indexing are done once, at the
-    end of the page. A run killed midway reads its last page again: its records come back unchanged,
-    and get there whatever aliases and indexing they missed."""
+    Each page of the changes feed costs one request per language for all its records. The page's
+    records new here are created together, in one transaction (:func:`add_new_records`); every other
+    change (an update, a withdrawal, a refusal) is handled record by record, each in its own
+    transaction. The page's search indexing is done once, at the end of the page. A run killed
+    midway reads its last page again: its records come back unchanged (or, if their batch never
+    committed, new), and get there whatever aliases and indexing they missed."""
     client = client or PeerClient(source.base_url, token=source.api_token or None)
     run = start_run(source)
+    vocabularies = Vocabularies()
     url = run.resume_cursor or client.changes_url(
         run.since.isoformat().replace("+00:00", "Z") if run.since else None,
         page_size or settings.HARVEST_PAGE_SIZE,
@@ -209,14 +252,19 @@ def harvest(
             fetched = fetch_page_details(client, list(dict.fromkeys(wanted))) if wanted else {}
             kept = []
             with search_signals.deferred():
+                added = add_new_records(run, changes, fetched, vocabularies)
                 for change in changes:
-                    obj = process_change(run, client, change, fetched, aliases=False)
+                    obj = added.pop(change.get("identifier"), None) if _is_record_update(change) else None
+                    if obj is None:
+                        obj = process_change(run, client, change, fetched, aliases=False, vocabularies=vocabularies)
                     if obj is not None and obj.page_id and obj.outcome in KEPT:
                         kept.append(obj)
                     at = parse_datetime(change.get("at") or "")
                     if at is not None and (run.latest_change_at is None or at > run.latest_change_at):
                         run.latest_change_at = at
-                    HarvestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+                    if timezone.now() - run.heartbeat_at > HEARTBEAT:
+                        run.heartbeat_at = timezone.now()
+                        HarvestRun.objects.filter(pk=run.pk).update(heartbeat_at=run.heartbeat_at)
                     if progress is not None:
                         progress(run, 1)
                 _complete(kept)
