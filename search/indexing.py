@@ -108,6 +108,10 @@ class DocumentBuilder:
         live_ids = [page.pk for page in group_pages if page.live]
         public_ids = set(Page.objects.filter(pk__in=live_ids).public().values_list("pk", flat=True))
         specific = {page.pk: page for page in Page.objects.filter(pk__in=public_ids).specific()}
+        # The specific pages come without their locale: give each the one already read (no query per page).
+        locales = {page.locale_id: page.locale for page in group_pages}
+        for page in specific.values():
+            page.locale = locales[page.locale_id]
         self._prefetch(list(specific.values()))
         locale_of = {page.pk: page.locale.language_code for page in group_pages}
         sources = self._source_locales(keys)

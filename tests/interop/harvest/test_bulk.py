@@ -152,11 +152,11 @@ class LargerPeer(FakePeer):
         return {"next": None, "results": found}
 
 
-#: Statements per new record beyond the page's fixed cost (about 16.6 measured): none of them the
+#: Statements per new record beyond the page's fixed cost (about 10.6 measured): none of them the
 #: harvest's own. ``page_published``'s receivers for the original and (one record in three here) its
 #: translation lift the changes feed's tombstone (2 each) and refresh a need's suggestions (2); the
-#: search index, built once for the page, still reads each version's locale and view restrictions.
-PER_RECORD = 17
+#: search index, built once for the page, still reads each version's view restrictions.
+PER_RECORD = 11
 
 
 def harvest_queries(source, count: int, start: int, django_capture_on_commit_callbacks) -> int:
