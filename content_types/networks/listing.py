@@ -113,9 +113,13 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
         translated = localize_pages(organisations, locale_id, OrganisationPage)
         return prime_text_languages([translated.get(page.translation_key, page) for page in organisations])
 
-    def map_caption(self, shown: int, results: int) -> str:
-        """What the members map shows; counting all located members costs a query only past the cap."""
-        located = self._located_members().distinct().count() if shown >= MAX_MAP_MARKERS else shown
+    def located_member_count(self, shown: int) -> int:
+        """How many member organisations have a location, given that ``shown`` are on the map: a
+        query only past the cap."""
+        return self._located_members().distinct().count() if shown >= MAX_MAP_MARKERS else shown
+
+    def map_caption(self, shown: int, located: int, results: int) -> str:
+        """What the members map shows: ``shown`` of the ``located`` members of ``results`` networks."""
         values = {"shown": shown, "located": located, "results": results}
         if located > shown:
             return (

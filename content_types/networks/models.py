@@ -7,11 +7,12 @@ public site between two revisions, and publishing a page revision must never era
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q, prefetch_related_objects
-from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -25,7 +26,9 @@ from cms import content_version
 from cms.blocks import BodyStreamBlock
 from cms.page_fragments import fragments_cached
 from content_types.base.codes import legacy_redirect
-from content_types.base.languages import prime_text_languages, text_language
+from content_types.base.languages import prime_text_languages
+from content_types.base.listing import requested_page
+from content_types.base.maps import markers_response
 from content_types.base.models import AccessControlledPage, ClassifiedPage
 from interop.feeds.routes import SectionFeedsMixin
 from interop.transfer.routes import ListingExportMixin
@@ -33,6 +36,8 @@ from interop.transfer.routes import ListingExportMixin
 from .admin_forms import NetworkPageForm
 
 MAX_MAP_MARKERS = 500
+#: Member organisations per page of the members list (the members map as text).
+MEMBERS_PAGE_SIZE = 50
 #: A network's card in the directory (``network_index_page.html`` shows it with ``{% cached_cards %}``).
 NETWORK_CARD_TEMPLATE = "networks/includes/network_list_item.html"
 
@@ -108,65 +113,90 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
         return NetworkPage.objects.child_of(self).live().public()
 
     def feed_listing(self, request):
-        from .listing import NetworkListing
-
-        return NetworkListing(request, self.networks(), card_template=NETWORK_CARD_TEMPLATE)
+        return self.listing(request)
 
     def feed_queryset(self, request, listing):
         return listing.filtered()
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, request):
         from .listing import NetworkListing
 
+        return NetworkListing(request, self.networks(), card_template=NETWORK_CARD_TEMPLATE)
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Cards found in the cache are neither loaded nor prefetched nor counted (cms.page_fragments).
-        listing = NetworkListing(request, self.networks(), card_template=NETWORK_CARD_TEMPLATE)
+        listing = self.listing(request)
         context.update(listing.context())
-        filters = tuple((name, value) for name, value in listing.link_params() if name not in ("sort", "per_page"))
-        total = context["total"]
-        # The map and its list, rendered, kept until the content changes: what grows with the members
-        # is one cache read, not hundreds of rows to load and render on every request.
-        members_map = content_version.cached(
-            "networks-members-map",
-            (self.pk, get_language(), request.get_host(), request.scheme, filters),
-            lambda: self.render_members_map(listing, request, total),
-        )
-        context["markers_count"] = members_map["markers"]
-        context["members_map"] = mark_safe(members_map["html"])  # noqa: S308 - rendered (and escaped) by its template
+        # The page carries only the number of markers and the addresses that serve them: what grows
+        # with the members is fetched by the map (GeoJSON) or read page by page in the members list.
+        data = self.map_data(listing, request)
+        shown = len(data["markers"])
+        context["markers_count"] = shown
+        if shown:
+            context["markers_url"] = self.map_route_url("markers", listing)
+            context["members_url"] = self.map_route_url("members", listing)
+            context["map_caption"] = listing.map_caption(shown, data["located"], context["total"])
         return context
 
-    def render_members_map(self, listing, request, total: int) -> dict:
-        """The members map and its list as HTML, with the number of markers it draws."""
-        organisations = self.member_rows(listing, request)
-        markers = [organisation["marker"] for organisation in organisations if organisation["marker"]]
-        if not markers:
-            return {"markers": 0, "html": ""}
-        html = render_to_string(
-            "networks/includes/members_map.html",
-            {
-                "member_organisations": organisations,
-                "markers": markers,
-                "map_caption": listing.map_caption(len(markers), total),
-            },
-        )
-        return {"markers": len(markers), "html": html}
+    @staticmethod
+    def map_filters(listing) -> tuple[tuple[str, str], ...]:
+        """The applied filters, which alone decide the members on the map (not the order, page or page size)."""
+        return tuple((name, value) for name, value in listing.link_params() if name not in ("sort", "per_page"))
 
-    def member_rows(self, listing, request) -> list[dict]:
-        """The located member organisations of the listed networks as plain values (kept in the
-        cache until the content changes): address, title and its language, acronym, map marker."""
-        rows = []
-        for organisation in listing.member_organisations(self.locale_id):
-            url = organisation.get_url(request)
-            rows.append(
-                {
-                    "url": url,
-                    "title": organisation.title,
-                    "text_language": text_language(organisation, "title"),
-                    "acronym": organisation.acronym,
-                    "marker": organisation.map_marker(url=url, label=organisation.acronym),
-                }
-            )
-        return rows
+    def map_route_url(self, name: str, listing) -> str:
+        query = urlencode(self.map_filters(listing))
+        return self.url + self.reverse_subpage(name).lstrip("/") + (f"?{query}" if query else "")
+
+    def map_parts(self, listing, request) -> tuple:
+        # Member addresses come from get_url(request): with several sites they carry the host.
+        return (self.pk, get_language(), request.get_host(), request.scheme, self.map_filters(listing))
+
+    def map_data(self, listing, request) -> dict:
+        """The markers of the located member organisations of the listed networks, and how many
+        organisations have a location, kept in the shared cache until the content changes: the page
+        only needs their number, the map and the members list read them from here."""
+
+        def compute():
+            markers = [
+                organisation.map_marker(url=organisation.get_url(request), label=organisation.acronym)
+                for organisation in listing.member_organisations(self.locale_id)
+            ]
+            markers = [marker for marker in markers if marker]
+            return {"markers": markers, "located": listing.located_member_count(len(markers))}
+
+        return content_version.cached("networks-members-markers", self.map_parts(listing, request), compute)
+
+    @path("markers/", name="markers")
+    def markers(self, request):
+        """The members map's markers for the filters in the query string, as GeoJSON."""
+        listing = self.listing(request)
+        etag = content_version.etag("networks-members-markers", self.map_parts(listing, request))
+        return markers_response(self.map_data(listing, request)["markers"], etag)
+
+    @path("members/", name="members")
+    def members(self, request):
+        """The members map as a list, page by page, for visitors without the map: the same member
+        organisations, by name, for the filters in the query string."""
+        listing = self.listing(request)
+        markers = self.map_data(listing, request)["markers"]
+        paginator = Paginator(markers, MEMBERS_PAGE_SIZE)
+        page_messages = []
+        members = paginator.page(requested_page(request, paginator, page_messages))
+        query = urlencode(self.map_filters(listing))
+        context = {
+            "page": self,
+            "self": self,
+            "members": members,
+            "total": paginator.count,
+            "chips": listing.chips(),
+            "clear_url": "?",
+            "filter_messages": listing.filter_messages(),
+            "page_messages": page_messages,
+            "query_string": query,
+            "listing_url": self.url + (f"?{query}" if query else ""),
+        }
+        return TemplateResponse(request, "networks/network_members.html", context)
 
     def serve(self, request, *args, **kwargs):
         return legacy_redirect(request) or super().serve(request, *args, **kwargs)

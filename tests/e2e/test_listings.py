@@ -159,8 +159,23 @@ def test_desktop_shows_filters_count_and_chips_above_the_results_and_a_truthful_
     assert count["y"] < box(tab.locator("#results-title"))["y"] + 200  # at the top of the results column
 
     # The map draws what its caption counts: the one located record among the results.
-    tab.wait_for_function("document.querySelector('#records-map').dataset.mapReady !== undefined")
+    expect(tab.locator("#records-map")).to_have_attribute("data-map-ready", re.compile(r"^\d+$"))  # no eval: CSP
     caption = tab.locator("#records-map-caption")
     assert tab.locator("#records-map").get_attribute("data-map-ready") == caption.get_attribute("data-marker-count")
     assert tab.locator("#records-map .leaflet-interactive").count() == 1
     expect(caption).to_have_text(re.compile(r"^On the map: 1 of the 1 result, those with a location"))
+
+
+def test_networks_map_draws_the_members_it_fetches_and_lists_them_on_their_own_page(live_site, content, open_tab):
+    tab = open_tab(DESKTOP)
+    tab.goto(f"{live_site.url}/en/networks/")
+
+    expect(tab.locator("#networks-map")).to_have_attribute("data-map-ready", re.compile(r"^\d+$"))  # no eval: CSP
+    caption = tab.locator("#networks-map-caption")
+    assert tab.locator("#networks-map").get_attribute("data-map-ready") == caption.get_attribute("data-marker-count")
+    assert tab.locator("#networks-map .leaflet-interactive").count() == 1
+    assert tab.locator("#networks-map-markers").count() == 0  # fetched, not in the page
+
+    tab.get_by_role("link", name="The 1 member organisation on the map, as a list").click()
+    expect(tab.locator(".member-list li")).to_have_count(1)
+    expect(tab.get_by_role("link", name="Back to the networks")).to_have_attribute("href", "/en/networks/")

@@ -3,6 +3,8 @@ organisations, members with roles, linked events and records, languages and quer
 
 import datetime
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.events.factories import EventFactory, PastConferenceFactory
+from tests.listings.test_maps import map_markers
 from tests.records.factories import DocumentRecordFactory
 
 from .factories import (
@@ -18,6 +21,7 @@ from .factories import (
     NetworkFactory,
     OrganisationFactory,
     country,
+    networks_index,
     region,
     subject,
     target,
@@ -135,11 +139,120 @@ def test_map_shows_located_member_organisations_of_the_listed_networks(client, i
     document = soup(client.get(index.url))
     filtered = soup(client.get(index.url, {"scope": "global"}))
 
-    markers = json.loads(document.select_one("#networks-map-markers").string)
+    assert document.select_one("#networks-map-markers") is None  # fetched by the map, not in the page
+    assert document.select_one("#networks-map")["data-markers-url"] == f"{index.url}markers/"
+    markers = map_markers(client, document, "networks-map")
     assert [marker["title"] for marker in markers] == ["Nairobi Institute"]
     assert markers[0]["url"] == located.url
-    assert "Nairobi Institute" in document.select_one("details.map-list").get_text()
+    assert (markers[0]["lat"], markers[0]["lon"]) == (pytest.approx(-1.2921), pytest.approx(36.8219))
+    assert "Nairobi Institute" not in document.get_text()  # neither on the map nor as a list in the page
+    members = soup(client.get(document.select_one("p.map-list a")["href"]))
+    assert [link.get_text() for link in members.select(".member-list a")] == ["Nairobi Institute"]
     assert filtered.select_one("#networks-map") is None
+
+
+def member_titles(response) -> list[str]:
+    return [link.get_text(strip=True) for link in soup(response).select(".member-list a")]
+
+
+def test_markers_and_members_list_follow_the_filters(client, index, sample):
+    MembershipFactory(network=sample["kenyan"], organisation=OrganisationFactory(title="Nairobi Institute"))
+    MembershipFactory(network=sample["african"], organisation=OrganisationFactory(title="Dakar Institute"))
+
+    document = soup(client.get(index.url, {"scope": "national", "sort": "newest", "per_page": 10}))
+
+    assert document.select_one("#networks-map")["data-markers-url"] == f"{index.url}markers/?scope=national"
+    assert [marker["title"] for marker in map_markers(client, document, "networks-map")] == ["Nairobi Institute"]
+    members_url = document.select_one("p.map-list a")["href"]
+    assert members_url == f"{index.url}members/?scope=national"
+    members = client.get(members_url)
+    assert member_titles(members) == ["Nairobi Institute"]
+    assert soup(members).select_one(f'a[href="{index.url}?scope=national"]') is not None  # back to the networks
+    assert member_titles(client.get(f"{index.url}members/")) == ["Dakar Institute", "Nairobi Institute"]
+
+
+def test_markers_refuse_nothing_public_and_show_nothing_unpublished_or_private(client, index, sample):
+    from wagtail.models import PageViewRestriction
+
+    shown = OrganisationFactory(title="Public institute", latitude=Decimal("48.8566"), longitude=Decimal("2.3522"))
+    draft = OrganisationFactory(title="Draft institute", live=False)
+    private = OrganisationFactory(title="Private institute")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    hidden_network = NetworkFactory(title="Private network")
+    PageViewRestriction.objects.create(page=hidden_network, restriction_type=PageViewRestriction.LOGIN)
+    draft_network = NetworkFactory(title="Draft network", live=False)
+    for organisation in (shown, draft, private):
+        MembershipFactory(network=sample["global"], organisation=organisation)
+    MembershipFactory(network=sample["global"], organisation=OrganisationFactory(title="Declined"), status="declined")
+    MembershipFactory(network=hidden_network, organisation=OrganisationFactory(title="Behind a login"))
+    MembershipFactory(network=draft_network, organisation=OrganisationFactory(title="In a draft network"))
+
+    for query in ("", "?scope=global", "?scope=galactic", "?country=ZZ&page=x"):  # bad filters are not applied
+        response = client.get(f"{index.url}markers/{query}")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/geo+json"
+        assert response.json() == {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [2.3522, 48.8566]},
+                    "properties": {"title": "Public institute", "url": shown.url, "label": "BI"},
+                }
+            ],
+        }
+        assert member_titles(client.get(f"{index.url}members/{query}")) == ["Public institute"]
+
+
+def test_markers_answer_not_modified_until_the_content_changes(client, index, sample):
+    MembershipFactory(network=sample["global"], organisation=OrganisationFactory(title="First"))
+    first = client.get(f"{index.url}markers/")
+    assert first["ETag"]
+    assert client.get(f"{index.url}markers/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(f"{index.url}markers/?scope=global")["ETag"] != first["ETag"]
+
+    MembershipFactory(network=sample["global"], organisation=OrganisationFactory(title="Second"))
+
+    second = client.get(f"{index.url}markers/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert [feature["properties"]["title"] for feature in second.json()["features"]] == ["First", "Second"]
+
+
+def test_members_list_is_paginated_and_reports_a_bad_page(client, index, sample, monkeypatch):
+    monkeypatch.setattr("content_types.networks.models.MEMBERS_PAGE_SIZE", 2)
+    for letter in "ABCDE":
+        MembershipFactory(network=sample["kenyan"], organisation=OrganisationFactory(title=f"{letter} institute"))
+    url = f"{index.url}members/"
+
+    first = client.get(url, {"scope": "national"})
+    next_link = soup(first).select_one('a[rel="next"]')["href"]
+    last = client.get(url, {"scope": "national", "page": "3"})
+    beyond = client.get(url, {"scope": "national", "page": "9"})
+    not_a_number = client.get(url, {"page": "<b>x</b>"})
+
+    assert member_titles(first) == ["A institute", "B institute"]
+    assert next_link == "?scope=national&page=2"
+    assert member_titles(last) == ["E institute"]
+    assert member_titles(beyond) == ["E institute"]
+    assert "There is no page 9" in soup(beyond).select_one(".results-summary").get_text()
+    assert member_titles(not_a_number) == ["A institute", "B institute"]
+    assert "is not a page number" in soup(not_a_number).select_one(".results-summary").get_text()
+    assert "<b>x</b>" not in not_a_number.content.decode()
+
+
+def test_members_list_in_french_marks_untranslated_titles(client, index, sample, translate_to):
+    organisation = OrganisationFactory(title="Bee Institute")
+    MembershipFactory(network=sample["global"], organisation=organisation)
+    translate_to(sample["global"], "fr", title="Réseau mondial", draft_title="Réseau mondial")
+    french_index = networks_index("fr")
+
+    document = soup(client.get(f"{french_index.url}members/"))
+    markers = client.get(f"{french_index.url}markers/").json()["features"]
+
+    assert document.select_one("html")["lang"] == "fr"
+    link = document.select_one(".member-list a")
+    assert (link.get_text(), link["lang"], link["dir"]) == ("Bee Institute", "en", "ltr")
+    assert markers[0]["properties"]["lang"] == "en"
 
 
 def test_network_page_shows_members_roles_events_and_records(client, index):
@@ -223,7 +336,7 @@ def test_directory_costs_the_same_queries_for_10_and_100_networks(client, index)
     many, response = count_queries(client, index.url, {"per_page": 100})
 
     assert len(soup(response).select(".network-card")) == 100
-    assert len(json.loads(soup(response).select_one("#networks-map-markers").string)) == 100
+    assert len(map_markers(client, soup(response), "networks-map")) == 100
     assert many == few <= LISTING_BUDGET
 
 
@@ -249,3 +362,40 @@ def test_network_page_costs_the_same_queries_for_2_and_20_members_and_1_and_5_ev
     large_count, _ = count_queries(client, large.url)
 
     assert small_count == large_count <= DETAIL_BUDGET
+
+
+def test_listing_html_and_queries_stay_the_same_with_2_and_12_member_organisations(client, index, sample):
+    """The markers and the list of members are not in the page: only their number changes in it."""
+    urls = [index.url, f"{index.url}?scope=global", f"{index.url}markers/", f"{index.url}members/"]
+
+    def grow(count, start):
+        for number in range(start, start + count):
+            organisation = OrganisationFactory(title=f"Member institute {number:03d}", acronym=f"MI{number:03d}")
+            MembershipFactory(network=sample["global"], organisation=organisation)
+
+    def measure():
+        measured = {}
+        for url in urls:
+            cold, _response = count_queries(client, url)
+            warm, response = count_queries(client, url)
+            measured[url] = (cold, warm, response)
+        return measured
+
+    grow(2, 0)
+    two = measure()
+    grow(10, 2)
+    twelve = measure()
+
+    def html(response) -> str:
+        """The page with its numbers blanked (\"2 members\" and \"12 members\" are as long)."""
+        return re.sub(r"\d+", "#", response.content.decode())
+
+    for url in urls[:2]:
+        assert len(html(twelve[url][2])) == len(html(two[url][2])), url
+        assert "Member institute" not in twelve[url][2].content.decode()
+        assert soup(twelve[url][2]).select_one("#networks-map-caption")["data-marker-count"] == "12"
+    assert len(twelve[urls[2]][2].json()["features"]) == 12
+    assert len(soup(twelve[urls[3]][2]).select(".member-list li")) == 12
+    for url in urls:
+        assert twelve[url][:2] == two[url][:2], (url, two[url][:2], twelve[url][:2])
+        assert two[url][0] <= LISTING_BUDGET

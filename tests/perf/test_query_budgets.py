@@ -222,9 +222,16 @@ def test_home_and_news_listing_cost_the_same_with_2_and_12_articles(client, site
 
 
 def test_networks_listing_costs_the_same_with_2_and_12_networks(client, site_pages):
-    """Cards and the members map (markers and list) come from the cache: nothing grows with them."""
+    """Cards and the number of members on the map come from the cache; the markers and the list of
+    members are at their own addresses: nothing grows with them."""
     index = site_pages["networks"].url
-    urls = [f"{index}?per_page=10", f"{index}?per_page=100", f"{index}?type=network&per_page=100"]
+    urls = [
+        f"{index}?per_page=10",
+        f"{index}?per_page=100",
+        f"{index}?type=network&per_page=100",
+        f"{index}markers/?type=network",
+        f"{index}members/",
+    ]
     same_with_2_and_12(client, urls, add_networks, LISTING_BUDGET)
 
 
