@@ -54,7 +54,7 @@ def test_map_of_upcoming_events_then_past_events_then_one_event(live_site, page,
     # Two upcoming events have a venue with coordinates; the webinar is online only.
     map_element = page.locator("#events-map")
     map_element.wait_for()
-    page.wait_for_function("document.querySelector('#events-map').dataset.mapReady !== undefined")
+    page.locator("#events-map[data-map-ready]").wait_for(state="attached")
     assert map_element.get_attribute("data-map-ready") == "2"
     assert page.locator("#events-map .leaflet-interactive").count() == 2
     cards = page.locator(".event-card .card-title")
@@ -69,7 +69,7 @@ def test_map_of_upcoming_events_then_past_events_then_one_event(live_site, page,
     page.wait_for_url(re.compile(r"/en/events/past/$"))
     assert page.locator("nav.tabs a[aria-current=page]").inner_text().startswith("Past")
     assert cards.all_inner_texts() == ["Pollinator conference in Paris"]
-    page.wait_for_function("document.querySelector('#events-map').dataset.mapReady === '1'")
+    page.locator("#events-map[data-map-ready='1']").wait_for(state="attached")
 
     cards.get_by_role("link", name="Pollinator conference in Paris").click()
 
@@ -77,4 +77,4 @@ def test_map_of_upcoming_events_then_past_events_then_one_event(live_site, page,
     assert page.get_by_role("heading", level=1).inner_text() == "Pollinator conference in Paris"
     assert "This event has taken place." in page.locator("main").inner_text()
     assert "Europe/Paris time" in page.locator("dl.metadata").inner_text()
-    page.wait_for_function("document.querySelector('#event-map').dataset.mapReady === '1'")
+    page.locator("#event-map[data-map-ready='1']").wait_for(state="attached")
