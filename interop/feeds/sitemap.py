@@ -121,21 +121,26 @@ def _build(request, site: Site, number: int) -> SitemapPage | None:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
-    last_mods = set()
+    last_mods, links = set(), {}
     for location, _language, translation_key, lastmod in rows[(number - 1) * LIMIT : number * LIMIT]:
         lines.append(f"<url><loc>{escape(location)}</loc>")
         if lastmod:
             lines.append(f"<lastmod>{localtime(lastmod):%Y-%m-%d}</lastmod>")
-        alternates = versions.get(translation_key, [])
-        default = next((url for code, url in alternates if code == X_DEFAULT_LANGUAGE), None)
-        if default:
-            alternates = [*alternates, ("x-default", default)]
-        lines.extend(
-            f'<xhtml:link rel="alternate" hreflang={quoteattr(code)} href={quoteattr(url)}/>'
-            for code, url in alternates
-        )
+        if translation_key not in links:  # the same alternates for every language of a page
+            links[translation_key] = _alternate_links(versions.get(translation_key, []))
+        if links[translation_key]:
+            lines.append(links[translation_key])
         lines.append("</url>")
         last_mods.add(lastmod)
     lines.append("</urlset>\n")
     latest = max(last_mods) if last_mods and None not in last_mods else None
     return SitemapPage("\n".join(lines), latest)
+
+
+def _alternate_links(alternates: list[tuple[str, str]]) -> str:
+    default = next((url for code, url in alternates if code == X_DEFAULT_LANGUAGE), None)
+    if default:
+        alternates = [*alternates, ("x-default", default)]
+    return "\n".join(
+        f'<xhtml:link rel="alternate" hreflang={quoteattr(code)} href={quoteattr(url)}/>' for code, url in alternates
+    )
