@@ -276,7 +276,7 @@ def main() -> None:
         paths = affected_paths(record)
         print(f"Record {record.pk} ({type(record).__name__}); {len(paths)} URLs show it.", flush=True)
         publish_times, purged_times, after_commit, page_times, fresh_times, slowest = [], [], [], [], [], {}
-        publish_cpu, publish_queries, render_cpu = [], [], []
+        publish_cpu, publish_queries, render_cpu, page_rerender, all_rerender = [], [], [], [], []
         web = processes[0]
         pool = ThreadPoolExecutor(max_workers=len(paths))
         for round_number in range(args.rounds + 1):
@@ -302,7 +302,10 @@ def main() -> None:
             publish_cpu.append(cpu)
             publish_queries.append(len(queries))
             render_cpu.append(tree_cpu_seconds(web.pid) - web_cpu)
-            purged_times.append(clock.arrivals[0] - start if clock.arrivals else float("inf"))
+            purged = clock.arrivals[0] - start if clock.arrivals else float("inf")
+            purged_times.append(purged)
+            page_rerender.append(first - purged)
+            all_rerender.append(max(durations) - purged)
             after_commit.append(clock.arrivals[0] - start - published if clock.arrivals else float("inf"))
             page_times.append(first)
             fresh_times.append(max(durations))
@@ -327,8 +330,13 @@ def main() -> None:
     mode = "eager (in the publishing process)" if args.eager else "Celery worker on Redis"
     print(f"Purge: {mode}; {args.rounds} publishes; {len(paths)} URLs polled through Varnish.")
     print(f"publish (transaction, purge queued)     {figures(publish_times)}")
+    print("1. the purge (commit -> the cache is told):")
     print(f"publish -> purge has reached the cache {figures(purged_times)}")
     print(f"  of which after the commit            {figures(after_commit)}")
+    print("2. the first requests after it, rendered afresh by gunicorn (purge reached -> fresh):")
+    print(f"  the record's page                    {figures(page_rerender)}")
+    print(f"  every URL (all asked at once)        {figures(all_rerender)}")
+    print("1 + 2, from the start of the publish:")
     print(f"publish -> the record's page fresh     {figures(page_times)}")
     print(f"publish -> every URL fresh (all asked) {figures(fresh_times)}")
     print(f"CPU of the publish (publishing process) {figures(publish_cpu)}")

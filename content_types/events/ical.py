@@ -1,11 +1,12 @@
 """iCalendar (RFC 5545) files for one event or a feed of events, with the events' own time zones."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from .models import EventPage, EventStatus
 
@@ -35,7 +36,28 @@ def event_location(event: EventPage) -> str:
     return ", ".join(parts) or event.online_url
 
 
-def event_component(event: EventPage, request=None) -> Event:
+@lru_cache(maxsize=512)
+def zone_component(tzid: str, first_year: int, last_year: int) -> Timezone | None:
+    """The VTIMEZONE of ``tzid`` over whole years, made once per process: working out a zone's
+    transitions costs about 10 ms, more than the rest of a feed's events. None for an unknown zone."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
+    except ValueError:
+        return None
+
+
+def add_time_zones(calendar: Calendar, first: date, last: date) -> None:
+    """Every VTIMEZONE the events refer to, before them, in a stable order, covering whole years from
+    ``first`` to ``last`` (as ``Calendar.add_missing_timezones``, with the components reused)."""
+    zones = [zone_component(tzid, first.year, last.year) for tzid in sorted(calendar.get_missing_tzids())]
+    position = len(calendar.timezones)
+    for zone in zones:
+        if zone is not None:
+            calendar.subcomponents.insert(position, zone)
+            position += 1
+
+
+def event_component(event: EventPage, request=None, address=None) -> Event:
     component = Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", stamp(event))
@@ -50,7 +72,7 @@ def event_component(event: EventPage, request=None) -> Event:
         component.add("location", location)
     if event.has_coordinates:
         component.add("geo", (float(event.latitude), float(event.longitude)))
-    url = event.get_full_url(request)
+    url = address(event) if address is not None else event.get_full_url(request)
     if url:
         component.add("url", url)
     description = [event.summary] if event.summary else []
@@ -74,12 +96,15 @@ def build_calendar(events, request=None, name: str = "") -> Calendar:
     calendar.add("method", "PUBLISH")
     if name:
         calendar.add("x-wr-calname", name)
+    from interop.api.selectors import PageAddresses
+
+    address = PageAddresses(request) if request is not None else None
     for event in events:
-        calendar.add_component(event_component(event, request))
+        calendar.add_component(event_component(event, request, address))
     if events:
         first = min(event.start for event in events) - timedelta(days=366)
         last = max(event.end for event in events) + timedelta(days=366)
-        calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
+        add_time_zones(calendar, first.date(), last.date())
     return calendar
 
 

@@ -57,8 +57,11 @@ class SectionFeed(Feed):
     """A section's feed; one instance per request (it keeps the request to build absolute links)."""
 
     def __init__(self, request, feed_format: str):
+        from interop.api.selectors import PageAddresses
+
         self.request = request
         self.feed_type = FORMATS[feed_format]
+        self.address = PageAddresses(request)  # one reverse per language, not per entry
 
     def __call__(self, request, source: FeedSource):
         add_cache_tags(request, FEEDS)
@@ -97,10 +100,10 @@ class SectionFeed(Feed):
         return getattr(page, "summary", "") or page.search_description
 
     def item_link(self, page):
-        return page.get_full_url(self.request)
+        return self.address(page)
 
     def item_guid(self, page):
-        return page.get_full_url(self.request)
+        return self.address(page)
 
     def item_pubdate(self, page):
         return page.first_published_at

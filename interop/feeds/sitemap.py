@@ -2,50 +2,145 @@
 
 The site's root page is one language's home; its translations are the roots of the other languages'
 trees, so the sitemap walks all of them. ``x-default`` points at the English version.
+
+It is built from a few rows per page (no page objects): the pages' addresses come from their
+``url_path`` and the address of their language's root, as Wagtail's own ``get_url_parts`` builds
+them, so that the number of queries does not grow with the number of pages. The body is kept in the
+shared cache until the content changes (``cms/content_version.py``).
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
+
 from django.db.models import Q
-from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Page
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.timezone import localtime
+from wagtail.models import Page, Site
+
+from cms import content_version
 
 X_DEFAULT_LANGUAGE = "en"
+LIMIT = 10000  # addresses per sitemap page (the sitemaps protocol allows 50,000)
 
 
-class AllLanguagesSitemap(Sitemap):
-    limit = 10000  # addresses per sitemap page; each page's alternates cost one more query
+@dataclass(frozen=True)
+class SitemapPage:
+    """One page of the sitemap: its XML and the newest change it shows (None when unknown)."""
 
-    def items(self):
-        root = self.get_wagtail_site().root_page
-        roots = Page.objects.filter(translation_key=root.translation_key).values_list("path", flat=True)
-        within = Q()
-        for path in roots:
-            within |= Q(path__startswith=path)
-        return Page.objects.live().public().filter(within).select_related("locale").order_by("path")
+    body: str
+    last_modified: datetime | None
 
-    def _urls(self, page, protocol, domain):
-        pages = list(self.paginator.page(page).object_list)
-        versions: dict = {}
-        siblings = (
-            self.items()
-            .filter(translation_key__in={item.translation_key for item in pages})
-            .order_by("locale__language_code")
-        )
-        for version in siblings:
-            location = version.get_full_url(self.request)
-            if location:
-                versions.setdefault(version.translation_key, []).append((version.locale.language_code, location))
-        urls, last_mods = [], set()
-        for item in pages:
-            location = item.get_full_url(self.request)
-            if not location:
-                continue
-            alternates = [{"lang_code": code, "location": url} for code, url in versions.get(item.translation_key, [])]
-            default = next((alt["location"] for alt in alternates if alt["lang_code"] == X_DEFAULT_LANGUAGE), None)
-            if default:
-                alternates.append({"lang_code": "x-default", "location": default})
-            lastmod = item.last_published_at
-            urls.append({"item": item, "location": location, "lastmod": lastmod, "alternates": alternates})
-            last_mods.add(lastmod)
-        if last_mods and None not in last_mods:
-            self.latest_lastmod = max(last_mods)
-        return urls
+
+class InvalidSitemapPage(ValueError):
+    """The ``p`` asked for is not a number or lies past the last page."""
+
+
+class RootAddresses:
+    """The address of each language's root of ``site``, from Wagtail's cached site root paths: a page's
+    address is its root's followed by the rest of its ``url_path``."""
+
+    def __init__(self, site: Site, request):
+        roots = Site.get_site_root_paths()
+        # Wagtail serves a page from the request's site when more than one site could.
+        self.roots = [root for root in roots if root.site_id == site.pk] + [
+            root for root in roots if root.site_id != site.pk
+        ]
+        self.prefixes: dict = {}
+
+    def _prefix(self, root) -> str:
+        key = (root.site_id, root.root_path, root.language_code)
+        if key not in self.prefixes:
+            with translation.override(root.language_code):
+                self.prefixes[key] = root.root_url + reverse("wagtail_serve", args=("",))
+        return self.prefixes[key]
+
+    def __call__(self, url_path: str) -> str | None:
+        for root in self.roots:
+            if url_path.startswith(root.root_path):
+                suffix = quote(url_path[len(root.root_path) :], safe=RFC3986_SUBDELIMS + "/~:@")
+                return self._prefix(root) + suffix
+        return None
+
+
+def _site(request) -> Site:
+    site = Site.find_for_request(request)
+    if site is None:
+        site = Site.objects.select_related("root_page").get(is_default_site=True)
+    return site
+
+
+def sitemap_rows(site: Site) -> list[tuple]:
+    """(url_path, language, translation key, last change) of every live public page of every
+    language's tree of ``site``, in tree order: two queries (and one for the view restrictions)."""
+    root = site.root_page
+    roots = Page.objects.filter(translation_key=root.translation_key).values_list("path", flat=True)
+    within = Q()
+    for path in roots:
+        within |= Q(path__startswith=path)
+    rows = (
+        Page.objects.live()
+        .public()
+        .filter(within)
+        .order_by("path")
+        .values_list("url_path", "locale__language_code", "translation_key", "last_published_at")
+    )
+    return list(rows)
+
+
+def build_sitemap(request, page_number) -> SitemapPage:
+    """The XML of page ``page_number`` (1 when None) of the sitemap; raises InvalidSitemapPage."""
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        raise InvalidSitemapPage(page_number) from None
+    site = _site(request)
+    parts = (site.pk, request.scheme, request.get_host(), number)
+    built = content_version.cached("sitemap", parts, lambda: _build(request, site, number))
+    if built is None:
+        raise InvalidSitemapPage(number)
+    return built
+
+
+def _build(request, site: Site, number: int) -> SitemapPage | None:
+    addresses = RootAddresses(site, request)
+    rows = [
+        (location, language, translation_key, last_published_at)
+        for url_path, language, translation_key, last_published_at in sitemap_rows(site)
+        if (location := addresses(url_path))
+    ]
+    if number < 1 or (number > 1 and (number - 1) * LIMIT >= len(rows)):
+        return None
+    versions: dict = {}
+    for location, language, translation_key, _lastmod in sorted(rows, key=lambda row: row[1]):
+        versions.setdefault(translation_key, []).append((language, location))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    last_mods, links = set(), {}
+    for location, _language, translation_key, lastmod in rows[(number - 1) * LIMIT : number * LIMIT]:
+        lines.append(f"<url><loc>{escape(location)}</loc>")
+        if lastmod:
+            lines.append(f"<lastmod>{localtime(lastmod):%Y-%m-%d}</lastmod>")
+        if translation_key not in links:  # the same alternates for every language of a page
+            links[translation_key] = _alternate_links(versions.get(translation_key, []))
+        if links[translation_key]:
+            lines.append(links[translation_key])
+        lines.append("</url>")
+        last_mods.add(lastmod)
+    lines.append("</urlset>\n")
+    latest = max(last_mods) if last_mods and None not in last_mods else None
+    return SitemapPage("\n".join(lines), latest)
+
+
+def _alternate_links(alternates: list[tuple[str, str]]) -> str:
+    default = next((url for code, url in alternates if code == X_DEFAULT_LANGUAGE), None)
+    if default:
+        alternates = [*alternates, ("x-default", default)]
+    return "\n".join(
+        f'<xhtml:link rel="alternate" hreflang={quoteattr(code)} href={quoteattr(url)}/>' for code, url in alternates
+    )

@@ -1,15 +1,16 @@
 """``/sitemap.xml`` in every language and ``/robots.txt`` pointing at it."""
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
-from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_safe
 
 from cms.caching import cache_tags
 from cms.frontend_purge import SITEMAP
 
-from .sitemap import AllLanguagesSitemap
+from .sitemap import InvalidSitemapPage, build_sitemap
 
 # Paths no crawler should follow: the admin, personal and editorial pages, write endpoints of the API.
 DISALLOWED = ("/admin/", "/i18n/", "/api/v1/submissions/")
@@ -17,9 +18,17 @@ DISALLOWED = ("/admin/", "/i18n/", "/api/v1/submissions/")
 DISALLOWED_IN_EACH_LANGUAGE = ("workspace/", "accounts/", "search/?")
 
 
+@require_safe
 @cache_tags(SITEMAP)
 def sitemap(request):
-    return wagtail_sitemap(request, sitemaps={"pages": AllLanguagesSitemap})
+    try:
+        built = build_sitemap(request, request.GET.get("p"))
+    except InvalidSitemapPage:
+        raise Http404(_("There is no such page of the sitemap.")) from None
+    response = HttpResponse(built.body, content_type="application/xml")
+    if built.last_modified:
+        response["Last-Modified"] = http_date(built.last_modified.timestamp())
+    return response
 
 
 @require_GET

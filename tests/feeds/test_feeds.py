@@ -3,6 +3,8 @@
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from content_types.news.models import NewsArticlePage
 from content_types.records.models import NeedPage
@@ -112,3 +114,28 @@ def test_feed_queries_do_not_grow_with_the_number_of_items(client, listed, djang
     with django_assert_max_num_queries(25):
         feed = parse(client.get("/en/records/feed/atom/"))
     assert len(feed.entries) >= 2
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/en/records/feed/rss/", "/en/records/feed/atom/", "/en/events/calendar/"])
+def test_feeds_cost_the_same_queries_for_3_and_12_items(client, listed, url):  # noqa: F811
+    from tests.events.factories import EventFactory
+
+    def add(first, last):
+        for number in range(first, last):
+            NeedPage.objects.get(pk=listed["records"][0].pk).copy(
+                update_attrs={"title": f"Need {number}", "slug": f"need-{number}", "identifier": ""}
+            )
+            EventFactory(title=f"Event {number}")
+
+    add(0, 3)
+    with_three = _queries(client, url)
+    add(3, 12)
+    with_twelve = _queries(client, url)
+
+    assert with_twelve == with_three

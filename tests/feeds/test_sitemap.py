@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from defusedxml import ElementTree as ET
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from content_types.base.translations import ensure_aliases
 from tests.records.factories import NeedFactory
@@ -77,6 +79,51 @@ def test_the_sitemap_costs_a_bounded_number_of_queries(client, record_in_six_lan
         ensure_aliases(NeedFactory(title=f"Need {number}"))
     with django_assert_max_num_queries(15):
         assert client.get("/sitemap.xml").status_code == 200
+
+
+def _sitemap_queries(client) -> int:
+    from cms import content_version
+
+    content_version.start_afresh()  # the body is cached until the content changes: build it again
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").status_code == 200
+    return len(queries)
+
+
+def test_the_sitemap_costs_the_same_queries_for_3_and_12_records(client, site_pages):
+    for number in range(3):
+        ensure_aliases(NeedFactory(title=f"Need {number}"))
+    with_three = _sitemap_queries(client)
+    for number in range(3, 12):
+        ensure_aliases(NeedFactory(title=f"Need {number}"))
+    with_twelve = _sitemap_queries(client)
+
+    assert with_twelve == with_three
+    assert with_three <= 8
+
+
+def test_the_sitemap_is_served_from_the_cache_until_the_content_changes(client, record_in_six_languages):
+    first = client.get("/sitemap.xml").content
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").content == first
+    assert not [query for query in queries if 'FROM "wagtailcore_page"' in query["sql"]]
+
+    newer = NeedFactory(title="A newer need")  # saving a page retires the cached body
+    assert newer.live and newer.get_full_url().encode() in client.get("/sitemap.xml").content
+
+
+def test_sitemap_addresses_are_wagtails_own(client, record_in_six_languages):
+    from wagtail.models import Page
+
+    entries = sitemap_entries(client)
+    expected = {page.get_full_url() for page in Page.objects.live().public().filter(depth__gt=1)}
+    assert set(entries) == expected
+
+
+def test_a_sitemap_page_past_the_last_is_not_found(client, record_in_six_languages):
+    assert client.get("/sitemap.xml?p=2").status_code == 404
+    assert client.get("/sitemap.xml?p=x").status_code == 404
+    assert client.get("/sitemap.xml?p=1").status_code == 200
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_paths(client):
