@@ -24,7 +24,7 @@ from content_types.base.languages import page_text_language
 from content_types.vocabularies.models import language_column
 
 from . import selectors
-from .representation import iso
+from .representation import iso, jsonld_node
 from .serializers import AwardCyclePageSerializer, AwardCycleSerializer
 from .views import PAGE_SIZE, InteropAPIView, _ok, cursor_parameter, problems
 
@@ -178,16 +178,8 @@ def as_jsonld(data: dict) -> dict:
     """A cycle's published results in schema.org terms: the cycle as an ``Event`` (announced at its
     meeting), each winner as the national CHM of its country with its ``award``, the jury as the
     event's contributors."""
-    node = {
-        "@type": "Event",
-        "@id": data["url"],
-        "identifier": data["identifier"],
-        "name": data["title"],
-        "url": data["url"],
-        "inLanguage": data["text_language"],
-        "dateModified": data["modified"],
-        "subjectOf": {"@type": "WebPage", "url": data["results_url"], "datePublished": data["results_published_at"]},
-    }
+    node = jsonld_node(data, "Event")
+    node["subjectOf"] = {"@type": "WebPage", "url": data["results_url"], "datePublished": data["results_published_at"]}
     if data.get("call_opens"):
         node["startDate"] = data["call_opens"]
     if data.get("announcement"):

@@ -114,10 +114,10 @@ def restricted_collections() -> set:
     return set(CollectionViewRestriction.objects.values_list("collection_id", flat=True))
 
 
-def as_jsonld(data: dict) -> dict:
-    """The schema.org description of an item (the same vocabulary as the pages' own JSON-LD)."""
-    node = {
-        "@type": data.get("_jsonld_type", "CreativeWork"),
+def jsonld_node(data: dict, schema_type: str) -> dict:
+    """What every item's schema.org node says: its type, address, identifier, name, language, change."""
+    return {
+        "@type": schema_type,
         "@id": data["url"],
         "identifier": data["identifier"],
         "name": data["title"],
@@ -125,6 +125,11 @@ def as_jsonld(data: dict) -> dict:
         "inLanguage": data["text_language"],
         "dateModified": data["modified"],
     }
+
+
+def as_jsonld(data: dict) -> dict:
+    """The schema.org description of an item (the same vocabulary as the pages' own JSON-LD)."""
+    node = jsonld_node(data, data.get("_jsonld_type", "CreativeWork"))
     if data.get("summary"):
         node["description"] = data["summary"]
     if data.get("first_published_at"):

@@ -11,7 +11,6 @@ public stop answering.
 
 import importlib
 import re
-import threading
 
 import pytest
 from django.urls import clear_url_caches
@@ -20,7 +19,7 @@ from wagtail.images.models import Filter
 from wagtail.models import Collection
 
 from cms.uploads import renditions
-from tests.caching.test_purge import RecordingProxy
+from tests.caching.test_purge import proxy  # noqa: F401 - the fixture
 from tests.security import test_access_walk as walk
 from tests.security.test_access_walk import _image, client_as
 
@@ -127,18 +126,12 @@ def test_a_public_images_rendition_answers_everyone_with_its_cache_tag(world, se
         assert tag is not None and tag in response["xkey"].split()
 
 
-@pytest.fixture
-def purges(settings):
-    server = RecordingProxy()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.FRONTEND_CACHE_PURGE_URLS = [server.url]
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 def test_unpublishing_the_record_kills_its_images_rendition_addresses(
-    world, served_media, client, purges, django_capture_on_commit_callbacks
+    world,
+    served_media,
+    client,
+    proxy,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     image = world.images["published"]
     rendition = image.get_rendition("width-960|format-webp")
@@ -151,7 +144,7 @@ def test_unpublishing_the_record_kills_its_images_rendition_addresses(
     assert not image.renditions.exists()
     assert client.get(address).status_code == 404
     assert not rendition.file.storage.exists(rendition.file.name)
-    assert any(tag in tags for tags in purges.purged_tags())
+    assert any(tag in tags for tags in proxy.purged_tags())
     # A reader still allowed to see it gets a new address.
     again = get_image_model().objects.get(pk=image.pk).get_rendition("width-960|format-webp")
     assert again.url != address and client.get(again.url).status_code == 200
