@@ -21,8 +21,6 @@ from interop.harvest.models import HarvestedRecord, HarvestRun, HarvestSource
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.slow,
-    # One peer server for the module: both tests on the same worker (make test runs --dist loadgroup).
-    pytest.mark.xdist_group("federation"),
 ]
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -104,7 +102,7 @@ def local_versions(identifier: str) -> dict:
     }
 
 
-def test_publish_update_and_unpublish_at_the_source(peer, client):
+def publish_update_and_unpublish_at_the_source(peer, client):
     import json
 
     identifiers = json.loads(peer["run"]("publish", "3", "--french", "1", "--start", "0"))["identifiers"]
@@ -137,10 +135,12 @@ def test_publish_update_and_unpublish_at_the_source(peer, client):
     assert HarvestedRecord.objects.count() == 3
 
 
-def test_a_harvest_killed_midway_resumes_without_duplicates_or_losses(peer):
+def a_harvest_killed_midway_resumes_without_duplicates_or_losses(peer):
     import json
 
     peer["run"]("publish", "8", "--start", "100")
+    last_run = HarvestRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    runs = HarvestRun.objects.filter(pk__gt=last_run)  # the runs of this chapter
     env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict["NAME"])}
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "harvest", peer["url"], "--name", PEER_NAME, "--page-size", "2", "--no-progress"],
@@ -151,14 +151,14 @@ def test_a_harvest_killed_midway_resumes_without_duplicates_or_losses(peer):
     )
     try:
         deadline = time.monotonic() + 300
-        while not HarvestRun.objects.filter(pages__gte=1).exists():
+        while not runs.filter(pages__gte=1).exists():
             assert worker.poll() is None, "the harvest ended before its first page was committed"
             assert time.monotonic() < deadline
             time.sleep(0.05)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait()
-    killed = HarvestRun.objects.get()
+    killed = runs.get()
     assert killed.status == "running" and killed.resume_cursor
 
     run = harvest(peer)
@@ -183,3 +183,10 @@ def test_a_harvest_killed_midway_resumes_without_duplicates_or_losses(peer):
     )
     assert HarvestSource.objects.count() == 1
     assert json.loads(json.dumps(run.outcome_counts()))["failed"] == 0
+
+
+def test_two_portals_federate_and_a_killed_harvest_resumes(peer, client):
+    """One test, two chapters in order: the second counts on what the first published at the peer
+    (one peer server, so both always run in the same process)."""
+    publish_update_and_unpublish_at_the_source(peer, client)
+    a_harvest_killed_midway_resumes_without_duplicates_or_losses(peer)
