@@ -130,8 +130,8 @@ def test_unpublishing_the_record_kills_its_images_rendition_addresses(
     world,
     served_media,
     client,
-    proxy,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    proxy,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
 ):
     image = world.images["published"]
     rendition = image.get_rendition("width-960|format-webp")
