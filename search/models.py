@@ -114,7 +114,10 @@ class SearchEntry(models.Model):
     translation_key = models.UUIDField(_("translation key"))
     page_id = models.PositiveIntegerField(_("page"), db_index=True)
     content_type = models.CharField(_("content type"), max_length=100)
-    text = models.ForeignKey(SearchText, verbose_name=_("text"), on_delete=models.CASCADE, related_name="entries")
+    # Indexed with the language (below): a text's entry in one language is read without its others.
+    text = models.ForeignKey(
+        SearchText, verbose_name=_("text"), on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     identifier = models.CharField(_("identifier"), max_length=100, blank=True, db_index=True)
     url = models.CharField(_("address"), max_length=2000)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -129,6 +132,7 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["translation_key"], name="chm_search_translation_key"),
+            models.Index(fields=["text", "locale"], name="chm_search_text_locale"),
             # PostgreSQL only (the migrations skip them elsewhere): newest first, facet codes per language.
             models.Index(F("locale"), F("date").desc(nulls_last=True), F("id").desc(), name="chm_search_locale_newest"),
             GinIndex(LocaleCodes(F("locale"), F("codes")), name="chm_search_locale_codes_gin"),
