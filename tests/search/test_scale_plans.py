@@ -86,3 +86,19 @@ def test_a_phrase_is_never_read_first(analysed):
     query = SearchQuery(text='"forest river"', filters={"type": ["records.needpage"]}, language="en")
     assert backend._text_mode(query, sizes, query.filters) == PER_ENTRY
     assert entries(query, PER_ENTRY) == entries(query)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5])
+def test_the_newest_candidates_are_the_same_through_the_known_texts_or_a_walk(analysed, monkeypatch, share):
+    """Beyond the limit the newest matches are ranked: read through the texts found in the index when
+    they are known, else by walking the entries newest first (``share`` large enough) or as the planner
+    picks — the same entries every way."""
+    monkeypatch.setattr(database, "CANDIDATES", 7)
+    query = SearchQuery(text="alpha", filters={}, language="en", sort="date", page_size=5)
+    backend = DatabaseBackend()
+    assert backend._matching_text_ids("alpha") is not None  # the texts are known: read through them
+    through_texts = set(backend._candidates(query, share).values_list("pk", flat=True))
+    monkeypatch.setattr(DatabaseBackend, "_matching_text_ids", lambda self, text: None)
+    other_way = set(DatabaseBackend()._candidates(query, share).values_list("pk", flat=True))
+    assert len(through_texts) == 7
+    assert through_texts == other_way
