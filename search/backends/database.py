@@ -74,6 +74,7 @@ TEXT_COLUMNS = (
     "tags",
     "keywords",
     "cjk_terms",
+    "locale_codes",
 )
 ENTRY_COLUMNS = (
     "locale",
@@ -90,7 +91,7 @@ ENTRY_COLUMNS = (
 STAGING_TABLE_SQL = """
 CREATE TEMPORARY TABLE IF NOT EXISTS chm_search_staged_text (
     translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes jsonb
 )"""
 # Each part in the text's own configuration; identifiers, codes and CJK bigrams verbatim.
 VECTOR_SQL = """(
@@ -109,7 +110,7 @@ PARALLEL_TEXTS = 200
 LOAD_TABLE_SQL = """
 CREATE UNLOGGED TABLE {table} (
     id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes jsonb
 ) WITH (parallel_workers = {workers}, autovacuum_enabled = false)"""
 # Every text is worth a worker (to_tsvector costs far more than reading a row): plan as many as allowed.
 PARALLEL_PLAN_SQL = (
@@ -167,7 +168,7 @@ TEXT_IDS = 5_000
 # GIN indexes take new rows into a pending list that every search then reads through, row by row:
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
-GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
+GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_match_gin", "chm_search_text_title_trgm")
 # A write's new keys wait in the pending lists until the end of its transaction, where they are merged in
 # one pass with enough memory (an insertion that overflows the default 4 MB list merges it there and then,
 # with work_mem, again and again for a large write).
@@ -231,7 +232,18 @@ def facet_cache_key(query) -> str:
 
 
 SAMPLE_MARK = "#"
+CONFIG_MARK = "config:"
 LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
+
+
+def text_locale_codes(config: str, documents) -> list[str]:
+    """A text's ``locale_codes``: ``config:<configuration>``, then for each entry showing it ``<locale>|*``
+    and ``<locale>|<code>`` for each of its codes (see ``SearchText.locale_codes``)."""
+    codes = [f"{CONFIG_MARK}{config}"]
+    for document in documents:
+        codes.append(locale_code(document.locale, SearchFacetCount.TOTAL))
+        codes += [locale_code(document.locale, code) for code in document.code_list]
+    return list(dict.fromkeys(codes))
 
 
 def id_array(ids) -> str:
@@ -408,16 +420,18 @@ class DatabaseBackend:
         for text_key, group in grouped.items():
             first = group[0]
             tags = " · ".join(dict.fromkeys(tag for document in group for tag in document.tags.split(" · ") if tag))
+            config = text_search_config(first.language)
             texts[text_key] = (
                 first.translation_key,
                 first.language,
-                text_search_config(first.language),
+                config,
                 first.title,
                 first.summary,
                 first.body,
                 tags,
                 first.keywords,
                 cjk_bigrams(" ".join([first.title, first.summary, tags, first.body])),
+                text_locale_codes(config, group),
             )
         entries = [
             (
@@ -461,7 +475,7 @@ class DatabaseBackend:
             cursor.execute(LOAD_TABLE_SQL.format(table=table, workers=workers))
             with cursor.cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
                 for pk, row in zip(ids, texts, strict=True):
-                    copy.write_row((pk, *row))
+                    copy.write_row((pk, *row[:-1], json.dumps(row[-1])))
             cursor.execute(PARALLEL_PLAN_SQL.format(workers=workers))
             selected = f"SELECT id, {columns}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
             with cursor.cursor.copy(f"COPY ({selected}) TO STDOUT (FORMAT BINARY)") as copy:
@@ -483,7 +497,7 @@ class DatabaseBackend:
             cursor.execute(STAGING_TABLE_SQL)
             with cursor.cursor.copy(f"COPY chm_search_staged_text ({columns}) FROM STDIN") as copy:
                 for row in texts:
-                    copy.write_row(row)
+                    copy.write_row((*row[:-1], json.dumps(row[-1])))
             cursor.execute(
                 f"INSERT INTO {TEXT_TABLE} ({columns}, search_vector) "  # noqa: S608 - constant names
                 f"SELECT {columns}, {VECTOR_SQL} FROM chm_search_staged_text "
@@ -789,6 +803,7 @@ class DatabaseBackend:
             text=text,
             filtered=bool(query.filters),
             texts=self._texts_read(query, text_mode),
+            texts_side=self._texts_where(query),
         )
         estimated_facets = set(shared) if estimated else set()
         self._merge(counts, found)
@@ -803,6 +818,7 @@ class DatabaseBackend:
                     text=text,
                     filtered=len(query.filters) > 1,
                     texts=self._texts_read(query, facet_mode),
+                    texts_side=self._texts_where(query, exclude_facet=facet),
                 )
                 self._merge(counts, found)
                 if facet_estimated:
@@ -816,8 +832,58 @@ class DatabaseBackend:
             facet, _, value = code.partition(":")
             counts.setdefault(facet, {})[value] = number
 
+    def _texts_where(self, query, exclude_facet: str | None = None) -> tuple[str, list] | None:
+        """The condition, on the texts table, of the texts that the visitor's language shows and that
+        match the text and every filter but ``exclude_facet`` (PostgreSQL), answered by the index over
+        the vectors and ``locale_codes`` together: each of the language's matching entries is one such
+        text (a language shows a text in one entry at most). None elsewhere."""
+        if not self.is_postgresql:
+            return None
+        parts, params = [], []
+        if query.text:
+            branches = []
+            for tsquery, configs in self._parses(query.text).items():
+                if "simple" in configs:
+                    branches.append("search_vector @@ %s::tsquery")
+                    params.append(tsquery)
+                else:
+                    branches.append("(search_vector @@ %s::tsquery AND locale_codes ?| %s::text[])")
+                    params += [tsquery, [f"{CONFIG_MARK}{config}" for config in configs]]
+            if not branches:
+                branches.append("FALSE")  # nothing to look for: no match
+            parts.append(f"({' OR '.join(branches)})")
+        parts.append("locale_codes ? %s")
+        params.append(locale_code(query.language, SearchFacetCount.TOTAL))
+        for facet, values in query.filters.items():
+            if facet != exclude_facet:
+                parts.append("locale_codes ?| %s::text[]")
+                params.append([locale_code(query.language, f"{facet}:{value}") for value in values])
+        return " AND ".join(parts), params
+
+    @staticmethod
+    def _count_texts(cursor, texts_side: tuple[str, list], language: str, patterns: list[str], limit: int):
+        """Up to ``limit + 1`` matching texts and their entries' codes in ``language`` (``patterns``), read
+        from the texts alone: {``*``: how many, ``facet:code``: how many}."""
+        where, params = texts_side
+        prefix = locale_code(language, "")
+        cursor.execute(
+            f"WITH m AS MATERIALIZED (SELECT locale_codes FROM {TEXT_TABLE} WHERE {where} LIMIT {limit + 1}) "  # noqa: S608
+            "SELECT %s, COUNT(*) FROM m UNION ALL (SELECT substr(code, %s), COUNT(*) "
+            "FROM m, jsonb_array_elements_text(m.locale_codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)",
+            [*params, SearchFacetCount.TOTAL, len(prefix) + 1, [prefix + pattern for pattern in patterns]],
+        )
+        return dict(cursor.fetchall())
+
     def _count(
-        self, queryset, facets: list[str], sizes: "_IndexSizes", *, text: str, filtered: bool, texts: int | None = None
+        self,
+        queryset,
+        facets: list[str],
+        sizes: "_IndexSizes",
+        *,
+        text: str,
+        filtered: bool,
+        texts: int | None = None,
+        texts_side: tuple[str, list] | None = None,
     ):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
 
@@ -858,11 +924,15 @@ class DatabaseBackend:
                             True,
                             {code: max(1, round(count * scale)) for code, count in found.items()},
                         )
-            cursor.execute(
-                f"WITH m AS MATERIALIZED ({inner} LIMIT {limit + 1}) {counted}",  # noqa: S608 - built by the ORM
-                [*params, SearchFacetCount.TOTAL, patterns],
-            )
-            found = dict(cursor.fetchall())
+            if texts_side is not None:
+                # The texts themselves, found through the index over their vectors and languages' codes.
+                found = self._count_texts(cursor, texts_side, sizes.locale, patterns, limit)
+            else:
+                cursor.execute(
+                    f"WITH m AS MATERIALIZED ({inner} LIMIT {limit + 1}) {counted}",  # noqa: S608 - built by the ORM
+                    [*params, SearchFacetCount.TOTAL, patterns],
+                )
+                found = dict(cursor.fetchall())
             number = found.pop(SearchFacetCount.TOTAL)
             if number <= limit:
                 return number, False, found

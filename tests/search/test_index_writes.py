@@ -5,6 +5,7 @@ in bulk. Same texts, same vectors (each part with ``to_tsvector`` in its own con
 languages, Chinese as bigrams), same entries, same facet counts."""
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -99,7 +100,8 @@ def stored() -> tuple[list, list, dict]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT translation_key, language, search_config, title, summary, body, tags, keywords, cjk_terms,"
-            " search_vector::text FROM chm_search_searchtext ORDER BY translation_key, language"
+            " search_vector::text, (SELECT array_agg(code ORDER BY code) FROM jsonb_array_elements_text(locale_codes)"
+            " AS code) FROM chm_search_searchtext ORDER BY translation_key, language"
         )
         texts = cursor.fetchall()
         cursor.execute(
@@ -249,3 +251,29 @@ def test_concurrent_large_writes_both_commit_with_exact_counts(parallel):
     texts, entries, counts = stored()
     assert len(entries) == 24 * len(LOCALES)
     assert counts == recounted()
+
+
+@pytest.mark.parametrize("way", ["staged", "parallel"])
+def test_each_text_lists_the_languages_showing_it_and_their_codes(monkeypatch, way):
+    """``locale_codes``: the configuration, then ``<locale>|*`` and ``<locale>|<code>`` for each entry
+    showing the text — exactly what the entries say, on both ways of writing, after an update too."""
+    monkeypatch.setattr(database, "PARALLEL_TEXTS", 10**9 if way == "staged" else 1)
+    keys, documents = make_documents(12)
+    DatabaseBackend().clear()
+    write(keys, documents, batch=12)
+    write(keys[:3], [document for document in documents if document.translation_key in keys[:3]], batch=3)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, t.search_config, t.locale_codes, e.locale, e.codes FROM chm_search_searchtext t"
+            " JOIN chm_search_searchentry e ON e.text_id = t.id"
+        )
+        rows = cursor.fetchall()
+    expected: dict[int, set] = {}
+    stored_codes: dict[int, list] = {}
+    for text_id, config, locale_codes, locale, codes in rows:
+        locale_codes, codes = json.loads(locale_codes), json.loads(codes)  # jsonb is read as its text
+        expected.setdefault(text_id, {f"config:{config}"}).update({f"{locale}|*", *(f"{locale}|{c}" for c in codes)})
+        stored_codes[text_id] = locale_codes
+    assert expected
+    for text_id, codes in expected.items():
+        assert sorted(stored_codes[text_id]) == sorted(codes)

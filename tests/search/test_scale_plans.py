@@ -102,3 +102,37 @@ def test_the_newest_candidates_are_the_same_through_the_known_texts_or_a_walk(an
     other_way = set(DatabaseBackend()._candidates(query, share).values_list("pk", flat=True))
     assert len(through_texts) == 7
     assert through_texts == other_way
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("", {"country": ["FR", "KE"], "target": ["GBF-T3"]}),
+        ("wetland", {}),
+        ("alpha", {}),
+        ("alpha", {"country": ["FR", "KE"], "target": ["GBF-T3"], "type": ["records.needpage"]}),
+        ("restoring peatland", {"type": ["records.needpage"]}),
+        ("CHM-NEED-FR-2026-0007", {}),
+        ("nowhere", {"country": ["FR"]}),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "fr", "zh-hans"])
+def test_the_texts_count_what_the_entries_count(analysed, text, filters, language):
+    """Counting the texts through the index over their vectors and languages' codes gives the entries'
+    count and codes, with every filter and with each facet's filter left out."""
+    backend = DatabaseBackend()
+    query = SearchQuery(text=text, filters=filters, language=language)
+    facets = ["type", "country", "target", "subject", "language"]
+    patterns = [f"{facet}:%" for facet in facets]
+    for left_out in [None, *filters]:
+        queryset = backend.matching(query, exclude_facet=left_out)
+        expected = {"*": queryset.count()}
+        for codes in queryset.values_list("codes", flat=True):
+            for code in codes:
+                if code.split(":", 1)[0] in facets:
+                    expected[code] = expected.get(code, 0) + 1
+        with connection.cursor() as cursor:
+            found = backend._count_texts(cursor, backend._texts_where(query, left_out), language, patterns, 10**6)
+        assert found == expected
+        if text == "alpha" and language == "en" and not left_out:
+            assert expected["*"] > 0
