@@ -92,8 +92,9 @@ class SearchText(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # Where the text is shown and what it is filtered by: ``fr|*`` for each visitor language with an entry
     # showing it, ``fr|country:GM`` for each of that entry's codes, ``config:french`` for its vector's
-    # configuration. Indexed with the vector (one GIN index over both), so that the texts matching a word
-    # in a visitor language under filters are found in the index alone, and counted without the entries.
+    # configuration. The vector holds them too, as lexemes no text can produce (the parsers split words
+    # at "|"), so that the texts matching a word in a visitor language under filters are found by one
+    # tsquery in the vectors' index, and counted (with these codes) without the entries.
     locale_codes = models.JSONField(_("languages and codes"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -104,7 +105,7 @@ class SearchText(models.Model):
         ]
         indexes = [
             # PostgreSQL only (the migration skips them elsewhere): full text and suggestions.
-            GinIndex(fields=["search_vector", "locale_codes"], name="chm_search_text_match_gin"),
+            GinIndex(fields=["search_vector"], name="chm_search_text_vector_gin"),
             GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="chm_search_text_title_trgm"),
         ]
 

@@ -101,6 +101,7 @@ VECTOR_SQL = """(
     || setweight(to_tsvector(search_config::regconfig, summary), 'B')
     || setweight(to_tsvector('simple'::regconfig, cjk_terms), 'B')
     || setweight(to_tsvector(search_config::regconfig, body), 'C')
+    || array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text(locale_codes)))
 )"""
 # From this many texts in one write (a rebuild's batches, a large re-index), the vectors are computed by
 # PostgreSQL's parallel workers: the texts are copied into an unlogged table of this transaction (parallel
@@ -168,7 +169,7 @@ TEXT_IDS = 5_000
 # GIN indexes take new rows into a pending list that every search then reads through, row by row:
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
-GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_match_gin", "chm_search_text_title_trgm")
+GIN_INDEXES = ("chm_search_locale_codes_gin", "chm_search_text_vector_gin", "chm_search_text_title_trgm")
 # A write's new keys wait in the pending lists until the end of its transaction, where they are merged in
 # one pass with enough memory (an insertion that overflows the default 4 MB list merges it there and then,
 # with work_mem, again and again for a large write).
@@ -244,6 +245,11 @@ def text_locale_codes(config: str, documents) -> list[str]:
         codes.append(locale_code(document.locale, SearchFacetCount.TOTAL))
         codes += [locale_code(document.locale, code) for code in document.code_list]
     return list(dict.fromkeys(codes))
+
+
+def quoted_lexeme(lexeme: str) -> str:
+    """A lexeme in the text form of a tsquery, taken as it is (not parsed, not stemmed)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def id_array(ids) -> str:
@@ -834,31 +840,30 @@ class DatabaseBackend:
 
     def _texts_where(self, query, exclude_facet: str | None = None) -> tuple[str, list] | None:
         """The condition, on the texts table, of the texts that the visitor's language shows and that
-        match the text and every filter but ``exclude_facet`` (PostgreSQL), answered by the index over
-        the vectors and ``locale_codes`` together: each of the language's matching entries is one such
-        text (a language shows a text in one entry at most). None elsewhere."""
+        match the text and every filter but ``exclude_facet`` (PostgreSQL; None elsewhere): one tsquery
+        of the text's parses (each with its configurations) and the language's codes, which every
+        vector holds as lexemes (``fr|*``, ``fr|country:GM``, ``config:french``: see
+        ``SearchText.locale_codes``) — the vectors' index answers all of it at once. Each of the
+        language's matching entries is one such text (a language shows a text in one entry at most)."""
         if not self.is_postgresql:
             return None
-        parts, params = [], []
+        parts = [quoted_lexeme(locale_code(query.language, SearchFacetCount.TOTAL))]
+        for facet, values in query.filters.items():
+            if facet != exclude_facet:
+                codes = [quoted_lexeme(locale_code(query.language, f"{facet}:{value}")) for value in values]
+                parts.append(f"({' | '.join(codes)})")
         if query.text:
             branches = []
             for tsquery, configs in self._parses(query.text).items():
                 if "simple" in configs:
-                    branches.append("search_vector @@ %s::tsquery")
-                    params.append(tsquery)
+                    branches.append(f"({tsquery})")
                 else:
-                    branches.append("(search_vector @@ %s::tsquery AND locale_codes ?| %s::text[])")
-                    params += [tsquery, [f"{CONFIG_MARK}{config}" for config in configs]]
+                    marks = " | ".join(quoted_lexeme(f"{CONFIG_MARK}{config}") for config in configs)
+                    branches.append(f"({tsquery}) & ({marks})")
             if not branches:
-                branches.append("FALSE")  # nothing to look for: no match
-            parts.append(f"({' OR '.join(branches)})")
-        parts.append("locale_codes ? %s")
-        params.append(locale_code(query.language, SearchFacetCount.TOTAL))
-        for facet, values in query.filters.items():
-            if facet != exclude_facet:
-                parts.append("locale_codes ?| %s::text[]")
-                params.append([locale_code(query.language, f"{facet}:{value}") for value in values])
-        return " AND ".join(parts), params
+                return "FALSE", []  # nothing to look for: no match
+            parts.insert(0, f"({' | '.join(branches)})")
+        return "search_vector @@ %s::tsquery", [" & ".join(parts)]
 
     @staticmethod
     def _count_texts(cursor, texts_side: tuple[str, list], language: str, patterns: list[str], limit: int):

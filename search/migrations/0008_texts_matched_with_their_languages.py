@@ -1,22 +1,21 @@
 # Each text carries the languages that show it and their entries' codes (``fr|*``, ``fr|country:GM``) and
-# its configuration (``config:french``), indexed with its vector in one GIN index: a search's texts in the
-# visitor's language under its filters are found in that index alone. It replaces the vector's own index.
+# its configuration (``config:french``), in a column and as lexemes of its vector: a search's texts in the
+# visitor's language under its filters are found by one tsquery in the vectors' index.
 
-import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-import search.operations
-
-BACKFILL_SQL = """
-UPDATE chm_search_searchtext AS t
-SET locale_codes = to_jsonb(ARRAY['config:' || t.search_config] || s.codes)
-FROM (
+CODES_SQL = """
     SELECT text_id, array_agg(DISTINCT code ORDER BY code) AS codes FROM (
         SELECT text_id, locale || '|*' AS code FROM chm_search_searchentry
         UNION ALL
         SELECT text_id, locale || '|' || code FROM chm_search_searchentry, jsonb_array_elements_text(codes) AS code
     ) AS shown GROUP BY text_id
-) AS s
+"""
+BACKFILL_SQL = f"""
+UPDATE chm_search_searchtext AS t
+SET locale_codes = to_jsonb(ARRAY['config:' || t.search_config] || s.codes),
+    search_vector = t.search_vector || array_to_tsvector(ARRAY['config:' || t.search_config] || s.codes)
+FROM ({CODES_SQL}) AS s
 WHERE s.text_id = t.id
 """
 
@@ -47,11 +46,4 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, editable=False, null=True, verbose_name="languages and codes"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        search.operations.AddPostgresIndex(
-            model_name="searchtext",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector", "locale_codes"], name="chm_search_text_match_gin"
-            ),
-        ),
-        search.operations.RemovePostgresIndex(model_name="searchtext", name="chm_search_text_vector_gin"),
     ]
