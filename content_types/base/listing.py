@@ -261,15 +261,23 @@ class FacetedListing:
         return (type(self).__name__, self.request.path, get_language(), tuple(self.link_params()))
 
     @property
+    def cache_tags(self) -> tuple[str, ...]:
+        """What the listing's facets, map and ids show: the pages of its kind (``cms.content_version``:
+        a change to one of them retires them; the cards are kept per page)."""
+        return (content_version.listing_tag(self.base.model._meta.app_label),)
+
+    @property
     def facets_cache_token(self) -> str:
         """What the rendered facets depend on besides the language and the content: the template keeps
         them rendered per value (``{% frame_fragment %}``)."""
         return repr(self.cache_parts())
 
     def cached_facets(self) -> list[Facet]:
-        """:meth:`facets`, kept until the content changes (``cms.content_version``): counting costs
-        one query per facet over every result, which grows with the content."""
-        return content_version.cached("listing-facets", self.cache_parts(), lambda: self._plain(self.facets()))
+        """:meth:`facets`, kept until a page of the listing's kind changes (``cms.content_version``):
+        counting costs one query per facet over every result, which grows with the content."""
+        return content_version.cached(
+            "listing-facets", self.cache_parts(), lambda: self._plain(self.facets()), tags=self.cache_tags
+        )
 
     @staticmethod
     def _plain(facets: list[Facet]) -> list[Facet]:
