@@ -295,9 +295,22 @@ def page_change_tags(page) -> set[str] | None:
     meta = page._meta
     if not page.live or meta.app_label not in LISTED_KINDS or meta.label_lower in LISTING_PAGE_TAGS:
         return None
-    if not page.depth or page.depth <= SECTION_DEPTH or page.numchild:
+    if not page.depth or page.depth <= SECTION_DEPTH or page.numchild or _in_frame(page.translation_key):
         return None
     return {page_tag(page.pk), translation_tag(page.translation_key), listing_tag(meta.app_label)}
+
+
+def _in_frame(translation_key) -> bool:
+    """Whether the site frame (the footer's links) shows the page in one of its languages: then it
+    shows on every page. Asked once per transaction and page."""
+    from cms.site_settings.models import FooterLink
+
+    framed = getattr(_transaction, "framed", None)
+    if framed is None or not _pending():
+        framed = _transaction.framed = {}
+    if translation_key not in framed:
+        framed[translation_key] = FooterLink.objects.filter(page__translation_key=translation_key).exists()
+    return framed[translation_key]
 
 
 def _parent_page_tags(instance) -> set[str] | None:

@@ -26,7 +26,7 @@ class FrameFragmentNode(template.Node):
 
     def render(self, context):
         parts = (get_language(), *(str(value.resolve(context)) for value in self.vary_on))
-        tags = None if self.tags is None else tuple(self.tags.resolve(context))
+        tags = None if self.tags is None else tuple(self.tags.resolve(context) or ())
         rendered = content_version.cached(
             f"frame:{self.name}", parts, lambda: str(self.nodelist.render(context)), tags=tags
         )
@@ -38,8 +38,8 @@ def frame_fragment(parser, token):
     """``{% frame_fragment "footer" [vary_on…] [tags=…] %}…{% endframe_fragment %}``: a part of the
     site frame that is the same for every visitor, rendered once per language (and ``vary_on``
     values) and kept in the shared cache until the content changes (``cms.content_version``) — any
-    change, or with ``tags`` (a list) only a change to what they name. Never put anything personal
-    (the user, a CSRF token, messages) inside."""
+    change, or with ``tags`` (a list; ``""`` for none) only a change to what they name and to the
+    base. Never put anything personal (the user, a CSRF token, messages) inside."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("frame_fragment needs a name")
