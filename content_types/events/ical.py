@@ -53,6 +53,14 @@ def zone_component(tzid: str, first_year: int, last_year: int) -> Timezone | Non
         return None
 
 
+@lru_cache(maxsize=512)
+def zone_text(tzid: str, first_year: int, last_year: int) -> bytes:
+    """:func:`zone_component` as iCalendar text, written once per process (folding its lines costs
+    more than a feed's cached events)."""
+    zone = zone_component(tzid, first_year, last_year)
+    return b"" if zone is None else zone.to_ical()
+
+
 def add_time_zones(calendar: Calendar, first: date, last: date) -> None:
     """Every VTIMEZONE the events refer to, before them, in a stable order, covering whole years from
     ``first`` to ``last`` (as ``Calendar.add_missing_timezones``, with the components reused)."""
@@ -165,17 +173,16 @@ def calendar_body(events, request=None, name: str = "") -> bytes:
     (building and writing an entry costs more than everything else in a feed)."""
     from interop.api.selectors import PageAddresses
 
-    calendar = build_calendar([], request, name)
     address = PageAddresses(request) if request is not None else None
     entries = _event_entries(events, request, address)
+    zones = b""
     if events:
         first = (min(event.start for event in events) - timedelta(days=366)).date()
         last = (max(event.end for event in events) + timedelta(days=366)).date()
         tzids = sorted({tzid for _text, names in entries for tzid in names})
-        zones = [zone_component(tzid, first.year, last.year) for tzid in tzids]
-        calendar.subcomponents.extend(zone for zone in zones if zone is not None)
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head + b"".join(text for text, _names in entries) + b"END:VCALENDAR" + end
+        zones = b"".join(zone_text(tzid, first.year, last.year) for tzid in tzids)
+    head, end = build_calendar([], request, name).to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + zones + b"".join(text for text, _names in entries) + b"END:VCALENDAR" + end
 
 
 def calendar_response(events, request, *, name: str, filename: str) -> HttpResponse:

@@ -128,6 +128,7 @@ def test_the_calendar_rebuilds_only_the_events_of_a_changed_organiser(client, si
 
 def test_a_calendar_built_from_cached_entries_is_the_calendar_built_whole(rf, site_pages):
     events = [EventFactory(title=f"Workshop {number}") for number in range(3)]
+    events.append(EventFactory(title="Workshop in Brazil", venue_country=country("BR"), time_zone="America/Sao_Paulo"))
     request = rf.get("/en/events/calendar/", HTTP_HOST="localhost")
 
     calendar_body(events, request, "Events")  # stores the entries
