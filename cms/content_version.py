@@ -224,7 +224,7 @@ def _write(tags: Iterable[str]) -> None:
 def _committed() -> None:
     pending, _transaction.pending = getattr(_transaction, "pending", None) or {}, {}
     if pending:
-        _write(pending)
+        _write(set(pending))
 
 
 def changed(*tags: str) -> None:
@@ -354,9 +354,17 @@ def bump_for_content(sender, instance=None, **kwargs) -> None:
 
 
 def bump_for_deleted(sender, instance=None, **kwargs) -> None:
-    """``post_delete`` receiver: a deleted row of public content retires everything."""
-    if _shown(sender):
+    """``post_delete`` receiver: a deleted row of public content retires everything, unless it is
+    a row of one page's content (a related record taken off, an alias's children replaced)."""
+    from wagtail.models import Page
+
+    if not _shown(sender):
+        return
+    tags = None if instance is None or isinstance(instance, Page) else _parent_page_tags(instance)
+    if tags is None:
         bump()
+    else:
+        changed(*tags)
 
 
 def page_published(sender, instance, **kwargs) -> None:

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cms import content_version, page_fragments
 from content_types.events.ical import build_calendar, calendar_body
@@ -127,8 +128,16 @@ def test_the_calendar_rebuilds_only_the_events_of_a_changed_organiser(client, si
 
 
 def test_a_calendar_built_from_cached_entries_is_the_calendar_built_whole(rf, site_pages):
-    events = [EventFactory(title=f"Workshop {number}") for number in range(3)]
-    events.append(EventFactory(title="Workshop in Brazil", venue_country=country("BR"), time_zone="America/Sao_Paulo"))
+    published = timezone.now()  # an entry's stamp is its event's last publication (else the time it is built)
+    events = [EventFactory(title=f"Workshop {number}", last_published_at=published) for number in range(3)]
+    events.append(
+        EventFactory(
+            title="Workshop in Brazil",
+            venue_country=country("BR"),
+            time_zone="America/Sao_Paulo",
+            last_published_at=published,
+        )
+    )
     request = rf.get("/en/events/calendar/", HTTP_HOST="localhost")
 
     calendar_body(events, request, "Events")  # stores the entries
@@ -171,6 +180,25 @@ def test_a_transaction_writes_its_changes_once_when_it_commits(records, django_c
     assert f"page-{records[0].pk}" in written
     assert "listing-records" in written
     assert content_version.BASE not in written  # the other records' cards stay valid
+
+
+def test_a_record_with_related_records_and_an_alias_changes_only_its_own_tags(
+    records, translate_to, django_capture_on_commit_callbacks
+):
+    record = records[0]
+    RelatedRecord.objects.create(page=record, record=records[1], sort_order=0)
+    record.save_revision().publish()
+    alias = translate_to(record, "fr", alias=True)
+    content_version.start_afresh()
+
+    with mock.patch.object(content_version, "_write", wraps=content_version._write) as write:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            record.related_records.all().delete()  # a related record taken off, and the alias's copies
+            publish(record, "Seed bank census")
+        written = write.call_args.args[0]
+
+    assert {f"page-{record.pk}", f"page-{alias.pk}", "listing-records"} <= written
+    assert content_version.BASE not in written
 
 
 def test_a_rolled_back_change_is_forgotten(records):
