@@ -1,29 +1,51 @@
-"""A token that changes whenever what visitors see changes: the key part of every cached fragment.
+"""Versions of the public content: the key part of every cached fragment.
 
-Caches of rendered or computed public content (the site frame, facet counts, map markers) put the
-current token in their keys, so that one :func:`bump` retires all of them at once: nothing has to
-know which entries a change touches. The token lives in the shared cache; when the cache is down,
-:func:`current` answers None and callers compute without caching (fail open).
+Caches of rendered or computed public content put versions in their keys, so that changing a
+version retires every entry made under it: nothing has to find the entries a change touches. The
+versions live in the shared cache; when it is down, callers are told None and compute without
+caching (fail open).
 
-Pages, portal settings and vocabularies bump it when they are saved or deleted (a page is saved when
-it is published, unpublished, moved or edited), now and again after the commit, so that no process
-caches what it read before the change was committed.
+There are two grains:
+
+- **Everything** (:func:`current`, and :func:`cached` without ``tags``): replaced by every public
+  change. What does not say what it shows uses it, and is retired by any change.
+- **Tagged** (``tags=`` in :func:`cached`, :func:`versions`, :func:`tag_versions`): a *base* version,
+  replaced by every change except a page's own, plus one version per tag the entry declares, with
+  the tags the caching proxy uses (``cms/frontend_purge.py``): ``page-<id>`` for what a page shows of
+  itself, ``tr-<translation key>`` for what the languages of a page show, ``listing-<kind>`` for what
+  lists the pages of a kind (facet counts, map markers, other pages' lists of them).
+
+A change to a published page that sits below a section and lists nothing (a record, an event, a
+network or an article: :func:`page_change_tags`) replaces only its own tags and its kind's listing
+tag: the other pages' cards and fragments stay cached. Every other change — vocabularies, settings,
+section and home pages, unpublishing, moving, deleting, a slug that changes — replaces the base
+version, and so retires every entry.
+
+A transaction's changes are written once, when it commits: no other process can cache under a new
+version what it read before the change was committed. Until then the process that makes them reads
+its own tags with a local suffix, so that it never serves, within the transaction, what it cached
+before the change.
 """
 
 import hashlib
+import itertools
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
 
+from cms.frontend_purge import LISTED_KINDS, LISTING_PAGE_TAGS, page_tag, translation_tag
+
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "chm:content-version"
 CACHE_SECONDS = 24 * 3600  # fragments of a retired version expire on their own
+EVERYTHING = "*"  # replaced by every change
+BASE = "+"  # replaced by every change but a page's own
 # Apps whose saved or deleted rows change public pages.
 CONTENT_APPS = frozenset(
     {
@@ -39,56 +61,118 @@ CONTENT_APPS = frozenset(
         "taggit",
     }
 )
+# Rows of those apps that no public page shows: saved with every publish, they change nothing.
+NOT_SHOWN = frozenset(
+    {
+        "wagtailcore.revision",
+        "wagtailcore.pagelogentry",
+        "wagtailcore.modellogentry",
+        "wagtailcore.referenceindex",
+        "wagtailcore.workflowstate",
+        "wagtailcore.taskstate",
+        "wagtailcore.pagesubscription",
+        "wagtailcore.comment",
+        "wagtailcore.commentreply",
+    }
+)
+SECTION_DEPTH = 3  # root, home pages, sections: what lies deeper is listed, never in the menus
 
 
-# Within one request the token is read once: a page asks for it for every cached part.
+def listing_tag(kind: str) -> str:
+    return f"listing-{kind}"
+
+
+def _key(tag: str) -> str:
+    return CACHE_KEY if tag == EVERYTHING else f"{CACHE_KEY}:{tag}"
+
+
+# Within one request each version is read once: a page asks for them for every cached part. A
+# request reads the versions of the tags it meets as it goes, after some of the content: when
+# everything's version has changed since its first read, a change was committed meanwhile, and what
+# it computes from then on may mix both states: it is served, never stored (``writable``).
 _request = threading.local()
 
 
 def _request_started(**kwargs) -> None:
-    _request.active, _request.token = True, None
+    _request.active, _request.versions, _request.unsafe = True, {}, False
 
 
 def _request_finished(**kwargs) -> None:
-    _request.active, _request.token = False, None
+    _request.active, _request.versions, _request.unsafe = False, {}, False
+
+
+def writable() -> bool:
+    """Whether what this request computes may be stored (no change committed since it began)."""
+    return not getattr(_request, "unsafe", False)
+
+
+def _read(tags: Iterable[str]) -> dict[str, str] | None:
+    """The version of each of ``tags`` (made when missing); None when the cache cannot be reached."""
+    tags = list(dict.fromkeys(tags))
+    active = getattr(_request, "active", False)
+    memo = _request.versions if active else {}
+    wanted = {_key(tag): tag for tag in tags if tag not in memo}
+    if wanted:
+        if active:
+            wanted.setdefault(_key(EVERYTHING), EVERYTHING)
+        try:
+            stored = cache.get_many(list(wanted))
+            missing = [key for key in wanted if key not in stored]
+            if missing:
+                for key in missing:
+                    cache.add(key, uuid.uuid4().hex, None)
+                stored.update(cache.get_many(missing))
+        except Exception:  # noqa: BLE001 - a cache that is down means "do not cache", never an error
+            logger.warning("Could not read the content versions", exc_info=True)
+            return None
+        if len(stored) < len(wanted):  # evicted as soon as made: do not cache this time
+            return None
+        read = {wanted[key]: value for key, value in stored.items()}
+        if EVERYTHING in memo and read.pop(EVERYTHING, memo[EVERYTHING]) != memo[EVERYTHING]:
+            _request.unsafe = True
+        memo.update(read)
+    values = {tag: memo[tag] for tag in tags}
+    pending = _pending()
+    if pending:
+        for tag in tags:
+            if tag in pending:
+                values[tag] = f"{values[tag]}~{pending[tag]}"
+    return values
 
 
 def current() -> str | None:
-    """The current token (made when missing), or None when the cache cannot be reached."""
-    if getattr(_request, "active", False):
-        if _request.token is None:
-            _request.token = _read()
-        return _request.token
-    return _read()
+    """The version of everything (made when missing), or None when the cache cannot be reached."""
+    values = _read([EVERYTHING])
+    return None if values is None else values[EVERYTHING]
 
 
-def _read() -> str | None:
-    try:
-        token = cache.get(CACHE_KEY)
-        if token is None:
-            cache.add(CACHE_KEY, uuid.uuid4().hex, None)
-            token = cache.get(CACHE_KEY)
-    except Exception:  # noqa: BLE001 - a cache that is down means "do not cache", never an error
-        logger.warning("Could not read the content version", exc_info=True)
-        return None
-    return token
+def versions(tags: Iterable[str] = ()) -> str | None:
+    """One version for what shows ``tags`` (and the base); None when the cache cannot be reached."""
+    values = _read([BASE, *sorted(set(tags))])
+    return None if values is None else "|".join(f"{tag}={value}" for tag, value in values.items())
+
+
+def tag_versions(tags: Iterable[str]) -> dict[str, str] | None:
+    """The version of each tag, the base's under ``BASE`` (for entries with a tag each: cards)."""
+    return _read([BASE, *tags])
 
 
 def _digest(parts, version: str) -> str:
     return hashlib.sha256(repr((parts, version)).encode()).hexdigest()[:32]
 
 
-def etag(name: str, parts) -> str | None:
-    """A validator for a response built from the current content and ``parts``; None when unknown."""
-    version = current()
+def etag(name: str, parts, tags: Iterable[str] | None = None) -> str | None:
+    """A validator for a response built from the content and ``parts``; None when unknown."""
+    version = current() if tags is None else versions(tags)
     return None if version is None else _digest((name, parts), version)
 
 
-def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS):
+def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS, tags: Iterable[str] | None = None):
     """``compute()``, kept in the shared cache under ``name`` and ``parts`` (what the value depends
-    on besides the content: language, filters…) for the current content version. Computed every time
-    when the cache is down; a value of None is never cached."""
-    version = current()
+    on besides the content: language, filters…) until the content changes — any change, or with
+    ``tags`` only a change to what they name (and the base). Computed every time when the cache is
+    down; a value of None is never cached."""
+    version = current() if tags is None else versions(tags)
     if version is None:
         return compute()
     key = f"chm:fragment:{name}:{_digest(parts, version)}"
@@ -99,7 +183,7 @@ def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS):
         return compute()
     if value is None:
         value = compute()
-        if value is not None:
+        if value is not None and writable():
             try:
                 cache.set(key, value, timeout)
             except Exception:  # noqa: BLE001
@@ -107,28 +191,91 @@ def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS):
     return value
 
 
-def start_afresh() -> None:
-    """A new token now, whatever the transaction (tests start each from here)."""
-    _set_new_token()
+# --- changing versions --------------------------------------------------------------------------
+# The tags changed by the transaction in progress, each with a local suffix that changes with every
+# change, until the transaction commits (one write) or rolls back (nothing written).
+_transaction = threading.local()
+_suffixes = itertools.count(1)
 
 
-def _set_new_token() -> None:
-    _request.token = None
+def _pending() -> dict[str, int] | None:
+    pending = getattr(_transaction, "pending", None)
+    if not pending:
+        return None
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(item[1] is _transaction.on_commit for item in connection.run_on_commit):
+        return pending
+    _transaction.pending = {}  # its transaction rolled back
+    return None
+
+
+def _write(tags: Iterable[str]) -> None:
+    tags = set(tags)
+    memo = getattr(_request, "versions", None)
+    if memo:
+        for tag in tags:
+            memo.pop(tag, None)
     try:
-        cache.set(CACHE_KEY, uuid.uuid4().hex, None)
+        cache.set_many({_key(tag): uuid.uuid4().hex for tag in tags}, None)
     except Exception:  # noqa: BLE001 - unreachable cache: nothing is being cached either
-        logger.warning("Could not change the content version", exc_info=True)
+        logger.warning("Could not change the content versions", exc_info=True)
 
 
-# A bulk load (``load_demo``) saves thousands of rows: one new token at its end instead of one each.
+def _committed() -> None:
+    pending, _transaction.pending = getattr(_transaction, "pending", None) or {}, {}
+    if pending:
+        _write(set(pending))
+
+
+def changed(*tags: str) -> None:
+    """Retire what shows ``tags`` (and everything untagged): at once in this process, for the
+    others when the transaction commits (once per transaction, however many rows it changes)."""
+    if getattr(_deferral, "depth", 0):
+        return
+    tags = {EVERYTHING, *tags}
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _write(tags)
+        return
+    pending = _pending()
+    if pending is None:
+        pending = _transaction.pending = {}
+        _transaction.on_commit = _new_callback()
+        transaction.on_commit(_transaction.on_commit)
+    suffix = next(_suffixes)
+    for tag in tags:
+        pending[tag] = suffix
+
+
+def _new_callback() -> Callable[[], None]:
+    """A callback of its own for each transaction, so that a rolled back one is told apart."""
+
+    def committed():
+        _committed()
+
+    return committed
+
+
+def bump(**kwargs) -> None:
+    """Retire every cached entry (usable as a signal receiver)."""
+    changed(BASE)
+
+
+def start_afresh() -> None:
+    """New versions now, whatever the transaction (tests start each from here)."""
+    _transaction.pending = {}
+    _write({EVERYTHING, BASE})
+
+
+# A bulk load (``load_demo``) saves thousands of rows: one new version at its end instead of one each.
 _deferral = threading.local()
 
 
 @contextmanager
 def deferred():
-    """Within this block, changes do not replace the token one by one: it is replaced once when the
-    block ends (and again when that commits). For bulk loads in one process, where nobody reads
-    the content being written."""
+    """Within this block, changes do not replace the versions one by one: the base is replaced once
+    when the block ends (for the others when that commits). For bulk loads in one process, where
+    nobody reads the content being written."""
     _deferral.depth = getattr(_deferral, "depth", 0) + 1
     try:
         yield
@@ -138,33 +285,108 @@ def deferred():
             bump()
 
 
-def bump(**kwargs) -> None:
-    """Retire every fragment cached for the current content (usable as a signal receiver): now, and
-    again when the transaction commits (once per transaction, however many rows it changes)."""
-    if getattr(_deferral, "depth", 0):
+# --- what a change retires ----------------------------------------------------------------------
+
+
+def page_change_tags(page) -> set[str] | None:
+    """The tags a change to ``page`` (a specific page) retires when it concerns only the page: a
+    published page of a listed kind, below the sections, with no child pages, that is no listing
+    itself. None when the change must retire everything."""
+    meta = page._meta
+    if not page.live or meta.app_label not in LISTED_KINDS or meta.label_lower in LISTING_PAGE_TAGS:
+        return None
+    if not page.depth or page.depth <= SECTION_DEPTH or page.numchild or _in_frame(page.translation_key):
+        return None
+    return {page_tag(page.pk), translation_tag(page.translation_key), listing_tag(meta.app_label)}
+
+
+def _in_frame(translation_key) -> bool:
+    """Whether the site frame (the footer's links) shows the page in one of its languages: then it
+    shows on every page. Asked once per transaction and page."""
+    from cms.site_settings.models import FooterLink
+
+    framed = getattr(_transaction, "framed", None)
+    if framed is None or not _pending():
+        framed = _transaction.framed = {}
+    if translation_key not in framed:
+        framed[translation_key] = FooterLink.objects.filter(page__translation_key=translation_key).exists()
+    return framed[translation_key]
+
+
+def _parent_page_tags(instance) -> set[str] | None:
+    """For a row of a page's content (a cluster child: an attachment, a related record…): the page's
+    tags, when its kind is one whose changes concern only itself."""
+    from modelcluster.fields import ParentalKey
+    from wagtail.models import Page
+
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, ParentalKey) and issubclass(field.related_model, Page):
+            page_id, meta = getattr(instance, field.attname), field.related_model._meta
+            if page_id and meta.app_label in LISTED_KINDS and meta.label_lower not in LISTING_PAGE_TAGS:
+                return {page_tag(page_id), listing_tag(meta.app_label)}
+    return None
+
+
+def row_change_tags(instance) -> set[str] | None:
+    from wagtail.models import Page
+
+    if instance is None:
+        return None
+    if isinstance(instance, Page):
+        return page_change_tags(instance)
+    return _parent_page_tags(instance)
+
+
+def _shown(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return meta is not None and meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_SHOWN
+
+
+def bump_for_content(sender, instance=None, **kwargs) -> None:
+    """``post_save`` / ``m2m_changed`` receiver: retire what shows the row, when public content."""
+    if not _shown(sender):
         return
-    _set_new_token()
-    connection = transaction.get_connection()
-    if not (connection.in_atomic_block and any(item[1] is _set_new_token for item in connection.run_on_commit)):
-        transaction.on_commit(_set_new_token)
-
-
-def bump_for_content(sender, **kwargs) -> None:
-    """``post_save`` / ``post_delete`` receiver: bump when the row belongs to public content."""
-    if getattr(sender, "_meta", None) is not None and sender._meta.app_label in CONTENT_APPS:
+    tags = row_change_tags(instance)
+    if tags is None:
         bump()
+    else:
+        changed(*tags)
+
+
+def bump_for_deleted(sender, instance=None, **kwargs) -> None:
+    """``post_delete`` receiver: a deleted row of public content retires everything, unless it is
+    a row of one page's content (a related record taken off, an alias's children replaced)."""
+    from wagtail.models import Page
+
+    if not _shown(sender):
+        return
+    tags = None if instance is None or isinstance(instance, Page) else _parent_page_tags(instance)
+    if tags is None:
+        bump()
+    else:
+        changed(*tags)
+
+
+def page_published(sender, instance, **kwargs) -> None:
+    tags = page_change_tags(instance)
+    if tags is None:
+        bump()
+    else:
+        changed(*tags)
 
 
 def connect() -> None:
     """Connect the receivers (called once, from an app's ``ready``)."""
     from django.core.signals import request_finished, request_started
     from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
+    from wagtail.signals import page_published as published
+    from wagtail.signals import page_slug_changed, page_unpublished, post_page_move
 
     request_started.connect(_request_started, dispatch_uid="content_version_request_started")
     request_finished.connect(_request_finished, dispatch_uid="content_version_request_finished")
     post_save.connect(bump_for_content, dispatch_uid="content_version_save")
-    post_delete.connect(bump_for_content, dispatch_uid="content_version_delete")
+    post_delete.connect(bump_for_deleted, dispatch_uid="content_version_delete")
     m2m_changed.connect(bump_for_content, dispatch_uid="content_version_m2m")
-    for signal in (page_published, page_unpublished, post_page_move):
+    published.connect(page_published, dispatch_uid="content_version_published")
+    for signal in (page_unpublished, post_page_move, page_slug_changed):
         signal.connect(bump, dispatch_uid=f"content_version_{id(signal)}")

@@ -8,7 +8,9 @@ the page type's ``cached_fragments``. ``get_context`` asks the cache for all of 
 (``fragments_cached(context)``) and the template outputs the stored HTML. A part that is missing is
 rendered as usual and stored.
 
-Keys hold the content version (``cms.content_version``): any public change retires every part. They
+Keys hold the versions of what the parts show (``cms.content_version``): the page's own tags, those
+of the kinds of pages it lists (its type's ``fragment_kinds``: a record's related records…) and the
+base version that every change but a page's own replaces; a change to another page leaves them. They
 also hold the page, the language, the host, the scheme and what the page's ``fragment_vary()``
 answers (what its parts show that changes with time, such as whether an event is over) and what its
 ``fragment_reader_vary(request)`` answers (a class of readers, such as members or not; never the
@@ -23,6 +25,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from cms import content_version
+from cms.frontend_purge import page_tag, translation_tag
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ class PageFragments(dict):
     def store(self, name: str, html: str) -> None:
         self[name] = html
         key = self.keys.get(name)
-        if key is None:
+        if key is None or not content_version.writable():
             return
         try:
             cache.set(key, html, content_version.CACHE_SECONDS)
@@ -49,11 +52,19 @@ class PageFragments(dict):
             logger.warning("Could not cache a page fragment", exc_info=True)
 
 
+def fragment_tags(page) -> set[str]:
+    """What the cached parts of ``page`` show: the page itself, in its languages, and the pages of
+    the kinds its type names in ``fragment_kinds`` (lists of other pages: related records…)."""
+    tags = {page_tag(page.pk), translation_tag(page.translation_key)}
+    tags.update(content_version.listing_tag(kind) for kind in getattr(page, "fragment_kinds", ()))
+    return tags
+
+
 def lookup(page, request, names) -> PageFragments:
     """The cached parts of ``page`` for this request (one cache read); none when not cacheable."""
     if not names or request is None or not page.pk or getattr(request, "is_preview", False):
         return PageFragments()
-    version = content_version.current()
+    version = content_version.versions(fragment_tags(page))
     if version is None:
         return PageFragments()
     vary = page.fragment_vary() if hasattr(page, "fragment_vary") else ()
@@ -77,8 +88,9 @@ def fragments_cached(context) -> bool:
 
 # --- listing cards ------------------------------------------------------------------------------
 # A listing's card (``{% cached_cards %}``) is kept per card template, page, language, host and
-# scheme. The listing reads them before it loads its results (:func:`cached_cards_for`): a result
-# whose card is there is never loaded, prefetched or rendered, only its id is read.
+# scheme, under the versions of its page's own tag and the base: a change to another page leaves it.
+# The listing reads them before it loads its results (:func:`cached_cards_for`): a result whose card
+# is there is never loaded, prefetched or rendered, only its id is read.
 
 
 class CachedCard:
@@ -93,12 +105,15 @@ class CachedCard:
 
 def card_keys(request, template_name: str, pks) -> dict:
     """The cache key of each page's card (none when the cache is down or there is no request)."""
-    version = content_version.current() if request is not None else None
-    if version is None:
+    pks = list(pks)
+    tags = {pk: page_tag(pk) for pk in pks}
+    versions = content_version.tag_versions(tags.values()) if request is not None and pks else None
+    if versions is None:
         return {}
-    host, language = request.get_host(), get_language()
+    host, language, base = request.get_host(), get_language(), versions[content_version.BASE]
     return {
-        pk: f"chm:card:{content_version._digest((template_name, pk, language, host, request.scheme), version)}"
+        pk: "chm:card:"
+        + content_version._digest((template_name, pk, language, host, request.scheme), (base, versions[tags[pk]]))
         for pk in pks
     }
 

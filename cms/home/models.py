@@ -44,6 +44,7 @@ class HomePage(AccessControlledPage, Page):
     # Parts of the template kept rendered in the cache ({% page_fragment %}, cms.page_fragments): its
     # feeds, sections, body and latest news are the same for every visitor.
     cached_fragments = ("meta", "content", "news")
+    fragment_kinds = ("news",)  # the latest news; the sections are its children (any change to them retires all)
 
     def get_context(self, request, *args, **kwargs):
         from content_types.news.models import NewsArticlePage

@@ -7,6 +7,9 @@ type; a page on the way that routes by itself (a routable page whose own route m
 address, or a page type with its own ``route``) takes over from there, as it would in Wagtail's walk.
 """
 
+import logging
+
+from django.core.cache import cache
 from django.urls import Resolver404
 from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -14,6 +17,9 @@ from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 from cms import content_version
+from cms.frontend_purge import page_tag
+
+logger = logging.getLogger(__name__)
 
 
 def _routes_itself(page_class, remaining: list[str]) -> bool:
@@ -58,9 +64,10 @@ class CachedRoutingMiddleware:
     """Which page an address names, kept in the shared cache until the content changes.
 
     Before Wagtail's ``serve`` view runs, a GET or HEAD request for a page looks up the site and the
-    page its address routes to under the host, port, language and path for the current content
-    version (``cms.content_version``), and hands them to Wagtail the way it keeps its own answer for
-    the request (``request._wagtail_site`` and ``request._wagtail_route_for_request``): no query for
+    page its address routes to under the host, port, language and path for the current base version
+    (``cms.content_version``), valid while the page's own version is the one it was kept under, and
+    hands them to Wagtail the way it keeps its own answer for the request (``request._wagtail_site``
+    and ``request._wagtail_route_for_request``): no query for
     the site, the locale, the home page or the page. On a miss Wagtail routes as usual and the answer
     is stored. Only plain pages and routable pages' own routes are kept: a page that answers with
     arguments of its own routes afresh; an address that answers 404 is never kept. Who may see the
@@ -79,8 +86,7 @@ class CachedRoutingMiddleware:
         if view_func is not wagtail_views.serve or request.method not in ("GET", "HEAD"):
             return None
         path = view_kwargs.get("path", view_args[0] if view_args else "")
-        parts = (request._get_raw_host(), request.get_port(), get_language(), path)
-        stored = content_version.cached("route", parts, lambda: self._route(request, path))
+        stored = self._stored_route(request, path)
         if stored is not None and not hasattr(request, "_wagtail_route_for_request"):
             site, page, remaining = stored
             request._wagtail_site = site
@@ -89,6 +95,39 @@ class CachedRoutingMiddleware:
             else:
                 request._wagtail_route_for_request = page.route(request, remaining)
         return None
+
+    def _stored_route(self, request, path: str):
+        """The route kept for ``path`` while the base version and the page's own are those it was
+        kept under (the page object is served as it was read); routed and kept afresh otherwise."""
+        version = content_version.versions()
+        if version is None:
+            return None
+        parts = (request._get_raw_host(), request.get_port(), get_language(), path)
+        key = f"chm:fragment:route:{content_version._digest(parts, version)}"
+        try:
+            stored = cache.get(key)
+        except Exception:  # noqa: BLE001 - an unreachable cache only means "route as usual"
+            logger.warning("Could not read a cached route", exc_info=True)
+            return None
+        if stored is not None:
+            site, page, remaining, page_version = stored
+            if page_version == self._page_version(page):
+                return site, page, remaining
+        route = self._route(request, path)
+        if route is None:
+            return None
+        page_version = self._page_version(route[1])
+        if page_version is not None and content_version.writable():
+            try:
+                cache.set(key, (*route, page_version), content_version.CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("Could not cache a route", exc_info=True)
+        return route
+
+    @staticmethod
+    def _page_version(page) -> str | None:
+        versions = content_version.tag_versions([page_tag(page.pk)])
+        return None if versions is None else versions[page_tag(page.pk)]
 
     @staticmethod
     def _route(request, path: str):

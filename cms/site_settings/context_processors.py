@@ -16,7 +16,8 @@ def main_navigation(request):
     if site is None:
         return {"home": None, "items": []}
     language = get_language() or settings.LANGUAGE_CODE
-    return content_version.cached("navigation", (site.pk, language), lambda: _navigation(site))
+    # The items are the home page's children: a change to one of them retires everything (tags=()).
+    return content_version.cached("navigation", (site.pk, language), lambda: _navigation(site), tags=())
 
 
 def _navigation(site) -> dict:
@@ -48,7 +49,7 @@ def portal_texts(request):
         return None
     language = get_language() or settings.LANGUAGE_CODE
     return content_version.cached(
-        "portal-texts", (site.pk, language), lambda: PortalSettings.for_site(site).texts_in(language)
+        "portal-texts", (site.pk, language), lambda: PortalSettings.for_site(site).texts_in(language), tags=()
     )
 
 

@@ -21,7 +21,7 @@ _vocabularies = threading.local()
 
 def _terms(model) -> dict:
     """The terms of a vocabulary by id, read once per process and content version."""
-    version = content_version.current()
+    version = content_version.versions()  # the base: a change to a term retires everything
     if version is None:  # no shared cache: no way to know when the copy goes stale
         return {term.pk: term for term in model._default_manager.all()}
     if getattr(_vocabularies, "version", None) != version:

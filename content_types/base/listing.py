@@ -255,10 +255,18 @@ class FacetedListing:
         return prime_text_languages(items)
 
     # --- facets ---------------------------------------------------------------------------------
-    def cache_parts(self) -> tuple:
-        """What this listing's facets and map depend on besides the content: the listing (its
-        address), the language and the applied filters, order and page size."""
-        return (type(self).__name__, self.request.path, get_language(), tuple(self.link_params()))
+    def cache_parts(self, params=None) -> tuple:
+        """What this listing's rendered facets depend on besides the content: the listing (its
+        address), the language and the applied filters, order and page size (``params``: only
+        some of them, for what the others do not change)."""
+        params = self.link_params() if params is None else params
+        return (type(self).__name__, self.request.path, get_language(), tuple(params))
+
+    @property
+    def cache_tags(self) -> tuple[str, ...]:
+        """What the listing's facets, map and ids show: the pages of its kind (``cms.content_version``:
+        a change to one of them retires them; the cards are kept per page)."""
+        return (content_version.listing_tag(self.base.model._meta.app_label),)
 
     @property
     def facets_cache_token(self) -> str:
@@ -267,9 +275,20 @@ class FacetedListing:
         return repr(self.cache_parts())
 
     def cached_facets(self) -> list[Facet]:
-        """:meth:`facets`, kept until the content changes (``cms.content_version``): counting costs
-        one query per facet over every result, which grows with the content."""
-        return content_version.cached("listing-facets", self.cache_parts(), lambda: self._plain(self.facets()))
+        """:meth:`facets`, kept until a page of the listing's kind changes (``cms.content_version``):
+        counting costs one query per facet over every result, which grows with the content."""
+        parts = self.cache_parts(self.filter_params())
+        facets = content_version.cached(
+            "listing-facets", parts, lambda: self._plain(self.facets()), tags=self.cache_tags
+        )
+        for facet in facets:  # kept once for every order and page size: the links repeat this one's
+            for option in facet.options:
+                option.url = self.url_with(facet.name, None if option.selected else option.value)
+        return facets
+
+    def filter_params(self) -> list[tuple[str, str]]:
+        """The applied filters alone, which alone decide the counts (not the order or page size)."""
+        return [(name, value) for name, value in self.link_params() if name not in ("sort", "per_page")]
 
     @staticmethod
     def _plain(facets: list[Facet]) -> list[Facet]:

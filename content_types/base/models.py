@@ -79,6 +79,9 @@ class ClassifiedPage(AccessControlledPage, Page):
     og_type = "article"
     # Parts of the template kept rendered in the cache ({% page_fragment %}, cms.page_fragments).
     cached_fragments: tuple[str, ...] = ()
+    # The kinds (app labels) of the other pages those parts show: a change to one of them retires the
+    # parts; a change to a page of another kind leaves them (cms.page_fragments).
+    fragment_kinds: tuple[str, ...] = ()
 
     def fragment_vary(self) -> tuple:
         """What the cached parts show that changes without an edit (with time): part of their keys."""

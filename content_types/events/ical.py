@@ -1,15 +1,22 @@
 """iCalendar (RFC 5545) files for one event or a feed of events, with the events' own time zones."""
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from cms import content_version
+from cms.frontend_purge import page_tag
+
 from .models import EventPage, EventStatus
 
+logger = logging.getLogger(__name__)
 PRODUCT_ID = "-//CHM Portal//Events//EN"
 ICAL_STATUS = {
     EventStatus.SCHEDULED: "CONFIRMED",
@@ -44,6 +51,14 @@ def zone_component(tzid: str, first_year: int, last_year: int) -> Timezone | Non
         return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=512)
+def zone_text(tzid: str, first_year: int, last_year: int) -> bytes:
+    """:func:`zone_component` as iCalendar text, written once per process (folding its lines costs
+    more than a feed's cached events)."""
+    zone = zone_component(tzid, first_year, last_year)
+    return b"" if zone is None else zone.to_ical()
 
 
 def add_time_zones(calendar: Calendar, first: date, last: date) -> None:
@@ -108,8 +123,70 @@ def build_calendar(events, request=None, name: str = "") -> Calendar:
     return calendar
 
 
+def _event_entry(event: EventPage, request, address) -> tuple[bytes, tuple[str, ...]]:
+    """An event's VEVENT as iCalendar text, and the time zones it names."""
+    component = event_component(event, request, address)
+    holder = Calendar()
+    holder.add_component(component)
+    return component.to_ical(), tuple(sorted(holder.get_missing_tzids()))
+
+
+def _event_entries(events, request, address) -> list[tuple[bytes, tuple[str, ...]]]:
+    """Each event's entry, kept in the shared cache per event, language, host and scheme under the
+    versions of the event's page and its organisers' pages (``cms.content_version``): a change to
+    one event or organisation rebuilds only the entries that show it."""
+    tags = {
+        event.pk: (page_tag(event.pk), *(page_tag(page.pk) for page in event.organisations.all())) for event in events
+    }
+    versions = content_version.tag_versions({tag for names in tags.values() for tag in names}) if request else None
+    if versions is None:
+        return [_event_entry(event, request, address) for event in events]
+    parts = (get_language(), request.get_host(), request.scheme)
+    keys = {
+        event.pk: "chm:ical-event:"
+        + content_version._digest(
+            (event.pk, parts), (versions[content_version.BASE], *(versions[tag] for tag in tags[event.pk]))
+        )
+        for event in events
+    }
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # noqa: BLE001 - an unreachable cache only means "build every entry"
+        logger.warning("Could not read cached calendar entries", exc_info=True)
+        found = {}
+    entries, missing = [], {}
+    for event in events:
+        entry = found.get(keys[event.pk])
+        if entry is None:
+            entry = missing[keys[event.pk]] = _event_entry(event, request, address)
+        entries.append(entry)
+    if missing and content_version.writable():
+        try:
+            cache.set_many(missing, content_version.CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not cache calendar entries", exc_info=True)
+    return entries
+
+
+def calendar_body(events, request=None, name: str = "") -> bytes:
+    """:func:`build_calendar`'s text, with each event's entry taken from the cache when it is there
+    (building and writing an entry costs more than everything else in a feed)."""
+    from interop.api.selectors import PageAddresses
+
+    address = PageAddresses(request) if request is not None else None
+    entries = _event_entries(events, request, address)
+    zones = b""
+    if events:
+        first = (min(event.start for event in events) - timedelta(days=366)).date()
+        last = (max(event.end for event in events) + timedelta(days=366)).date()
+        tzids = sorted({tzid for _text, names in entries for tzid in names})
+        zones = b"".join(zone_text(tzid, first.year, last.year) for tzid in tzids)
+    head, end = build_calendar([], request, name).to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + zones + b"".join(text for text, _names in entries) + b"END:VCALENDAR" + end
+
+
 def calendar_response(events, request, *, name: str, filename: str) -> HttpResponse:
-    body = build_calendar(events, request, name).to_ical()
+    body = calendar_body(events, request, name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

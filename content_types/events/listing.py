@@ -65,9 +65,9 @@ class EventListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
         ]
         return [Facet("type", _("Type of event"), options), *self.facets_with_region(facets)]
 
-    def cache_parts(self) -> tuple:
+    def cache_parts(self, params=None) -> tuple:
         # Which events are upcoming changes with the time: cached counts last a minute at most.
-        return (*super().cache_parts(), self.when, self.now.strftime("%Y-%m-%dT%H:%M"))
+        return (*super().cache_parts(params), self.when, self.now.strftime("%Y-%m-%dT%H:%M"))
 
     def tab_counts(self) -> dict:
         """How many upcoming and past events match the other filters (one query)."""

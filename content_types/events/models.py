@@ -148,7 +148,7 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
             markers = [page.map_marker(url=page.get_url(request), label=page.marker_label()) for page in pages if page]
             return [marker for marker in markers if marker]
 
-        return content_version.cached("events-page-markers", parts, compute)
+        return content_version.cached("events-page-markers", parts, compute, tags=listing.cache_tags)
 
     def calendar_url(self) -> str:
         return self.url + self.reverse_subpage("calendar").lstrip("/")
@@ -177,6 +177,7 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
     """An event: when (in its own time zone), where (a venue, online or both), who organises it."""
 
     cached_fragments = ("meta", "content")  # {% page_fragment %}: the same for every visitor
+    fragment_kinds = ("records",)  # other pages the cached parts show: the organisers
 
     event_type = models.CharField(_("type of event"), max_length=20, choices=EventType.choices)
     status = models.CharField(

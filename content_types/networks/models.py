@@ -98,6 +98,9 @@ OPEN_STATUSES = [MembershipStatus.PENDING, MembershipStatus.ACTIVE]
 class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
     """The Networks section: a directory with filters and a map of the member organisations."""
 
+    # The members map shows the listed networks' member organisations (cms.content_version tags).
+    MAP_TAGS = ("listing-networks", "listing-records")
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -165,13 +168,14 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
             markers = [marker for marker in markers if marker]
             return {"markers": markers, "located": listing.located_member_count(len(markers))}
 
-        return content_version.cached("networks-members-markers", self.map_parts(listing, request), compute)
+        parts = self.map_parts(listing, request)
+        return content_version.cached("networks-members-markers", parts, compute, tags=self.MAP_TAGS)
 
     @path("markers/", name="markers")
     def markers(self, request):
         """The members map's markers for the filters in the query string, as GeoJSON."""
         listing = self.listing(request)
-        etag = content_version.etag("networks-members-markers", self.map_parts(listing, request))
+        etag = content_version.etag("networks-members-markers", self.map_parts(listing, request), tags=self.MAP_TAGS)
         return markers_response(self.map_data(listing, request)["markers"], etag)
 
     @path("members/", name="members")
@@ -207,6 +211,7 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
 
     # What every visitor sees alike ({% page_fragment %}); who may join or manage is not in them.
     cached_fragments = ("meta", "header", "about", "related")
+    fragment_kinds = ("events", "records")  # other pages the cached parts show: events, records, members
 
     kind = models.CharField(_("kind"), max_length=25, choices=NetworkKind.choices, default=NetworkKind.NETWORK)
     scope = models.CharField(_("scope"), max_length=12, choices=NetworkScope.choices, default=NetworkScope.GLOBAL)

@@ -154,10 +154,12 @@ def as_jsonld(data: dict) -> dict:
 
 def represented(kind: str, rows: list, language: str, request, restricted: set) -> list[dict]:
     """The representation of each of ``rows`` (originals with their ``modified``), taken from the
-    shared cache when it was made under the current content version (``cms.content_version``: any
-    public change retires every entry), else built (``resolve_items`` for the missing ones only, in a
-    fixed number of queries) and stored. With the cache down, every item is built (fail open)."""
-    version = content_version.current() if rows else None
+    shared cache when it was made for the same ``modified`` (the latest change in the item's
+    translation group) under the current base version (``cms.content_version``: a change to another
+    page leaves it; vocabularies, settings, unpublishing retire every entry), else built
+    (``resolve_items`` for the missing ones only, in a fixed number of queries) and stored. With the
+    cache down, every item is built (fail open)."""
+    version = content_version.versions() if rows else None
     keys: dict = {}
     found: dict = {}
     if version is not None:

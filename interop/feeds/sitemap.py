@@ -9,6 +9,7 @@ them, so that the number of queries does not grow with the number of pages. The 
 shared cache until the content changes (``cms/content_version.py``).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -18,12 +19,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from wagtail.models import Page, Site
 
 from cms import content_version
 
 X_DEFAULT_LANGUAGE = "en"
+PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote() leaves as it is, whatever its safe characters
 LIMIT = 10000  # addresses per sitemap page (the sitemaps protocol allows 50,000)
 
 
@@ -61,7 +63,9 @@ class RootAddresses:
     def __call__(self, url_path: str) -> str | None:
         for root in self.roots:
             if url_path.startswith(root.root_path):
-                suffix = quote(url_path[len(root.root_path) :], safe=RFC3986_SUBDELIMS + "/~:@")
+                suffix = url_path[len(root.root_path) :]
+                if not PLAIN_PATH.fullmatch(suffix):  # slugs are nearly always plain: quote only the others
+                    suffix = quote(suffix, safe=RFC3986_SUBDELIMS + "/~:@")
                 return self._prefix(root) + suffix
         return None
 
@@ -121,11 +125,11 @@ def _build(request, site: Site, number: int) -> SitemapPage | None:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
-    last_mods, links = set(), {}
+    last_mods, links, zone = set(), {}, get_current_timezone()
     for location, _language, translation_key, lastmod in rows[(number - 1) * LIMIT : number * LIMIT]:
         lines.append(f"<url><loc>{escape(location)}</loc>")
         if lastmod:
-            lines.append(f"<lastmod>{localtime(lastmod):%Y-%m-%d}</lastmod>")
+            lines.append(f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>")
         if translation_key not in links:  # the same alternates for every language of a page
             links[translation_key] = _alternate_links(versions.get(translation_key, []))
         if links[translation_key]:

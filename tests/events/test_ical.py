@@ -122,6 +122,7 @@ def test_feed_applies_the_filters(client, index):
 def test_feed_query_count_does_not_grow_with_the_number_of_events(client, index):
     for _ in range(3):
         EventFactory()
+    client.get(index.calendar_url())  # the site frame and the route, cached alike for both counts
     with CaptureQueriesContext(connection) as few:
         client.get(index.calendar_url())
     for _ in range(12):

@@ -11,35 +11,45 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
 from cms import content_version, page_fragments
+from cms.frontend_purge import translation_tag
 
 logger = logging.getLogger(__name__)
 register = template.Library()
 
 
 class FrameFragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list):
+    def __init__(self, nodelist, name: str, vary_on: list, tags=None):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
+        self.tags = tags
 
     def render(self, context):
         parts = (get_language(), *(str(value.resolve(context)) for value in self.vary_on))
-        rendered = content_version.cached(f"frame:{self.name}", parts, lambda: str(self.nodelist.render(context)))
+        tags = None if self.tags is None else tuple(self.tags.resolve(context) or ())
+        rendered = content_version.cached(
+            f"frame:{self.name}", parts, lambda: str(self.nodelist.render(context)), tags=tags
+        )
         return mark_safe(rendered)  # noqa: S308 - rendered (and escaped) by the template itself
 
 
 @register.tag
 def frame_fragment(parser, token):
-    """``{% frame_fragment "footer" [vary_on…] %}…{% endframe_fragment %}``: a part of the site frame
-    that is the same for every visitor, rendered once per language (and ``vary_on`` values) and kept
-    in the shared cache until the content changes (``cms.content_version``). Never put anything
-    personal (the user, a CSRF token, messages) inside."""
+    """``{% frame_fragment "footer" [vary_on…] [tags=…] %}…{% endframe_fragment %}``: a part of the
+    site frame that is the same for every visitor, rendered once per language (and ``vary_on``
+    values) and kept in the shared cache until the content changes (``cms.content_version``) — any
+    change, or with ``tags`` (a list; ``""`` for none) only a change to what they name and to the
+    base. Never put anything personal (the user, a CSRF token, messages) inside."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("frame_fragment needs a name")
+    tags = None
+    if bits[-1].startswith("tags="):
+        tags = parser.compile_filter(bits.pop()[len("tags=") :])
     nodelist = parser.parse(("endframe_fragment",))
     parser.delete_first_token()
-    return FrameFragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
+    vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
+    return FrameFragmentNode(nodelist, bits[1].strip("\"'"), vary_on, tags)
 
 
 class PageFragmentNode(template.Node):
@@ -88,7 +98,10 @@ def language_switcher(context):
     translations = {}
     if isinstance(page, Page) and page.pk:
         translations = content_version.cached(
-            "page-translations", (page.pk, request.get_host()), lambda: _page_translation_urls(page, request)
+            "page-translations",
+            (page.pk, request.get_host()),
+            lambda: _page_translation_urls(page, request),
+            tags=(translation_tag(page.translation_key),),
         )
     languages = []
     for code, name in settings.LANGUAGES:
@@ -137,6 +150,8 @@ def cached_cards(context, items, template_name: str, name: str):
 
 
 def _cache_write_many(values: dict) -> None:
+    if not content_version.writable():
+        return
     try:
         cache.set_many(values, content_version.CACHE_SECONDS)
     except Exception:  # noqa: BLE001

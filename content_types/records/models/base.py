@@ -116,6 +116,8 @@ class RecordPage(ClassifiedPage):
 
     record_type_code = ""  # set by each concrete type; see RecordType
     cached_fragments = ("meta", "content")
+    # Kinds of other pages the cached parts show (cms.page_fragments): related records, organisations.
+    fragment_kinds = ("records",)
 
     identifier = models.CharField(
         _("identifier"),

@@ -162,7 +162,7 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
             markers, located = self.map_markers(listing, request)
             return {"markers": markers, "located": located}
 
-        return content_version.cached("records-map", parts, compute)
+        return content_version.cached("records-map", parts, compute, tags=listing.cache_tags)
 
     def markers_url(self, listing) -> str:
         query = urlencode(self.map_filters(listing))
@@ -173,7 +173,8 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
         """The map's markers for the filters in the query string, as GeoJSON (``serve`` has already
         sent older addresses to the one in codes)."""
         listing = self.listing(request)
-        etag = content_version.etag("records-map", (self.pk, get_language(), self.map_filters(listing)))
+        parts = (self.pk, get_language(), self.map_filters(listing))
+        etag = content_version.etag("records-map", parts, tags=listing.cache_tags)
         return markers_response(self.map_data(listing, request)["markers"], etag)
 
     def serve(self, request, *args, **kwargs):
