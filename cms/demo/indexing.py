@@ -71,6 +71,7 @@ def index_in_bulk(progress, chunk_size: int = 500) -> None:
     with transaction.atomic():
         for start in range(0, total, chunk_size):
             chunk = list(pages[start : start + chunk_size].specific())
+            _prefetch_child_objects(chunk)
             for page in chunk:
                 ReferenceIndex.create_or_update_for_object(page)
             bar.update(len(chunk))
@@ -93,3 +94,18 @@ def index_in_bulk(progress, chunk_size: int = 500) -> None:
                     backend.add_bulk(queryset.model, chunk)
                 bar.update(len(chunk))
     bar.close()
+
+
+def _prefetch_child_objects(pages) -> None:
+    """Each page type's child objects (inline panels, comments) read once for the chunk: the
+    reference index reads them for every page."""
+    from django.db.models import prefetch_related_objects
+    from modelcluster.models import get_all_child_relations
+
+    by_model: dict = {}
+    for page in pages:
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        names = [relation.get_accessor_name() for relation in get_all_child_relations(model)]
+        if names:
+            prefetch_related_objects(group, *names)
