@@ -149,10 +149,11 @@ def _alias(source: Page, locale_id: int) -> Page:
 
 
 @transaction.atomic
-def publish_new_pages(new_pages: list[NewPage], sections: dict, now) -> list[Page]:
+def publish_new_pages(new_pages: list[NewPage], sections: dict, now, index: bool = True) -> list[Page]:
     """Create and publish ``new_pages`` under ``sections`` (locale id → parent page, one per locale
     of the portal): each page (and each of its translations) under its locale's section, and an
-    alias in every other locale. Returns the pages (originals), saved, in the order given."""
+    alias in every other locale. Returns the pages (originals), saved, in the order given.
+    ``index=False``: the caller updates the admin search index itself (a demo load, in one pass)."""
     if not new_pages:
         return []
     locked = {
@@ -197,7 +198,8 @@ def publish_new_pages(new_pages: list[NewPage], sections: dict, now) -> list[Pag
     for place in places.values():
         if place.added:
             Page.objects.filter(pk=place.page.pk).update(numchild=F("numchild") + place.added)
-    _index_for_admin([page for page, _relations in written + aliases])
+    if index:
+        _index_for_admin([page for page, _relations in written + aliases])
     for page, _relations in written:
         page_published.send(sender=type(page), instance=page, revision=None)
     return [new.page for new in new_pages]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from cms.demo.pages import get_or_create_child, translate
+from cms.demo.pages import PageBatch
 from cms.demo.registry import register_demo
 from content_types.vocabularies.models import Country, GBFTarget, Language, Subject
 
@@ -108,6 +108,11 @@ def build_events(context):
     languages = {language.code: language for language in Language.objects.filter(code__in=LANGUAGE_CODES)}
     organisations = list(OrganisationPage.objects.live().filter(locale__language_code="en").order_by("pk")[:40])
     types = list(TYPES)
+    with PageBatch(index, EventPage) as batch:
+        _build_events(context, batch, rng, countries, subjects, targets, languages, organisations, types)
+
+
+def _build_events(context, batch, rng, countries, subjects, targets, languages, organisations, types):
     for number in context.progress(range(context.count(90)), "Events"):
         event_type = types[number % len(types)]
         _title_en, _title_fr, hours, days = TYPES[event_type]
@@ -160,9 +165,9 @@ def build_events(context):
         if day >= REFERENCE_DATE:
             fields["registration_url"] = f"https://events.example.org/register/{slug}"
             fields["registration_deadline"] = start - datetime.timedelta(days=7)
-        page, _created = get_or_create_child(index, EventPage, slug, **fields)
+        page, _created = batch.get_or_create(slug, **fields)
         if number % 3 == 0:
-            translate(
+            batch.translate(
                 page,
                 "fr",
                 title=title_fr,

@@ -299,13 +299,17 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        """The venue's country always counts among the event's countries, so that filters find it."""
+    def fill_derived_fields(self) -> None:
+        """The venue's country always counts among the event's countries, so that filters find it
+        (on a save, and for events written in bulk)."""
         if self.venue_country_id:
             unsaved = self.pk is None and "countries" not in getattr(self, "_cluster_related_objects", {})
             countries = [] if unsaved else list(self.countries.all())
             if self.venue_country not in countries:
                 self.countries = [*countries, self.venue_country]
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
         return super().save(*args, **kwargs)
 
     # --- dates in the event's zone ----------------------------------------------------------------

@@ -8,6 +8,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from wagtail.models import Page
 
 from cms.demo.pages import get_or_create_child, translate
 from cms.demo.registry import register_demo
@@ -103,6 +104,8 @@ def _give_owners(users, organisations, experts) -> list:
                 continue
             page.owner = user
             page.save(update_fields=["owner"])
+            # Its aliases (made with it) copy their page's fields: the owner too.
+            Page.objects.filter(alias_of=page).update(owner=user)
         pools[kind].remove(page)
         owned.append((user, kind, page))
     return owned

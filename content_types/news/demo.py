@@ -5,7 +5,7 @@ import random
 
 from django.utils.text import slugify
 
-from cms.demo.pages import get_or_create_child, translate
+from cms.demo.pages import PageBatch
 from cms.demo.registry import register_demo
 from content_types.vocabularies.models import Country, Subject
 
@@ -52,6 +52,11 @@ def build_news(context):
     countries = list(Country.objects.filter(is_party=True).order_by("code"))
     subjects = list(Subject.objects.order_by("code"))
     today = datetime.date(2026, 11, 1)
+    with PageBatch(index, NewsArticlePage) as batch:
+        _build_articles(context, batch, rng, countries, subjects, today)
+
+
+def _build_articles(context, batch, rng, countries, subjects, today):
     for number in context.progress(range(context.count(60)), "News articles"):
         country, subject = rng.choice(countries), rng.choice(subjects)
         title_en, title_fr, text_en, text_fr = rng.choice(TEMPLATES)
@@ -64,9 +69,7 @@ def build_news(context):
         date = today - datetime.timedelta(days=rng.randint(0, 1000))
         title = title_en.format(**values)
         slug = f"{slugify(title)[:60]}-{number}"
-        page, created = get_or_create_child(
-            index,
-            NewsArticlePage,
+        page, _created = batch.get_or_create(
             slug,
             title=title,
             date=date,
@@ -74,7 +77,7 @@ def build_news(context):
             body=[("paragraph", f"<p>{text_en.format(**values)}</p>")],
         )
         title_fr = title_fr.format(**values)
-        translate(
+        batch.translate(
             page,
             "fr",
             title=title_fr,

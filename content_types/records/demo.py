@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
-from cms.demo.pages import get_or_create_child, translate
+from cms.demo.pages import PageBatch, get_or_create_child, translate
 from cms.demo.registry import register_demo
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject
 
@@ -130,12 +130,17 @@ class Builder:
         self.vocabulary = vocabulary
         self.rng = vocabulary.rng
         self.organisations: list[OrganisationPage] = []
+        self.batch: PageBatch | None = None
 
     def make(self, model, slug: str, french: dict | None, **fields):
-        page, _created = get_or_create_child(self.index, model, slug[:80], **fields)
+        batch = self.batch if self.batch is not None and self.batch.model is model else None
+        if batch is not None:
+            page, _created = batch.get_or_create(slug[:80], **fields)
+        else:
+            page, _created = get_or_create_child(self.index, model, slug[:80], **fields)
         if french and self.rng.random() < FRENCH_SHARE:
             title = french.pop("title")
-            translate(page, "fr", title=title, draft_title=title, **french)
+            (batch.translate if batch is not None else translate)(page, "fr", title=title, draft_title=title, **french)
         return page
 
     def classification(self, country=None, targets=(1, 3), subjects=None, topics=()) -> dict:
@@ -445,18 +450,24 @@ def build_records(context):
     if index is None:
         return
     builder = Builder(context, index, Vocabulary(random.Random(3030)))
+    # The types written in batches (reports and decisions have child objects, and few pages: their
+    # slugs repeat past the countries and decisions of the demo data).
     steps = [
-        (builder.organisations_, 30),
-        (builder.reports, 24),
-        (builder.decisions, 16),
-        (builder.documents, 30),
-        (builder.projects, 25),
-        (builder.practices, 20),
-        (builder.needs, 25),
-        (builder.offers, 20),
-        (builder.experts, 25),
+        (builder.organisations_, 30, OrganisationPage),
+        (builder.reports, 24, None),
+        (builder.decisions, 16, None),
+        (builder.documents, 30, DocumentRecordPage),
+        (builder.projects, 25, ProjectPage),
+        (builder.practices, 20, GoodPracticePage),
+        (builder.needs, 25, NeedPage),
+        (builder.offers, 20, OfferPage),
+        (builder.experts, 25, ExpertProfilePage),
     ]
-    for step, count in steps:
+    for step, count, model in steps:
         # One transaction per type: on-commit work (search indexing) runs once per batch, not per page.
         with transaction.atomic():
+            builder.batch = PageBatch(index, model) if model is not None else None
             step(context.count(count))
+            if builder.batch is not None:
+                builder.batch.flush()  # the next types refer to these pages (organisations)
+            builder.batch = None

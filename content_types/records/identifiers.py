@@ -78,6 +78,16 @@ def allocate_identifier(prefix: str, used: list[str]) -> str:
     return f"{prefix}{_upsert_sequence(prefix, floor, 1):04d}"
 
 
+def allocate_identifiers(prefix: str, used: list[str], count: int) -> list[str]:
+    """The next ``count`` identifiers with ``prefix``, in one counter update: the ones ``count``
+    calls of :func:`allocate_identifier` would return (records created in bulk)."""
+    if count < 1:
+        return []
+    floor = int(next_identifier(used, prefix)[len(prefix) :])
+    last = _upsert_sequence(prefix, floor + count - 1, count)
+    return [f"{prefix}{number:04d}" for number in range(last - count + 1, last + 1)]
+
+
 def reserve_identifier(identifier: str) -> None:
     """Move the counter of ``identifier``'s prefix up to its number (a typed or harvested identifier),
     holding the prefix's lock until the transaction ends so that a uniqueness check made next is safe."""

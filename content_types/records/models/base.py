@@ -30,7 +30,13 @@ from content_types.base.models import ClassifiedPage
 
 from ..blocks import RecordBodyBlock
 from ..forms import RecordPageForm
-from ..identifiers import allocate_identifier, identifier_prefix, reserve_identifier, validate_identifier
+from ..identifiers import (
+    allocate_identifier,
+    allocate_identifiers,
+    identifier_prefix,
+    reserve_identifier,
+    validate_identifier,
+)
 
 
 class Licence(models.TextChoices):
@@ -232,9 +238,30 @@ class RecordPage(ClassifiedPage):
                 }
             )
 
-    def save(self, *args, **kwargs):
+    def fill_derived_fields(self) -> None:
+        """The values a save derives from the others (the type's code; a type's own country among the
+        countries), also for pages written in bulk, without :meth:`save`."""
         if self.record_type_code:
             self.record_type = self.record_type_code
+
+    @classmethod
+    def assign_identifiers(cls, pages: list) -> None:
+        """Give new ``pages`` (unsaved, derived fields filled, none a version of another) the
+        identifiers :meth:`save` would give them one by one, in their order, with one counter update
+        per prefix."""
+        by_prefix: dict = {}
+        for page in pages:
+            if not page.identifier:
+                year = (page.publication_date or timezone.localdate()).year
+                prefix = identifier_prefix(page.record_type_code or "REC", page.identifier_country_code(), year)
+                by_prefix.setdefault(prefix, []).append(page)
+        for prefix, group in by_prefix.items():
+            used = RecordPage.objects.filter(identifier__startswith=prefix).values_list("identifier", flat=True)
+            for page, identifier in zip(group, allocate_identifiers(prefix, list(used), len(group)), strict=True):
+                page.identifier = identifier
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
         if not self.identifier:
             # An existing record (or another language of it) keeps the identifier it already has.
             sibling = (

@@ -87,10 +87,10 @@ class ExpertProfilePage(RecordPage):
     def identifier_country_code(self):
         return self.country.code if self.country_id else super().identifier_country_code()
 
-    def save(self, *args, **kwargs):
+    def fill_derived_fields(self) -> None:
         if self.country_id:
             self.include_country(self.country)
-        return super().save(*args, **kwargs)
+        super().fill_derived_fields()
 
     def localized_organisation(self):
         if not self.organisation_id:

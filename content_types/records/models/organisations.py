@@ -74,10 +74,10 @@ class OrganisationPage(GeoLocated, RecordPage):
     def identifier_country_code(self):
         return self.country.code if self.country_id else super().identifier_country_code()
 
-    def save(self, *args, **kwargs):
+    def fill_derived_fields(self) -> None:
         if self.country_id:
             self.include_country(self.country)
-        return super().save(*args, **kwargs)
+        super().fill_derived_fields()
 
     def metadata_items(self, request=None):
         items = []
