@@ -302,15 +302,16 @@ def page_change_tags(page) -> set[str] | None:
 
 def _in_frame(translation_key) -> bool:
     """Whether the site frame (the footer's links) shows the page in one of its languages: then it
-    shows on every page. Asked once per transaction and page."""
+    shows on every page. The frame's pages (a handful) are read once per transaction, whatever the
+    number of pages it changes."""
     from cms.site_settings.models import FooterLink
 
     framed = getattr(_transaction, "framed", None)
     if framed is None or not _pending():
-        framed = _transaction.framed = {}
-    if translation_key not in framed:
-        framed[translation_key] = FooterLink.objects.filter(page__translation_key=translation_key).exists()
-    return framed[translation_key]
+        framed = _transaction.framed = {
+            str(key) for key in FooterLink.objects.values_list("page__translation_key", flat=True) if key
+        }
+    return str(translation_key) in framed
 
 
 def _parent_page_tags(instance) -> set[str] | None:
