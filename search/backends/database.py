@@ -845,24 +845,23 @@ class DatabaseBackend:
         vector holds as lexemes (``fr|*``, ``fr|country:GM``, ``config:french``: see
         ``SearchText.locale_codes``) — the vectors' index answers all of it at once. Each of the
         language's matching entries is one such text (a language shows a text in one entry at most)."""
-        if not self.is_postgresql:
-            return None
+        if not (self.is_postgresql and query.text):
+            return None  # filters alone: the entries' own per-language codes index is narrower
         parts = [quoted_lexeme(locale_code(query.language, SearchFacetCount.TOTAL))]
         for facet, values in query.filters.items():
             if facet != exclude_facet:
                 codes = [quoted_lexeme(locale_code(query.language, f"{facet}:{value}")) for value in values]
                 parts.append(f"({' | '.join(codes)})")
-        if query.text:
-            branches = []
-            for tsquery, configs in self._parses(query.text).items():
-                if "simple" in configs:
-                    branches.append(f"({tsquery})")
-                else:
-                    marks = " | ".join(quoted_lexeme(f"{CONFIG_MARK}{config}") for config in configs)
-                    branches.append(f"({tsquery}) & ({marks})")
-            if not branches:
-                return "FALSE", []  # nothing to look for: no match
-            parts.insert(0, f"({' | '.join(branches)})")
+        branches = []
+        for tsquery, configs in self._parses(query.text).items():
+            if "simple" in configs:
+                branches.append(f"({tsquery})")
+            else:
+                marks = " | ".join(quoted_lexeme(f"{CONFIG_MARK}{config}") for config in configs)
+                branches.append(f"({tsquery}) & ({marks})")
+        if not branches:
+            return "FALSE", []  # nothing to look for: no match
+        parts.insert(0, f"({' | '.join(branches)})")
         return "search_vector @@ %s::tsquery", [" & ".join(parts)]
 
     @staticmethod
