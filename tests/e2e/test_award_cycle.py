@@ -88,6 +88,9 @@ def set_up_in_the_admin(browser, base, secretariat, awards):
         admin.locator(f'[name="{name}"]').fill((today + datetime.timedelta(days=days)).isoformat())
     admin.locator('[name="announcement"]').fill((today + datetime.timedelta(days=60)).isoformat())
     admin.keyboard.press("Escape")
+    # A click outside the date fields closes their picker; made on the title, so that the picker does
+    # not take the first click meant for "Add criterion".
+    admin.locator('[name="title"]').click()
     admin.locator('[name="categories-0-name"]').fill("Existing national CHMs")
     criteria = [("Content", "2", False), ("Usability", "1", False), ("Virtual visit", "1", True)]
     for number, (name, weight, independent) in enumerate(criteria):
