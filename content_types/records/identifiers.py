@@ -74,13 +74,12 @@ def allocate_identifier(prefix: str, used: list[str]) -> str:
     ``used`` (the identifiers already stored with that prefix) keeps the counter ahead of rows that
     reached the table without it: typed, harvested or bulk-created records, or rows older than it.
     """
-    floor = int(next_identifier(used, prefix)[len(prefix) :])
-    return f"{prefix}{_upsert_sequence(prefix, floor, 1):04d}"
+    return allocate_identifiers(prefix, used, 1)[0]
 
 
 def allocate_identifiers(prefix: str, used: list[str], count: int) -> list[str]:
-    """The next ``count`` identifiers with ``prefix``, in one counter update: the ones ``count``
-    calls of :func:`allocate_identifier` would return (records created in bulk)."""
+    """The next ``count`` identifiers with ``prefix``, in one counter update (records created in bulk:
+    the ones ``count`` calls of :func:`allocate_identifier` would return)."""
     if count < 1:
         return []
     floor = int(next_identifier(used, prefix)[len(prefix) :])
