@@ -37,6 +37,12 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=30, help="Timed requests per page (default 30).")
     parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first (default 3).")
     parser.add_argument("--only", default="", help="Only the pages whose name contains this text.")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Empty the shared cache before every measured request (routes, cards, fragments: a page's "
+        "first request after a deploy or a publication), instead of measuring the steady state.",
+    )
     parser.add_argument("--json", action="store_true", help="Print the rows as JSON lines instead of a table.")
     parser.add_argument("--worker", type=float, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -145,8 +151,13 @@ def page_urls() -> list[tuple[str, str, int | None]]:
     return urls
 
 
-def measure(client, path: str, requests: int, warmup: int) -> dict:
+def measure(client, path: str, requests: int, warmup: int, cold: bool = False) -> dict:
+    from django.core.cache import cache
     from django.db import connection
+
+    def forget():
+        if cold:
+            cache.clear()  # outside the timing: only the request is measured
 
     for _ in range(warmup):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
@@ -159,10 +170,12 @@ def measure(client, path: str, requests: int, warmup: int) -> dict:
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    forget()
     with connection.execute_wrapper(count):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     times = []
     for _ in range(requests):
+        forget()
         started = time.process_time()
         client.get(path, HTTP_ACCEPT_LANGUAGE="en")
         times.append((time.process_time() - started) * 1000)
@@ -202,7 +215,7 @@ def worker(scale: float, args) -> None:
             continue
         progress(f"  {scale_label(scale)} {name} {'' if size is None else size}".rstrip())
         row = {"scale": scale_label(scale), "page": name, "per_page": size, "path": path}
-        row.update(measure(client, path, args.requests, args.warmup))
+        row.update(measure(client, path, args.requests, args.warmup, args.cold))
         print(json.dumps(row), flush=True)
 
 
@@ -231,7 +244,7 @@ def main():
         scale_database_url(scale)  # refuse early
         progress(f"Scale {scale:g}")
         command = [sys.executable, __file__, "--worker", str(scale), "--requests", str(args.requests)]
-        command += ["--warmup", str(args.warmup), "--only", args.only]
+        command += ["--warmup", str(args.warmup), "--only", args.only] + (["--cold"] if args.cold else [])
         result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
         if result.returncode:
             progress(f"Scale {scale:g} stopped with status {result.returncode}; its rows so far follow")
@@ -242,6 +255,11 @@ def main():
             row = json.loads(line)
             row["order"] = order.setdefault(row["page"], len(order))
             rows.append(row)
+    progress(
+        "Each request after the shared cache was emptied (--cold)."
+        if args.cold
+        else "Steady state: the shared cache kept between requests (--cold empties it before each)."
+    )
     if args.json:
         for row in rows:
             print(json.dumps(row))

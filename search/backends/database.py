@@ -252,6 +252,14 @@ def quoted_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def of_facets(rows, patterns: list[str], *marks: str) -> dict[str, int]:
+    """``(code, count)`` rows as a dict, keeping the total (``*``), ``marks`` and the codes of the facets
+    in ``patterns`` (``facet:%``) only."""
+    facets = tuple(pattern.removesuffix("%") for pattern in patterns)
+    keep = {SearchFacetCount.TOTAL, *marks}
+    return {code: number for code, number in rows if code in keep or code.startswith(facets)}
+
+
 def id_array(ids) -> str:
     """Ids as the text of a PostgreSQL array, one string parameter: the driver quotes a list of thousands
     of numbers element by element (milliseconds per statement, for every statement that repeats it)."""
@@ -873,10 +881,11 @@ class DatabaseBackend:
         cursor.execute(
             f"WITH m AS MATERIALIZED (SELECT locale_codes FROM {TEXT_TABLE} WHERE {where} LIMIT {limit + 1}) "  # noqa: S608
             "SELECT %s, COUNT(*) FROM m UNION ALL (SELECT substr(code, %s), COUNT(*) "
-            "FROM m, jsonb_array_elements_text(m.locale_codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)",
-            [*params, SearchFacetCount.TOTAL, len(prefix) + 1, [prefix + pattern for pattern in patterns]],
+            "FROM m, jsonb_array_elements_text(m.locale_codes) AS code WHERE starts_with(code, %s) AND code <> %s "
+            "GROUP BY code)",
+            [*params, SearchFacetCount.TOTAL, len(prefix) + 1, prefix, prefix + SearchFacetCount.TOTAL],
         )
-        return dict(cursor.fetchall())
+        return of_facets(cursor.fetchall(), patterns)
 
     def _count(
         self,
@@ -902,9 +911,11 @@ class DatabaseBackend:
         except EmptyResultSet:  # a text with nothing to look for matches nothing
             return 0, False, {}
         patterns = [f"{facet}:%" for facet in facets]
+        # Every code is counted and those of other facets dropped here: an entry holds only facet codes,
+        # and a test of each code against the facets' prefixes cost more than counting the few others.
         counted = (
             "SELECT %s, COUNT(*) FROM m UNION ALL (SELECT code, COUNT(*) "
-            "FROM m, jsonb_array_elements_text(m.codes) AS code WHERE code LIKE ANY(%s) GROUP BY code)"
+            "FROM m, jsonb_array_elements_text(m.codes) AS code GROUP BY code)"
         )
         with connection.cursor() as cursor:
             # A small index is counted, whatever the text; so is a text read first from no more texts than
@@ -934,16 +945,16 @@ class DatabaseBackend:
             else:
                 cursor.execute(
                     f"WITH m AS MATERIALIZED ({inner} LIMIT {limit + 1}) {counted}",  # noqa: S608 - built by the ORM
-                    [*params, SearchFacetCount.TOTAL, patterns],
+                    [*params, SearchFacetCount.TOTAL],
                 )
-                found = dict(cursor.fetchall())
+                found = of_facets(cursor.fetchall(), patterns)
             number = found.pop(SearchFacetCount.TOTAL)
             if number <= limit:
                 return number, False, found
             if sizes.sample_percent() is None:  # a small index: count everything
                 everything = f"WITH m AS MATERIALIZED ({inner}) {counted}"  # noqa: S608 - built by the ORM
-                cursor.execute(everything, [*params, SearchFacetCount.TOTAL, patterns])
-                found = dict(cursor.fetchall())
+                cursor.execute(everything, [*params, SearchFacetCount.TOTAL])
+                found = of_facets(cursor.fetchall(), patterns)
                 return found.pop(SearchFacetCount.TOTAL), False, found
             return self._sampled(cursor, inner, params, counted, patterns, sizes, limit)
 
@@ -974,9 +985,9 @@ class DatabaseBackend:
             cursor.execute(
                 f"WITH m AS MATERIALIZED ({sampled}) SELECT %s, COUNT(*) FROM {table} {sample} "  # noqa: S608
                 f"WHERE locale = %s UNION ALL {counted}",
-                [*params, SAMPLE_MARK, sizes.locale, SearchFacetCount.TOTAL, patterns],
+                [*params, SAMPLE_MARK, sizes.locale, SearchFacetCount.TOTAL],
             )
-            found = dict(cursor.fetchall())
+            found = of_facets(cursor.fetchall(), patterns, SAMPLE_MARK)
             cursor.execute(SAMPLE_PLAN_RESET_SQL)
         sampled_rows = found.pop(SAMPLE_MARK)
         matched = found.pop(SearchFacetCount.TOTAL)
@@ -1181,18 +1192,16 @@ class DatabaseBackend:
         except EmptyResultSet:  # a text with nothing to look for matches nothing: no counts
             return
         patterns = [f"{facet}:%" for facet in facets]
-        if self.is_postgresql:
-            where = " OR ".join(["code LIKE %s"] * len(patterns))
+        if self.is_postgresql:  # every code counted, the other facets' dropped below (see ``_count``)
             sql = (
                 f"SELECT code, COUNT(*) FROM (SELECT jsonb_array_elements_text(e.codes) AS code "  # noqa: S608
-                f"FROM ({inner}) e) c WHERE {where} GROUP BY code"
+                f"FROM ({inner}) e) c GROUP BY code"
             )
         else:
-            where = " OR ".join(["j.value LIKE %s"] * len(patterns))
-            sql = f"SELECT j.value, COUNT(*) FROM ({inner}) e, json_each(e.codes) j WHERE {where} GROUP BY j.value"  # noqa: S608
+            sql = f"SELECT j.value, COUNT(*) FROM ({inner}) e, json_each(e.codes) j GROUP BY j.value"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *patterns])
-            for code, number in cursor.fetchall():
+            cursor.execute(sql, params)
+            for code, number in of_facets(cursor.fetchall(), patterns).items():
                 facet, _, value = code.partition(":")
                 counts.setdefault(facet, {})[value] = number
 

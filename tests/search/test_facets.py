@@ -189,3 +189,11 @@ def test_cached_counts_follow_every_change_of_the_index(records, publish, on_com
         for option in facet.options
     }
     assert countries.get("KE", 0) == 0
+
+
+def test_counted_codes_keep_the_total_and_the_asked_facets_only():
+    from search.backends.database import of_facets
+
+    rows = [("*", 7), ("#", 90), ("country:FR", 3), ("countryside:X", 1), ("target:GBF-T3", 2), ("year:2025", 4)]
+    assert of_facets(rows, ["country:%", "year:%"]) == {"*": 7, "country:FR": 3, "year:2025": 4}
+    assert of_facets(rows, ["target:%"], "#") == {"*": 7, "#": 90, "target:GBF-T3": 2}
