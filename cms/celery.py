@@ -38,3 +38,11 @@ def publish_scheduled() -> bool:
                     return False
         call_command("publish_scheduled", stdout=StringIO())
     return True
+
+
+@app.task(name="cms.run_django_task", ignore_result=True)
+def run_django_task(path: str, args: list, kwargs: dict) -> None:
+    """A django-tasks task (Wagtail's index updates) sent by ``cms.background_tasks.CeleryBackend``."""
+    from cms.background_tasks import run
+
+    run(path, args, kwargs)

@@ -25,3 +25,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail editor previews pages in a frame
 # W019 asks for DENY; SAMEORIGIN is what Wagtail's preview needs, and still refuses other sites.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Wagtail's own index updates (its admin search, the reference index) in a Celery worker after
+# commit, not inside the request that saves a page (cms/background_tasks.py).
+TASKS = {"default": {"BACKEND": "cms.background_tasks.CeleryBackend"}}
