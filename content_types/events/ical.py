@@ -131,15 +131,20 @@ def _event_entry(event: EventPage, request, address) -> tuple[bytes, tuple[str, 
     return component.to_ical(), tuple(sorted(holder.get_missing_tzids()))
 
 
-def _event_entries(events, request, address) -> list[tuple[bytes, tuple[str, ...]]]:
+def _organiser_ids(event) -> list[int]:
+    ids = getattr(event, "organiser_ids", None)  # a light row (see ``calendar_body``)
+    return list(ids) if ids is not None else [page.pk for page in event.organisations.all()]
+
+
+def _event_entries(events, request, address, load=None) -> list[tuple[bytes, tuple[str, ...]]]:
     """Each event's entry, kept in the shared cache per event, language, host and scheme under the
     versions of the event's page and its organisers' pages (``cms.content_version``): a change to
-    one event or organisation rebuilds only the entries that show it."""
-    tags = {
-        event.pk: (page_tag(event.pk), *(page_tag(page.pk) for page in event.organisations.all())) for event in events
-    }
+    one event or organisation rebuilds only the entries that show it. With ``load``, ``events`` are
+    light rows and only the events whose entries are missing are loaded whole, through it."""
+    tags = {event.pk: (page_tag(event.pk), *(page_tag(pk) for pk in _organiser_ids(event))) for event in events}
     versions = content_version.tag_versions({tag for names in tags.values() for tag in names}) if request else None
     if versions is None:
+        events = _whole(events, [event.pk for event in events], load)
         return [_event_entry(event, request, address) for event in events]
     parts = (get_language(), request.get_host(), request.scheme)
     keys = {
@@ -154,11 +159,14 @@ def _event_entries(events, request, address) -> list[tuple[bytes, tuple[str, ...
     except Exception:  # noqa: BLE001 - an unreachable cache only means "build every entry"
         logger.warning("Could not read cached calendar entries", exc_info=True)
         found = {}
+    whole = {
+        event.pk: event for event in _whole(events, [event.pk for event in events if keys[event.pk] not in found], load)
+    }
     entries, missing = [], {}
     for event in events:
         entry = found.get(keys[event.pk])
         if entry is None:
-            entry = missing[keys[event.pk]] = _event_entry(event, request, address)
+            entry = missing[keys[event.pk]] = _event_entry(whole[event.pk], request, address)
         entries.append(entry)
     if missing and content_version.writable():
         try:
@@ -168,13 +176,27 @@ def _event_entries(events, request, address) -> list[tuple[bytes, tuple[str, ...
     return entries
 
 
-def calendar_body(events, request=None, name: str = "") -> bytes:
+def _whole(events, ids: list[int], load) -> list:
+    """The events of ``ids`` as whole pages: those of ``events`` already, else read through ``load``."""
+    if not ids:
+        return []
+    if load is None:
+        wanted = set(ids)
+        return [event for event in events if event.pk in wanted]
+    return list(load(ids))
+
+
+def calendar_body(events, request=None, name: str = "", load=None) -> bytes:
     """:func:`build_calendar`'s text, with each event's entry taken from the cache when it is there
-    (building and writing an entry costs more than everything else in a feed)."""
+    (building and writing an entry costs more than everything else in a feed).
+
+    ``events`` are whole event pages, or — with ``load(ids)`` returning the whole pages of those ids —
+    light rows holding ``pk``, ``start``, ``end`` and ``organiser_ids``: a feed of 500 events then
+    loads only the events whose entries are not cached (after a change, those it concerns)."""
     from interop.api.selectors import PageAddresses
 
     address = PageAddresses(request) if request is not None else None
-    entries = _event_entries(events, request, address)
+    entries = _event_entries(events, request, address, load)
     zones = b""
     if events:
         first = (min(event.start for event in events) - timedelta(days=366)).date()
@@ -185,8 +207,8 @@ def calendar_body(events, request=None, name: str = "") -> bytes:
     return head + zones + b"".join(text for text, _names in entries) + b"END:VCALENDAR" + end
 
 
-def calendar_response(events, request, *, name: str, filename: str) -> HttpResponse:
-    body = calendar_body(events, request, name)
+def calendar_response(events, request, *, name: str, filename: str, load=None) -> HttpResponse:
+    body = calendar_body(events, request, name, load)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -2,6 +2,7 @@
 a venue with coordinates and/or an online link, an iCalendar file each and a calendar feed."""
 
 import zoneinfo
+from collections import defaultdict
 from datetime import datetime
 from functools import lru_cache
 
@@ -164,13 +165,25 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
         if redirect:
             return redirect
         listing = self.listing(request, "upcoming")
-        events = (
-            listing.filtered()
-            .select_related("venue_country", "locale")
-            .prefetch_related("organisations")
-            .order_by("start", "pk")[:CALENDAR_FEED_LIMIT]
-        )
-        return calendar_response(list(events), request, name=self.title, filename=f"{self.slug}.ics")
+        # Light rows first (dates and organisers: what the cached entries are found by); whole pages
+        # only for the events whose entries are not cached.
+        events = list(listing.filtered().order_by("start", "pk").only("pk", "start", "end")[:CALENDAR_FEED_LIMIT])
+        organisers = defaultdict(list)
+        through = EventPage.organisations.through.objects.filter(eventpage_id__in=[event.pk for event in events])
+        for event_id, organisation_id in through.values_list("eventpage_id", "organisationpage_id"):
+            organisers[event_id].append(organisation_id)
+        for event in events:
+            event.organiser_ids = organisers[event.pk]
+
+        def load(ids):
+            whole = (
+                EventPage.objects.filter(pk__in=ids)
+                .select_related("venue_country", "locale")
+                .prefetch_related("organisations")
+            )
+            return whole.order_by("start", "pk")
+
+        return calendar_response(events, request, name=self.title, filename=f"{self.slug}.ics", load=load)
 
 
 class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):

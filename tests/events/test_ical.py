@@ -122,13 +122,20 @@ def test_feed_applies_the_filters(client, index):
 def test_feed_query_count_does_not_grow_with_the_number_of_events(client, index):
     for _ in range(3):
         EventFactory()
-    client.get(index.calendar_url())  # the site frame and the route, cached alike for both counts
+    client.get(index.calendar_url())  # the site frame and the route, cached alike for every count
     with CaptureQueriesContext(connection) as few:
         client.get(index.calendar_url())
-    for _ in range(12):
+    EventFactory()
+    with CaptureQueriesContext(connection) as one_new:  # one event's entry is built, the others cached
+        client.get(index.calendar_url())
+    for _ in range(11):
         EventFactory()
-    with CaptureQueriesContext(connection) as many:
+    with CaptureQueriesContext(connection) as eleven_new:
         response = client.get(index.calendar_url())
+    with CaptureQueriesContext(connection) as many:
+        client.get(index.calendar_url())
 
     assert len(vevents(parse(response))) == 15
+    assert len(eleven_new) == len(one_new)  # the events without a cached entry are loaded at once
     assert len(many) == len(few)
+    assert len(many) == len(one_new) - 2  # cached entries: the events themselves are not loaded whole
