@@ -849,7 +849,6 @@ class DatabaseBackend:
                     filtered=len(query.filters) > 1,
                     texts=self._texts_read(query, facet_mode),
                     texts_side=self._texts_where(query, exclude_facet=facet),
-                    sample_first=sizes.filtered_rows(others) > SAMPLE_SURE_FACTOR * exact_limit(),
                 )
                 self._merge(counts, found)
                 if facet_estimated:
@@ -920,7 +919,6 @@ class DatabaseBackend:
         filtered: bool,
         texts: int | None = None,
         texts_side: tuple[str, list] | None = None,
-        sample_first: bool = False,
     ):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
 
@@ -944,13 +942,6 @@ class DatabaseBackend:
         with connection.cursor() as cursor:
             # A small index is counted, whatever the text; so is a text read first from no more texts than
             # the limit (a language shows each text in one entry at most).
-            if sample_first and sizes.sample_percent() is not None and (texts is None or texts > limit):
-                # A facet counted without its own filter (fewer filters: often many more matches than
-                # the limit, which the exact count would read only to find them too many): the sample
-                # first, kept when it is sure; otherwise counted as below.
-                matched, scale, found = self._sample_counts(cursor, inner, params, counted, patterns, sizes)
-                if matched >= SAMPLE_SURE_MATCHES and matched * scale > SAMPLE_SURE_FACTOR * limit:
-                    return round(matched * scale), True, {code: max(1, round(n * scale)) for code, n in found.items()}
             if text and sizes.sample_percent() is not None and (texts is None or texts > limit):
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
                 plan = cursor.fetchone()[0]

@@ -5,7 +5,6 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from search.backends import database
 from search.backends.database import DatabaseBackend
 from search.service import SearchQuery
 
@@ -61,26 +60,3 @@ def test_a_lone_filter_counts_its_own_facet_from_the_maintained_counts(corpus): 
     # never counted over the entries (every counting statement holds the filter).
     counting = [query["sql"] for query in captured.captured_queries if "jsonb_array_elements_text" in query["sql"]]
     assert counting and all("en|country:FR" in statement for statement in counting)
-
-
-def test_a_facet_without_its_filter_is_estimated_from_the_sample_first_when_sure(corpus, settings, monkeypatch):  # noqa: F811
-    _keys, documents = corpus
-    settings.SEARCH_SAMPLE_ROWS = 100  # nearly every page of the 120 entries: the figures are near the truth
-    monkeypatch.setattr(database, "SAMPLE_SURE_MATCHES", 5)
-    monkeypatch.setattr(database, "SAMPLE_SURE_FACTOR", 2)
-    with CaptureQueriesContext(connection) as captured:
-        results = search(type=["need"], year=["2016"], page_size=5)
-
-    total, counts = exact_counts(documents, lambda document: True, type=["records.needpage"], year=["2016"])
-    assert (results.total, results.estimated) == (total, False)  # the search itself, under the limit: exact
-    facets = {facet.name: [option for option in facet.options if option.count] for facet in results.facets}
-    # Year without its filter: every need (some 30 of 60, more than twice the limit): from the sample.
-    assert facets["year"] and all(option.estimated for option in facets["year"])
-    assert {option.value for option in facets["year"]} <= {str(year) for year in range(2015, 2025)}
-    # Type without its filter: the records of 2016 (6), fewer than the limit: exact.
-    assert {option.value: option.count for option in facets["type"]} == counts["type"]
-    assert not any(option.estimated for option in facets["type"])
-    sql = [query["sql"] for query in captured.captured_queries]
-    assert any("TABLESAMPLE" in statement for statement in sql)
-    # The exact count reading up to the limit's matches ran for the search and the type facet only.
-    assert sum(f"LIMIT {database.exact_limit() + 1}" in statement for statement in sql) == 2
