@@ -82,6 +82,12 @@ def listing_tag(kind: str) -> str:
     return f"listing-{kind}"
 
 
+def facets_tag(kind: str) -> str:
+    """What a listing's facet counts show: retired by a change to a page's classification, dates or
+    liveness, not by a change to its title or text (see ``note_facet_fields``)."""
+    return f"facets-{kind}"
+
+
 def _key(tag: str) -> str:
     return CACHE_KEY if tag == EVERYTHING else f"{CACHE_KEY}:{tag}"
 
@@ -297,7 +303,71 @@ def page_change_tags(page) -> set[str] | None:
         return None
     if not page.depth or page.depth <= SECTION_DEPTH or page.numchild or _in_frame(page.translation_key):
         return None
-    return {page_tag(page.pk), translation_tag(page.translation_key), listing_tag(meta.app_label)}
+    tags = {page_tag(page.pk), translation_tag(page.translation_key), listing_tag(meta.app_label)}
+    if not getattr(page, "_facet_fields_unchanged", False):
+        tags.add(facets_tag(meta.app_label))
+    return tags
+
+
+# A page's own fields that no listing facet counts: its texts, its place in the tree, Wagtail's
+# bookkeeping. Every other field of a listed page (dates, status, codes, coordinates…) counts as
+# classification, and its change retires the facets: a field added later is counted until listed here.
+NOT_FACET_FIELDS = frozenset(
+    {
+        "id",
+        "page_ptr_id",
+        "title",
+        "draft_title",
+        "slug",
+        "url_path",
+        "seo_title",
+        "search_description",
+        "latest_revision_id",
+        "live_revision_id",
+        "has_unpublished_changes",
+        "latest_revision_created_at",
+        "last_published_at",
+        "first_published_at",
+        "owner_id",
+        "locked",
+        "locked_at",
+        "locked_by_id",
+        "show_in_menus",
+        "numchild",
+        "path",
+        "depth",
+    }
+)
+
+
+def _facet_fields(model) -> list[str]:
+    from django.db import models
+    from wagtail.fields import StreamField
+
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname not in NOT_FACET_FIELDS and not isinstance(field, (models.TextField, StreamField))
+    ]
+
+
+def note_facet_fields(sender, instance, raw=False, **kwargs) -> None:
+    """``pre_save`` receiver: mark a listed page whose classifying fields are those of its stored row
+    (``_facet_fields_unchanged``: one query), so that saving and publishing it retires its listing's
+    cards and order but not its facet counts. A new page, or one not checked, retires them. Its
+    classifications held in other tables (countries, targets…) retire them through their own rows."""
+    from wagtail.models import Page
+
+    meta = getattr(sender, "_meta", None)
+    if raw or meta is None or meta.app_label not in LISTED_KINDS or meta.label_lower in LISTING_PAGE_TAGS:
+        return
+    if not isinstance(instance, Page) or instance.pk is None:
+        return
+    fields = _facet_fields(sender)
+    stored = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+    instance._facet_fields_unchanged = stored is not None and all(
+        stored[name] == getattr(instance, name) for name in fields
+    )
 
 
 def _in_frame(translation_key) -> bool:
@@ -324,7 +394,8 @@ def _parent_page_tags(instance) -> set[str] | None:
         if isinstance(field, ParentalKey) and issubclass(field.related_model, Page):
             page_id, meta = getattr(instance, field.attname), field.related_model._meta
             if page_id and meta.app_label in LISTED_KINDS and meta.label_lower not in LISTING_PAGE_TAGS:
-                return {page_tag(page_id), listing_tag(meta.app_label)}
+                # Its countries, targets… are such rows: a change to any of them may change the counts.
+                return {page_tag(page_id), listing_tag(meta.app_label), facets_tag(meta.app_label)}
     return None
 
 
@@ -350,8 +421,10 @@ def bump_for_content(sender, instance=None, **kwargs) -> None:
     tags = row_change_tags(instance)
     if tags is None:
         bump()
-    else:
-        changed(*tags)
+        return
+    if "action" in kwargs:  # m2m_changed: a page's countries, targets… are its classification
+        tags = tags | {facets_tag(instance._meta.app_label)}
+    changed(*tags)
 
 
 def bump_for_deleted(sender, instance=None, **kwargs) -> None:
@@ -379,12 +452,13 @@ def page_published(sender, instance, **kwargs) -> None:
 def connect() -> None:
     """Connect the receivers (called once, from an app's ``ready``)."""
     from django.core.signals import request_finished, request_started
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
     from wagtail.signals import page_published as published
     from wagtail.signals import page_slug_changed, page_unpublished, post_page_move
 
     request_started.connect(_request_started, dispatch_uid="content_version_request_started")
     request_finished.connect(_request_finished, dispatch_uid="content_version_request_finished")
+    pre_save.connect(note_facet_fields, dispatch_uid="content_version_facet_fields")
     post_save.connect(bump_for_content, dispatch_uid="content_version_save")
     post_delete.connect(bump_for_deleted, dispatch_uid="content_version_delete")
     m2m_changed.connect(bump_for_content, dispatch_uid="content_version_m2m")

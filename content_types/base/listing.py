@@ -269,6 +269,12 @@ class FacetedListing:
         return (content_version.listing_tag(self.base.model._meta.app_label),)
 
     @property
+    def facet_cache_tags(self) -> tuple[str, ...]:
+        """What the listing's facet counts show: the classification of the pages of its kind (a
+        change to a page's title or text keeps them; ``cms.content_version.facets_tag``)."""
+        return (content_version.facets_tag(self.base.model._meta.app_label),)
+
+    @property
     def facets_cache_token(self) -> str:
         """What the rendered facets depend on besides the language and the content: the template keeps
         them rendered per value (``{% frame_fragment %}``)."""
@@ -279,7 +285,7 @@ class FacetedListing:
         counting costs one query per facet over every result, which grows with the content."""
         parts = self.cache_parts(self.filter_params())
         facets = content_version.cached(
-            "listing-facets", parts, lambda: self._plain(self.facets()), tags=self.cache_tags
+            "listing-facets", parts, lambda: self._plain(self.facets()), tags=self.facet_cache_tags
         )
         for facet in facets:  # kept once for every order and page size: the links repeat this one's
             for option in facet.options:

@@ -210,3 +210,42 @@ def test_a_rolled_back_change_is_forgotten(records):
 
     write.assert_not_called()
     assert content_version.tag_versions([f"page-{records[0].pk}"]) == before
+
+
+def test_a_title_change_keeps_the_facet_counts_and_a_classification_change_retires_them(client, records):
+    from content_types.records.listing import RecordListing
+
+    get(client, "/en/records/")
+    with mock.patch.object(RecordListing, "facets", autospec=True, side_effect=RecordListing.facets) as counted:
+        publish(records[0], "Seed bank census")  # the title alone
+        html = main(get(client, "/en/records/")[0])
+        assert "Seed bank census" in html  # the card and the order are new
+        assert counted.call_count == 0  # the counts are kept
+
+        record = records[1]
+        record.countries = [country("KE")]  # a classification held in another table
+        record.save_revision().publish()
+        get(client, "/en/records/")
+        assert counted.call_count == 1
+
+        record = type(records[2]).objects.get(pk=records[2].pk)
+        record.publication_date = record.publication_date.replace(year=2011)  # a classifying field
+        record.save_revision().publish()
+        get(client, "/en/records/")
+        assert counted.call_count == 2
+
+
+def test_a_republished_page_retires_its_facets_unless_its_classifying_fields_are_unchanged(records):
+    record = type(records[0]).objects.get(pk=records[0].pk)
+    record.title = "Seed bank census"
+    record.save()
+    assert record._facet_fields_unchanged
+    assert "facets-records" not in content_version.page_change_tags(record)
+
+    record.status = "closed" if record.status != "closed" else "open"
+    record.save()
+    assert not record._facet_fields_unchanged
+    assert "facets-records" in content_version.page_change_tags(record)
+
+    unseen = NeedFactory.build(title="Never saved")  # nothing to compare with: retired
+    assert not getattr(unseen, "_facet_fields_unchanged", False)
