@@ -13,7 +13,10 @@ There are two grains:
   replaced by every change except a page's own, plus one version per tag the entry declares, with
   the tags the caching proxy uses (``cms/frontend_purge.py``): ``page-<id>`` for what a page shows of
   itself, ``tr-<translation key>`` for what the languages of a page show, ``listing-<kind>`` for what
-  lists the pages of a kind (facet counts, map markers, other pages' lists of them).
+  lists the pages of a kind (map markers, cards' order, other pages' lists of them), ``facets-<kind>``
+  for a listing's facet counts: replaced only when a page's classification may have changed (a
+  classifying field, read before the save: :func:`note_facet_fields`; its countries, targets… in
+  their own tables; a new page), not by a new title or text.
 
 A change to a published page that sits below a section and lists nothing (a record, an event, a
 network or an article: :func:`page_change_tags`) replaces only its own tags and its kind's listing
