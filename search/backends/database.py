@@ -233,6 +233,7 @@ def facet_cache_key(query) -> str:
 
 
 SAMPLE_MARK = "#"
+IDS_MARK = "#ids:"  # the row of a texts-side count that lists the matching texts' ids
 CONFIG_MARK = "config:"
 LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
 
@@ -285,6 +286,7 @@ class Summary:
     estimated_facets: frozenset[str]
     share: float = 0.0  # estimated: the share of the language's entries that match
     text_mode: str | None = None  # which side the matches are read from (``DatabaseBackend.matching``)
+    text_ids: tuple[int, ...] | None = None  # the matches' texts, when counted from them (exact, filtered)
 
 
 class _IndexSizes:
@@ -780,6 +782,14 @@ class DatabaseBackend:
             hits = []
         elif summary.estimated and query.text:
             hits, _total = self._hits(self._candidates(query, summary.share), query, with_total=False)
+        elif summary.text_ids is not None:
+            # Every match's text is known (counted from the texts): their entries in the language, each
+            # the language's one entry showing it, which the filters' codes held.
+            column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
+            known = SearchEntry.objects.filter(locale=query.language).filter(
+                RawSQL(f"{column} = ANY(%s::bigint[])", [id_array(summary.text_ids)], output_field=BooleanField())  # noqa: S611
+            )
+            hits, _total = self._hits(known, query, with_total=False)
         else:
             hits, _total = self._hits(self.matching(query, text_mode=summary.text_mode), query, with_total=False)
         return BackendResults(
@@ -820,15 +830,26 @@ class DatabaseBackend:
         sizes = _IndexSizes(query.language, codes)
         shared = [facet for facet in query.facets if facet not in query.filters]
         text = query.text
-        text_mode = self._text_mode(query, sizes, query.filters)
+        # Which side to read first is decided only when a statement over the entries is needed: a
+        # filtered search counted from the texts never needs it (deciding may read 5,000 text ids).
+        modes: dict = {}
+
+        def mode(exclude=None):
+            if exclude not in modes:
+                filters = {name: values for name, values in query.filters.items() if name != exclude}
+                modes[exclude] = self._text_mode(query, sizes, filters)
+            return modes[exclude]
+
+        known: dict = {}
         total, estimated, found = self._count(
-            self.matching(query, text_mode=text_mode),
+            lambda: self.matching(query, text_mode=mode()),
             shared,
             sizes,
             text=text,
             filtered=bool(query.filters),
-            texts=self._texts_read(query, text_mode),
+            texts=lambda: self._texts_read(query, mode()),
             texts_side=self._texts_where(query),
+            known=known,
         )
         estimated_facets = set(shared) if estimated else set()
         self._merge(counts, found)
@@ -840,21 +861,22 @@ class DatabaseBackend:
                     # already (``SearchFacetCount``, exact).
                     self._merge(counts, self._maintained(query.language, facet))
                     continue
-                facet_mode = self._text_mode(query, sizes, others)
                 _number, facet_estimated, found = self._count(
-                    self.matching(query, exclude_facet=facet, text_mode=facet_mode),
+                    lambda facet=facet: self.matching(query, exclude_facet=facet, text_mode=mode(facet)),
                     [facet],
                     sizes,
                     text=text,
                     filtered=len(query.filters) > 1,
-                    texts=self._texts_read(query, facet_mode),
+                    texts=lambda facet=facet: self._texts_read(query, mode(facet)),
                     texts_side=self._texts_where(query, exclude_facet=facet),
                 )
                 self._merge(counts, found)
                 if facet_estimated:
                     estimated_facets.add(facet)
         share = total / max(1, sizes.locale_rows()) if estimated else 0.0
-        return Summary(total, estimated, counts, frozenset(estimated_facets), share, text_mode)
+        text_ids = known.get("ids")
+        text_mode = None if text_ids is not None else mode()
+        return Summary(total, estimated, counts, frozenset(estimated_facets), share, text_mode, text_ids)
 
     @staticmethod
     def _maintained(language: str, facet: str) -> dict[str, int]:
@@ -895,19 +917,27 @@ class DatabaseBackend:
         return "search_vector @@ %s::tsquery", [" & ".join(parts)]
 
     @staticmethod
-    def _count_texts(cursor, texts_side: tuple[str, list], language: str, patterns: list[str], limit: int):
+    def _count_texts(
+        cursor, texts_side: tuple[str, list], language: str, patterns: list[str], limit: int
+    ) -> tuple[dict[str, int], list[int] | None]:
         """Up to ``limit + 1`` matching texts and their entries' codes in ``language`` (``patterns``), read
-        from the texts alone: {``*``: how many, ``facet:code``: how many}."""
+        from the texts alone: ({``*``: how many, ``facet:code``: how many}, the texts' ids — None past
+        the limit, whose codes and ids are not read)."""
         where, params = texts_side
         prefix = locale_code(language, "")
+        within = f"(SELECT COUNT(*) FROM m) <= {limit}"  # noqa: S608 - a number
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT locale_codes FROM {TEXT_TABLE} WHERE {where} LIMIT {limit + 1}) "  # noqa: S608
+            f"WITH m AS MATERIALIZED (SELECT id, locale_codes FROM {TEXT_TABLE} WHERE {where} LIMIT {limit + 1}) "  # noqa: S608
             "SELECT %s, COUNT(*) FROM m UNION ALL (SELECT substr(code, %s), COUNT(*) "
             "FROM m, jsonb_array_elements_text(m.locale_codes) AS code WHERE starts_with(code, %s) AND code <> %s "
-            f"AND (SELECT COUNT(*) FROM m) <= {limit} GROUP BY code)",  # past the limit, its codes are not read
-            [*params, SearchFacetCount.TOTAL, len(prefix) + 1, prefix, prefix + SearchFacetCount.TOTAL],
+            f"AND {within} GROUP BY code) UNION ALL "
+            f"SELECT %s || COALESCE(string_agg(id::text, ','), ''), 0 FROM m WHERE {within}",
+            [*params, SearchFacetCount.TOTAL, len(prefix) + 1, prefix, prefix + SearchFacetCount.TOTAL, IDS_MARK],
         )
-        return of_facets(cursor.fetchall(), patterns)
+        rows = cursor.fetchall()
+        listed = next((code for code, _number in rows if code and code.startswith(IDS_MARK)), None)
+        ids = None if listed is None else [int(part) for part in listed[len(IDS_MARK) :].split(",") if part]
+        return of_facets([row for row in rows if row[0] and not row[0].startswith(IDS_MARK)], patterns), ids
 
     def _count(
         self,
@@ -917,10 +947,17 @@ class DatabaseBackend:
         *,
         text: str,
         filtered: bool,
-        texts: int | None = None,
+        texts=None,
         texts_side: tuple[str, list] | None = None,
+        known: dict | None = None,
     ):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
+
+        ``queryset`` and ``texts`` may be callables, called only when a statement over the entries is
+        needed. A filtered search with a text is counted from the texts first: the vectors' index
+        intersects the text with the language's and the filters' codes, so that the matches are read
+        whatever their number, and up to the limit the count is exact and the texts known (``known``
+        receives their ids under ``"ids"``).
 
         A text the planner expects in many times more rows than the limit (a very common word) is
         estimated at once: the planner's figure (its statistics hold the frequency of the most common
@@ -928,11 +965,23 @@ class DatabaseBackend:
         counted in a sample. Otherwise one query reads at most ``exact_limit() + 1`` matches and
         counts their codes; when there are more, a sample of the table is counted and scaled."""
         limit = exact_limit()
+        patterns = [f"{facet}:%" for facet in facets]
+        over_limit = False
+        if texts_side is not None and filtered:
+            with connection.cursor() as cursor:
+                found, ids = self._count_texts(cursor, texts_side, sizes.locale, patterns, limit)
+            number = found.pop(SearchFacetCount.TOTAL)
+            if number <= limit:
+                if known is not None:
+                    known["ids"] = tuple(ids or ())
+                return number, False, found
+            over_limit, texts_side = True, None  # known to be past the limit: estimated below
+        queryset = queryset() if callable(queryset) else queryset
+        texts = texts() if callable(texts) else texts
         try:
             inner, params = queryset.order_by().values("codes").query.sql_with_params()
         except EmptyResultSet:  # a text with nothing to look for matches nothing
             return 0, False, {}
-        patterns = [f"{facet}:%" for facet in facets]
         # Every code is counted and those of other facets dropped here: an entry holds only facet codes,
         # and a test of each code against the facets' prefixes cost more than counting the few others.
         counted = (
@@ -961,9 +1010,11 @@ class DatabaseBackend:
                             True,
                             {code: max(1, round(count * scale)) for code, count in found.items()},
                         )
-            if texts_side is not None:
+            if over_limit:
+                found = {SearchFacetCount.TOTAL: limit + 1}  # counted from the texts above
+            elif texts_side is not None:
                 # The texts themselves, found through the index over their vectors and languages' codes.
-                found = self._count_texts(cursor, texts_side, sizes.locale, patterns, limit)
+                found = self._count_texts(cursor, texts_side, sizes.locale, patterns, limit)[0]
             else:
                 # Past the limit the codes are not read: the sample counts them.
                 limited = counted.replace("GROUP BY code", f"WHERE (SELECT COUNT(*) FROM m) <= {limit} GROUP BY code")  # noqa: S608

@@ -134,7 +134,29 @@ def test_the_texts_count_what_the_entries_count(analysed, text, filters, languag
                     expected[code] = expected.get(code, 0) + 1
         assert backend._texts_where(dataclasses.replace(query, text=""), left_out) is None  # filters alone: entries
         with connection.cursor() as cursor:
-            found = backend._count_texts(cursor, backend._texts_where(query, left_out), language, patterns, 10**6)
+            found, ids = backend._count_texts(cursor, backend._texts_where(query, left_out), language, patterns, 10**6)
         assert found == expected
+        assert sorted(ids) == sorted(queryset.values_list("text_id", flat=True))  # the matches' texts, each once
         if text == "alpha" and language == "en" and not left_out:
             assert expected["*"] > 0
+
+
+def test_a_filtered_search_under_the_limit_is_read_from_its_texts_alone(analysed, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(database, "FACET_CACHE_SECONDS", 0)
+    filters = {"country": ["FR"], "target": ["GBF-T3"], "type": ["records.needpage"]}
+    filtered = exact_ranking("alpha", **filters)
+    with CaptureQueriesContext(connection) as captured:
+        results = search("alpha", page_size=20, **{**filters, "type": ["need"]})
+
+    assert not results.estimated and results.total == len(filtered)
+    assert page_ids(results) == filtered  # ranked exactly, through the texts the count found
+    assert not any(option.estimated for facet in results.facets for option in facet.options)
+    sql = [query["sql"] for query in captured.captured_queries]
+    # Every count (each filtered facet's too) from the texts, under the limit: the text ids are never
+    # read apart, nothing over the entries decides how to read them, and the page is read through
+    # the texts found.
+    assert not any("SELECT DISTINCT id" in statement for statement in sql)
+    assert not any(statement.startswith("EXPLAIN") for statement in sql)
+    assert any('"text_id" = ANY(' in statement for statement in sql)
