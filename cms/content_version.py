@@ -30,6 +30,7 @@ its own tags with a local suffix, so that it never serves, within the transactio
 before the change.
 """
 
+import functools
 import hashlib
 import itertools
 import logging
@@ -297,12 +298,18 @@ def deferred():
 # --- what a change retires ----------------------------------------------------------------------
 
 
+def _listed(meta) -> bool:
+    """Whether pages of this model are listed by their kind's section (a record, an event, a network,
+    an article), and list nothing themselves."""
+    return meta.app_label in LISTED_KINDS and meta.label_lower not in LISTING_PAGE_TAGS
+
+
 def page_change_tags(page) -> set[str] | None:
     """The tags a change to ``page`` (a specific page) retires when it concerns only the page: a
     published page of a listed kind, below the sections, with no child pages, that is no listing
     itself. None when the change must retire everything."""
     meta = page._meta
-    if not page.live or meta.app_label not in LISTED_KINDS or meta.label_lower in LISTING_PAGE_TAGS:
+    if not page.live or not _listed(meta):
         return None
     if not page.depth or page.depth <= SECTION_DEPTH or page.numchild or _in_frame(page.translation_key):
         return None
@@ -343,15 +350,17 @@ NOT_FACET_FIELDS = frozenset(
 )
 
 
-def _facet_fields(model) -> list[str]:
+@functools.cache
+def _facet_fields(model) -> tuple[str, ...]:
+    """The classifying fields of ``model`` (read once per model: every save of a listed page asks)."""
     from django.db import models
     from wagtail.fields import StreamField
 
-    return [
+    return tuple(
         field.attname
         for field in model._meta.concrete_fields
         if field.attname not in NOT_FACET_FIELDS and not isinstance(field, (models.TextField, StreamField))
-    ]
+    )
 
 
 def note_facet_fields(sender, instance, raw=False, **kwargs) -> None:
@@ -362,7 +371,7 @@ def note_facet_fields(sender, instance, raw=False, **kwargs) -> None:
     from wagtail.models import Page
 
     meta = getattr(sender, "_meta", None)
-    if raw or meta is None or meta.app_label not in LISTED_KINDS or meta.label_lower in LISTING_PAGE_TAGS:
+    if raw or meta is None or not _listed(meta):
         return
     if not isinstance(instance, Page) or instance.pk is None:
         return
@@ -396,7 +405,7 @@ def _parent_page_tags(instance) -> set[str] | None:
     for field in instance._meta.concrete_fields:
         if isinstance(field, ParentalKey) and issubclass(field.related_model, Page):
             page_id, meta = getattr(instance, field.attname), field.related_model._meta
-            if page_id and meta.app_label in LISTED_KINDS and meta.label_lower not in LISTING_PAGE_TAGS:
+            if page_id and _listed(meta):
                 # Its countries, targets… are such rows: a change to any of them may change the counts.
                 return {page_tag(page_id), listing_tag(meta.app_label), facets_tag(meta.app_label)}
     return None

@@ -267,6 +267,13 @@ def id_array(ids) -> str:
     return "{" + ",".join(str(int(value)) for value in ids) + "}"
 
 
+def showing_texts(ids) -> RawSQL:
+    """The condition of the entries showing one of the texts ``ids``: a constant list, which the planner
+    sizes right (a subquery it would run once per entry)."""
+    column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
+    return RawSQL(f"{column} = ANY(%s::bigint[])", [id_array(ids)], output_field=BooleanField())  # noqa: S611
+
+
 def index_workers() -> int:
     """Parallel workers that compute the vectors of a large write (``SEARCH_INDEX_WORKERS``, default 2;
     0 computes them in the writing connection alone)."""
@@ -722,10 +729,7 @@ class DatabaseBackend:
                 ids = self._matching_text_ids(query.text)
                 if not ids:
                     return queryset.filter(pk__in=[])  # nothing to count or rank: no statement at all
-                column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
-                queryset = queryset.filter(
-                    RawSQL(f"{column} = ANY(%s::bigint[])", [id_array(ids)], output_field=BooleanField())  # noqa: S611
-                )
+                queryset = queryset.filter(showing_texts(ids))
                 condition = Q()
             elif self.is_postgresql and text_mode == PER_ENTRY:
                 # A subquery per entry, which the planner cannot turn into a join.
@@ -785,10 +789,7 @@ class DatabaseBackend:
         elif summary.text_ids is not None:
             # Every match's text is known (counted from the texts): their entries in the language, each
             # the language's one entry showing it, which the filters' codes held.
-            column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
-            known = SearchEntry.objects.filter(locale=query.language).filter(
-                RawSQL(f"{column} = ANY(%s::bigint[])", [id_array(summary.text_ids)], output_field=BooleanField())  # noqa: S611
-            )
+            known = SearchEntry.objects.filter(locale=query.language).filter(showing_texts(summary.text_ids))
             hits, _total = self._hits(known, query, with_total=False)
         else:
             hits, _total = self._hits(self.matching(query, text_mode=summary.text_mode), query, with_total=False)
