@@ -3,12 +3,15 @@ every filter code, the lexemes of one word), so the backend decides from the mai
 the vectors' statistics — and every way of reading finds the same entries."""
 
 import dataclasses
+import datetime
+import uuid
 
 import pytest
 from django.db import connection
 
 from search.backends import database
 from search.backends.database import PER_ENTRY, TEXTS_FIRST, DatabaseBackend, _IndexSizes
+from search.indexing import SearchDocument
 from search.service import SearchQuery
 
 from .test_scale import corpus, exact_ranking, page_ids, search  # noqa: F401 - the fixture
@@ -45,6 +48,9 @@ def test_every_way_of_reading_finds_the_same_entries(analysed, text, filters):
     planned = entries(query)
     assert entries(query, TEXTS_FIRST) == planned
     assert entries(query, PER_ENTRY) == planned
+    # As a sample reads them: the filters checked on each row's own codes.
+    sampled = DatabaseBackend().matching(query, sampled=True)
+    assert set(sampled.values_list("pk", flat=True)) == planned
 
 
 def test_a_rare_text_is_read_first_and_a_common_one_per_filtered_entry(analysed):
@@ -160,3 +166,62 @@ def test_a_filtered_search_under_the_limit_is_read_from_its_texts_alone(analysed
     assert not any("SELECT DISTINCT id" in statement for statement in sql)
     assert not any(statement.startswith("EXPLAIN") for statement in sql)
     assert any('"text_id" = ANY(' in statement for statement in sql)
+
+
+def test_a_stem_counts_only_in_the_texts_of_the_configurations_that_give_it(analysed):
+    """The texts' count checks a parse's configurations on each text's row, not in the index: an
+    English stem ("restor", of "restoring") written literally in a Spanish text shown in English is no
+    match (as on the entries' side), while the word itself ("restoring", the simple parse) is one."""
+    keys, documents = [], []
+    for number, body in enumerate(["restor restor", "restoring the river", "restoring wetlands"]):
+        key = str(uuid.UUID(int=10**6 + number))
+        keys.append(key)
+        language = "en" if number == 2 else "es"
+        codes = {"type": ["records.needpage"], "country": ["FR"], "target": ["GBF-T3"]}
+        documents.append(
+            SearchDocument(
+                locale="en",
+                translation_key=key,
+                page_id=1000 + number,
+                content_type="records.needpage",
+                language=language,
+                title=f"Fallback {number}",
+                url=f"/en/records/fallback-{number}/",
+                summary="",
+                body=body,
+                identifier=f"CHM-NEED-ES-2026-{number:04d}",
+                date=datetime.date(2026, 1, 1),
+                codes=codes,
+            )
+        )
+    backend = DatabaseBackend()
+    backend.replace(keys, documents)
+    query = SearchQuery(text="restoring", filters={"country": ["FR"], "type": ["records.needpage"]}, language="en")
+    parses = backend._parses("restoring")
+    assert "simple" not in parses["'restor'"]  # a stem of some configurations only: checked on the row
+    patterns = ["type:%", "country:%"]
+    for left_out in [None, "country", "type"]:
+        matched = backend.matching(query, exclude_facet=left_out)
+        with connection.cursor() as cursor:
+            found, ids = backend._count_texts(cursor, backend._texts_where(query, left_out), "en", patterns, 10**6)
+        assert sorted(ids) == sorted(matched.values_list("text_id", flat=True))
+        assert found["*"] == matched.count()
+    pages = set(backend.matching(query).values_list("page_id", flat=True))
+    assert {1001, 1002} <= pages and 1000 not in pages  # the literal stem in the Spanish text is no match
+
+
+def test_a_filtered_estimate_checks_the_filters_on_the_sampled_rows(analysed, monkeypatch):
+    """Past the limit a filtered search is counted in a sample, row by row: its filters are checked on
+    each sampled row's codes, not through the language-prefixed codes built for the index (a function
+    call per row and filter, 9 of the sample's 10 ms at 100,000 records)."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(database, "FACET_CACHE_SECONDS", 0)
+    with CaptureQueriesContext(connection) as captured:
+        results = search("alpha", country=["FR", "KE"], type=["need", "offer"])
+    assert results.estimated
+    sampled = [query["sql"] for query in captured.captured_queries if "TABLESAMPLE" in query["sql"]]
+    assert sampled
+    for statement in sampled:
+        assert "chm_search_locale_codes" not in statement
+        assert '"codes" @> ' in statement
