@@ -963,8 +963,9 @@ class DatabaseBackend:
     ):
         """(number of matches, whether it is an estimate, ``facet:code`` → count) for ``queryset``.
 
-        ``queryset`` and ``texts`` may be callables, called only when a statement over the entries is
-        needed. A filtered search with a text is counted from the texts first: the vectors' index
+        ``queryset`` is a callable (``sampled=True``: the same rows as a sample reads them) and ``texts``
+        may be one, called only when a statement over the entries is needed.
+        A filtered search with a text is counted from the texts first: the vectors' index
         intersects the text with the language's and the filters' codes, so that the matches are read
         whatever their number, and up to the limit the count is exact and the texts known (``known``
         receives their ids under ``"ids"``).
@@ -986,8 +987,7 @@ class DatabaseBackend:
                     known["ids"] = tuple(ids or ())
                 return number, False, found
             over_limit, texts_side = True, None  # known to be past the limit: estimated below
-        make = queryset if callable(queryset) else None
-        queryset = make() if make else queryset
+        make, queryset = queryset, queryset()
         texts = texts() if callable(texts) else texts
         try:
             inner, params = queryset.order_by().values("codes").query.sql_with_params()
@@ -997,9 +997,7 @@ class DatabaseBackend:
         def sample(cursor, estimate: bool = True):
             """The matches counted in the sample, through the same rows with the filters checked on
             each one's own codes (``matching``'s ``sampled``)."""
-            sampled, sampled_params = (
-                (make(sampled=True) if make else queryset).order_by().values("codes").query.sql_with_params()
-            )
+            sampled, sampled_params = make(sampled=True).order_by().values("codes").query.sql_with_params()
             if estimate:
                 return self._sampled(cursor, sampled, sampled_params, counted, patterns, sizes, limit)
             return self._sample_counts(cursor, sampled, sampled_params, counted, patterns, sizes)
