@@ -19,6 +19,7 @@ import logging
 import re
 import uuid
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -88,12 +89,16 @@ ENTRY_COLUMNS = (
     "codes",
     "indexed_at",
 )
-STAGING_TABLE_SQL = """
-CREATE TEMPORARY TABLE IF NOT EXISTS chm_search_staged_text (
+STAGING_TABLE = "chm_search_staged_texts"
+STAGING_TABLE_SQL = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} (
     translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes jsonb
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
 )"""
-# Each part in the text's own configuration; identifiers, codes and CJK bigrams verbatim.
+# Each part in the text's own configuration; identifiers, codes and CJK bigrams verbatim. Computed from
+# the staged or loaded texts, whose ``locale_codes`` are an array there (a JSON list in the texts table):
+# a sub-select unnesting a JSON list is parallel-restricted, and a parallel plan then computes every
+# vector in its leader alone.
 VECTOR_SQL = """(
     setweight(to_tsvector(search_config::regconfig, title), 'A')
     || setweight(to_tsvector('simple'::regconfig, keywords), 'A')
@@ -101,8 +106,10 @@ VECTOR_SQL = """(
     || setweight(to_tsvector(search_config::regconfig, summary), 'B')
     || setweight(to_tsvector('simple'::regconfig, cjk_terms), 'B')
     || setweight(to_tsvector(search_config::regconfig, body), 'C')
-    || array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text(locale_codes)))
+    || array_to_tsvector(locale_codes)
 )"""
+# The texts table's columns as selected from a staged or loaded text.
+STAGED_COLUMNS = ", ".join("to_jsonb(locale_codes)" if column == "locale_codes" else column for column in TEXT_COLUMNS)
 # From this many texts in one write (a rebuild's batches, a large re-index), the vectors are computed by
 # PostgreSQL's parallel workers: the texts are copied into an unlogged table of this transaction (parallel
 # workers cannot read a temporary one), copied out with their vectors (COPY TO runs a parallel plan) and
@@ -111,7 +118,7 @@ PARALLEL_TEXTS = 200
 LOAD_TABLE_SQL = """
 CREATE UNLOGGED TABLE {table} (
     id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes jsonb
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
 ) WITH (parallel_workers = {workers}, autovacuum_enabled = false)"""
 # Every text is worth a worker (to_tsvector costs far more than reading a row): plan as many as allowed.
 PARALLEL_PLAN_SQL = (
@@ -238,13 +245,17 @@ CONFIG_MARK = "config:"
 LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
 
 
-def text_locale_codes(config: str, documents) -> list[str]:
+def text_locale_codes(config: str, documents, code_lists=None) -> list[str]:
     """A text's ``locale_codes``: ``config:<configuration>``, then for each entry showing it ``<locale>|*``
-    and ``<locale>|<code>`` for each of its codes (see ``SearchText.locale_codes``)."""
+    and ``<locale>|<code>`` for each of its codes (see ``SearchText.locale_codes``). ``code_lists``: each
+    document's ``code_list``, when the caller has them already."""
     codes = [f"{CONFIG_MARK}{config}"]
-    for document in documents:
+    for document, code_list in zip(
+        documents, code_lists or [document.code_list for document in documents], strict=True
+    ):
         codes.append(locale_code(document.locale, SearchFacetCount.TOTAL))
-        codes += [locale_code(document.locale, code) for code in document.code_list]
+        prefix = locale_code(document.locale, "")
+        codes += [prefix + code for code in code_list]
     return list(dict.fromkeys(codes))
 
 
@@ -272,6 +283,21 @@ def showing_texts(ids) -> RawSQL:
     sizes right (a subquery it would run once per entry)."""
     column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
     return RawSQL(f"{column} = ANY(%s::bigint[])", [id_array(ids)], output_field=BooleanField())  # noqa: S611
+
+
+def text_array(values) -> str:
+    """Strings as the text of a PostgreSQL array, each quoted (the driver's adaptation of a list is several
+    times slower, for every text of a bulk load). Escaped once over the whole, joined at a NUL character,
+    which no text stored in PostgreSQL holds."""
+    if not values:
+        return "{}"
+    joined = "\x00".join(values).replace("\\", "\\\\").replace('"', '\\"')
+    return '{"' + joined.replace("\x00", '","') + '"}'
+
+
+def loaded_texts_sql(table: str) -> str:
+    """The rows of the texts table, vectors computed, from the load table ``table`` (in its columns' order)."""
+    return f"SELECT id, {STAGED_COLUMNS}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
 
 
 def index_workers() -> int:
@@ -358,10 +384,11 @@ class DatabaseBackend:
         return connection.vendor == "postgresql"
 
     # --- writing ----------------------------------------------------------------------------------
-    def replace(self, keys: list[str], documents, *, bulk: bool = False) -> None:
+    def replace(self, keys: list[str], documents, *, bulk: bool = False, split=None) -> None:
         """Make the rows of these translation groups exactly ``documents`` (one transaction). ``bulk``:
-        the groups have no rows yet and the counts are made afterwards (the first build, see ``rebuild``)."""
-        texts, entries = self._split(documents)
+        the groups have no rows yet and the counts are made afterwards (the first build, see ``rebuild``).
+        ``split``: ``_split(documents)``, when the caller has made it already."""
+        texts, entries = split or self._split(documents)
         changed_index()
         with transaction.atomic():
             transaction.on_commit(changed_index)
@@ -437,8 +464,10 @@ class DatabaseBackend:
         """One text per (record, language of the text) — its tags merged from every entry showing it —
         and one entry per document, pointing at its text."""
         grouped = defaultdict(list)
+        code_lists = {}  # a document's codes, made once for its text and its entry
         for document in documents:
             grouped[(document.translation_key, document.language)].append(document)
+            code_lists[id(document)] = document.code_list
         texts = {}
         for text_key, group in grouped.items():
             first = group[0]
@@ -454,7 +483,7 @@ class DatabaseBackend:
                 tags,
                 first.keywords,
                 cjk_bigrams(" ".join([first.title, first.summary, tags, first.body])),
-                text_locale_codes(config, group),
+                text_locale_codes(config, group, [code_lists[id(document)] for document in group]),
             )
         entries = [
             (
@@ -466,7 +495,7 @@ class DatabaseBackend:
                     document.identifier,
                     document.url,
                     document.date,
-                    document.code_list,
+                    code_lists[id(document)],
                 ),
                 (document.translation_key, document.language),
             )
@@ -498,10 +527,9 @@ class DatabaseBackend:
             cursor.execute(LOAD_TABLE_SQL.format(table=table, workers=workers))
             with cursor.cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
                 for pk, row in zip(ids, texts, strict=True):
-                    copy.write_row((pk, *row[:-1], json.dumps(row[-1])))
+                    copy.write_row((pk, *row[:-1], text_array(row[-1])))
             cursor.execute(PARALLEL_PLAN_SQL.format(workers=workers))
-            selected = f"SELECT id, {columns}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
-            with cursor.cursor.copy(f"COPY ({selected}) TO STDOUT (FORMAT BINARY)") as copy:
+            with cursor.cursor.copy(f"COPY ({loaded_texts_sql(table)}) TO STDOUT (FORMAT BINARY)") as copy:
                 chunks = list(copy)
             cursor.execute(PARALLEL_PLAN_RESET_SQL)
             with cursor.cursor.copy(
@@ -518,16 +546,16 @@ class DatabaseBackend:
         columns = ", ".join(TEXT_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(STAGING_TABLE_SQL)
-            with cursor.cursor.copy(f"COPY chm_search_staged_text ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN") as copy:
                 for row in texts:
-                    copy.write_row((*row[:-1], json.dumps(row[-1])))
+                    copy.write_row((*row[:-1], text_array(row[-1])))
             cursor.execute(
                 f"INSERT INTO {TEXT_TABLE} ({columns}, search_vector) "  # noqa: S608 - constant names
-                f"SELECT {columns}, {VECTOR_SQL} FROM chm_search_staged_text "
+                f"SELECT {STAGED_COLUMNS}, {VECTOR_SQL} FROM {STAGING_TABLE} "
                 "RETURNING id, translation_key, language"
             )
             ids = {(str(key), language): pk for pk, key, language in cursor.fetchall()}
-            cursor.execute("TRUNCATE chm_search_staged_text")
+            cursor.execute(f"TRUNCATE {STAGING_TABLE}")
         return ids
 
     @staticmethod
@@ -567,9 +595,19 @@ class DatabaseBackend:
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.remove_index(model, index)
-            for keys, documents in batches:
-                self.replace(keys, documents, bulk=True)
-                count += len(documents)
+            # Each batch is split into texts and entries (pure Python) in a thread while the previous one
+            # is written: the writing waits on PostgreSQL (computing vectors), the thread has the
+            # interpreter meanwhile. The batches themselves are read here, in this connection.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-split") as pool:
+                pending = None
+                for keys, documents in batches:
+                    split = pool.submit(self._split, documents)
+                    if pending is not None:
+                        self.replace(pending[0], None, bulk=True, split=pending[1].result())
+                    pending = (keys, split)
+                    count += len(documents)
+                if pending is not None:
+                    self.replace(pending[0], None, bulk=True, split=pending[1].result())
             with connection.cursor() as cursor:  # the deferred foreign key checks, before building indexes
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with connection.schema_editor(atomic=False) as editor:

@@ -12,7 +12,15 @@ import pytest
 from django.db import connection
 
 from search.backends import database
-from search.backends.database import VECTOR_SQL, DatabaseBackend
+from search.backends.database import (
+    LOAD_TABLE_SQL,
+    PARALLEL_PLAN_RESET_SQL,
+    PARALLEL_PLAN_SQL,
+    VECTOR_SQL,
+    DatabaseBackend,
+    loaded_texts_sql,
+    text_array,
+)
 from search.indexing import SearchDocument
 from search.models import SearchFacetCount
 
@@ -155,15 +163,42 @@ def test_parallel_and_staged_writes_store_the_same_rows(monkeypatch):
     assert counts == recounted()
 
 
+def test_a_text_array_reads_back_as_the_same_strings():
+    values = ["en|*", 'a"quote', "back\\slash", "Kenya CHM", "x,y", "{braces}", "", "zh-hans|country:中国", "NULL"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [text_array(values)])
+        assert cursor.fetchone()[0] == values
+
+
+def test_the_parallel_workers_compute_the_vectors():
+    """In the plan of a large write, the vectors are computed below the Gather node, by each worker for
+    its share of the rows: anything parallel-restricted in the expression (a sub-select) would leave
+    them all to the leader, one core, whatever the number of workers."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOAD_TABLE_SQL.format(table="chm_search_text_load_plan", workers=2))
+        cursor.execute(PARALLEL_PLAN_SQL.format(workers=2))
+        cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {loaded_texts_sql('chm_search_text_load_plan')}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute(PARALLEL_PLAN_RESET_SQL)
+    assert plan["Node Type"] == "Gather" and plan["Workers Planned"] == 2
+    (scan,) = plan["Plans"]
+    assert scan["Node Type"] == "Seq Scan" and scan["Parallel Aware"]
+    assert any("to_tsvector" in output for output in scan["Output"])
+    assert "SubPlan" not in json.dumps(plan)
+
+
 def test_vectors_are_each_part_in_its_own_configuration(parallel):
     keys, documents = make_documents(12)
     DatabaseBackend().clear()
     write(keys, documents, batch=12)
     with connection.cursor() as cursor:
         # The vector stored is the one the expression gives for the stored parts, row by row.
-        cursor.execute(
-            f"SELECT language FROM chm_search_searchtext WHERE search_vector IS DISTINCT FROM {VECTOR_SQL}"  # noqa: S608
+        # (computed from an array of the codes, as the staged and loaded texts hold them)
+        stored = (
+            "SELECT language, search_config, title, summary, body, tags, keywords, cjk_terms, search_vector,"
+            " ARRAY(SELECT jsonb_array_elements_text(locale_codes)) AS locale_codes FROM chm_search_searchtext"
         )
+        cursor.execute(f"SELECT language FROM ({stored}) AS stored WHERE search_vector IS DISTINCT FROM {VECTOR_SQL}")  # noqa: S608
         assert cursor.fetchall() == []
         cursor.execute(
             "SELECT DISTINCT ON (language) language, search_config, search_vector::text FROM chm_search_searchtext"
