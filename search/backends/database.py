@@ -627,13 +627,19 @@ class DatabaseBackend:
         changed_index()
 
     # --- reading ----------------------------------------------------------------------------------
-    def _text_condition(self, text: str, prefix: str = "text__") -> Q:
+    def _text_condition(self, text: str, prefix: str = "text__", per_row: bool = False) -> Q:
         """Rows matching ``text`` as parsed by their own configuration, or verbatim ('simple').
 
         The query is parsed once per configuration (one small query); each distinct parse becomes
         a constant ``search_vector @@ 'lexemes'`` that PostgreSQL answers from the GIN index (the
-        bitmaps are ORed), restricted to the rows whose configuration produced it.
+        bitmaps are ORed), restricted to the rows whose configuration produced it. ``per_row``: for a
+        text checked row by row (a sample, an entry's own text), one ``@@`` of every parse, each with
+        its configurations' marks (``_parses_tsquery``): every ``@@`` reads the whole vector again,
+        out of line (a sample of a common word in three configurations took twice as long).
         """
+        if per_row:
+            tsquery = self._parses_tsquery(text)
+            return Q(**{f"{prefix}search_vector__matches": tsquery}) if tsquery else Q(pk__in=[])
         condition = Q(pk__in=[])
         for tsquery, configs in self._parses(text).items():
             matches = Q(**{f"{prefix}search_vector__matches": tsquery})
@@ -753,16 +759,17 @@ class DatabaseBackend:
         candidate = text.strip().upper()
         return candidate if candidate and " " not in candidate and len(candidate) <= 100 else ""
 
-    def matching(self, query, exclude_facet: str | None = None, text_mode: str | None = None, sampled: bool = False):
+    def matching(self, query, exclude_facet: str | None = None, text_mode: str | None = None, row_by_row: bool = False):
         """Rows in the visitor's language that match the text and every filter but ``exclude_facet``.
 
         On PostgreSQL, ``text_mode`` says which side is read first (the same rows either way):
         ``TEXTS_FIRST`` the texts matching from the vectors' index, then their entries;
         ``PER_ENTRY`` the entries the filters select, each entry's text checked by primary key;
-        None leaves it to the planner (which misjudges both sides: see ``_text_mode``). ``sampled``:
-        the rows are read from a sample of the table, row by row, where the filters are checked on
-        each row's own codes (the language-prefixed codes, for the index, cost a function call per
-        row and filter: 9 of a sample's 10 ms at 100,000 records)."""
+        None leaves it to the planner (which misjudges both sides: see ``_text_mode``). ``row_by_row``:
+        the rows are read one by one (a sample of the table, the candidates of a ranking), where the filters
+        are checked on each row's own codes (the language-prefixed codes, for the index, cost a function call
+        per row and filter: 9 of a sample's 10 ms at 100,000 records) and the text with one match of its
+        vector (``_text_condition``'s ``per_row``)."""
         queryset = SearchEntry.objects.filter(locale=query.language)
         if query.text:
             if self.is_postgresql and text_mode == TEXTS_FIRST and self._matching_text_ids(query.text) is not None:
@@ -774,14 +781,14 @@ class DatabaseBackend:
                 condition = Q()
             elif self.is_postgresql and text_mode == PER_ENTRY:
                 # A subquery per entry, which the planner cannot turn into a join.
-                own_text = Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix="")
+                own_text = Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix="", per_row=True)
                 texts = SearchText.objects.filter(own_text)
                 queryset = queryset.alias(matched_text=Subquery(texts.values("pk")[:1]))
                 condition = Q(matched_text__isnull=False)
             elif self.is_postgresql:
                 # Identifiers and codes are in every text's 'simple' part: the condition stays on the
-                # texts table, where the GIN index answers it.
-                condition = self._text_condition(query.text)
+                # texts table, where the GIN index answers it (a sample reads each sampled entry's text).
+                condition = self._text_condition(query.text, per_row=row_by_row)
             else:
                 identifier = self._identifier(query.text)
                 condition = Q()
@@ -799,7 +806,7 @@ class DatabaseBackend:
         for number, (facet, values) in enumerate(query.filters.items()):
             if facet == exclude_facet:
                 continue
-            if self.is_postgresql and not sampled:
+            if self.is_postgresql and not row_by_row:
                 # The language's entries holding any of the codes, from the per-language GIN index.
                 name = f"locale_codes_{number}"
                 codes = [locale_code(query.language, f"{facet}:{value}") for value in values]
@@ -884,7 +891,7 @@ class DatabaseBackend:
 
         known: dict = {}
         total, estimated, found = self._count(
-            lambda sampled=False: self.matching(query, text_mode=mode(), sampled=sampled),
+            lambda sampled=False: self.matching(query, text_mode=mode(), row_by_row=sampled),
             shared,
             sizes,
             text=text,
@@ -905,7 +912,7 @@ class DatabaseBackend:
                     continue
                 _number, facet_estimated, found = self._count(
                     lambda facet=facet, sampled=False: self.matching(
-                        query, exclude_facet=facet, text_mode=mode(facet), sampled=sampled
+                        query, exclude_facet=facet, text_mode=mode(facet), row_by_row=sampled
                     ),
                     [facet],
                     sizes,
@@ -952,17 +959,24 @@ class DatabaseBackend:
                 parts.append(f"({' | '.join(codes)})")
         if not parts:
             parts.append(quoted_lexeme(locale_code(query.language, SearchFacetCount.TOTAL)))
+        matched = self._parses_tsquery(query.text)
+        if not matched:
+            return "FALSE", []  # nothing to look for: no match
+        parts.insert(0, f"({matched})")
+        return "search_vector @@ %s::tsquery", [" & ".join(parts)]
+
+    def _parses_tsquery(self, text: str) -> str:
+        """One tsquery of every parse of ``text``, each restricted to the texts of the configurations that
+        give it by their marks (``config:french``, a lexeme of every French text's vector; none for a
+        parse 'simple' gives), or "" when the text has nothing to look for."""
         branches = []
-        for tsquery, configs in self._parses(query.text).items():
+        for tsquery, configs in self._parses(text).items():
             if "simple" in configs:
                 branches.append(f"({tsquery})")
             else:
                 marks = " | ".join(quoted_lexeme(f"{CONFIG_MARK}{config}") for config in configs)
                 branches.append(f"({tsquery}) & ({marks})")
-        if not branches:
-            return "FALSE", []  # nothing to look for: no match
-        parts.insert(0, f"({' | '.join(branches)})")
-        return "search_vector @@ %s::tsquery", [" & ".join(parts)]
+        return " | ".join(branches)
 
     @staticmethod
     def _count_texts(
@@ -1034,7 +1048,7 @@ class DatabaseBackend:
 
         def sample(cursor, estimate: bool = True):
             """The matches counted in the sample, through the same rows with the filters checked on
-            each one's own codes (``matching``'s ``sampled``)."""
+            each one's own codes (``matching``'s ``row_by_row``)."""
             sampled, sampled_params = make(sampled=True).order_by().values("codes").query.sql_with_params()
             if estimate:
                 return self._sampled(cursor, sampled, sampled_params, counted, patterns, sizes, limit)
@@ -1190,7 +1204,8 @@ class DatabaseBackend:
             by_date = self.matching(query, text_mode=TEXTS_FIRST).order_by(*newest).values_list("pk", flat=True)[:size]
         elif share and size / share <= WALK_ROWS:
             # The text checked by a subquery per entry, which the planner cannot turn into a join.
-            texts = SearchText.objects.filter(Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix=""))
+            own_text = Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix="", per_row=True)
+            texts = SearchText.objects.filter(own_text)
             walked = self.matching(dataclasses.replace(query, text="")).alias(
                 matched_text=Subquery(texts.values("pk")[:1])
             )
@@ -1203,7 +1218,7 @@ class DatabaseBackend:
             ids += list(by_title.values_list("pk", flat=True)[:size])
         # One array parameter rather than one placeholder per id.
         candidates = RawSQL("SELECT unnest(%s::bigint[])", [id_array(sorted(set(ids)))])  # noqa: S611 - a parameter
-        return self.matching(query).filter(pk__in=candidates)
+        return self.matching(query, row_by_row=True).filter(pk__in=candidates)
 
     def _ordered(self, queryset, query):
         text = query.text
