@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.caching import cache_tags
 from cms.frontend_purge import SEARCH
+from cms.icons import favicon
 from cms.security.policy import REPORT_PATH
 from cms.security.reports import csp_report
 from cms.uploads.renditions import serve_rendition
@@ -27,6 +28,7 @@ urlpatterns = [
     path("documents/<int:document_id>/<str:document_filename>", serve_document, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("interop.feeds.urls")),  # sitemap.xml, robots.txt
+    path("favicon.ico", favicon, name="favicon"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("interop.api.urls")),
     path("api/docs/", include("interop.api.docs_urls")),

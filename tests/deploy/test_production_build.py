@@ -283,6 +283,13 @@ def test_gunicorn_serves_the_portal_under_production_settings(gunicorn, built, s
     assert gzip.decompress(body) == (built.root / hashed).read_bytes()
     assert "immutable" in response.getheader("Cache-Control")
 
+    # The icon browsers ask for at the root, whatever the page links: the built file, not a 404.
+    response, _ = gunicorn.get("/favicon.ico")
+    assert response.status == 301
+    assert response.getheader("Location") == f"/static/{built.manifest['img/favicon.ico']}"
+    response, body = gunicorn.get(f"/static/{built.manifest['img/favicon.ico']}")
+    assert response.status == 200 and body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
     response, body = gunicorn.get("/admin/login/")
     html = body.decode()
     assert response.status == 200, gunicorn.output()
