@@ -4,6 +4,7 @@ the parts of pages of other kinds. Changes that reach further (vocabularies, unp
 still retire everything, and a transaction writes its changes once, when it commits."""
 
 import re
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -233,6 +234,33 @@ def test_a_title_change_keeps_the_facet_counts_and_a_classification_change_retir
         record.save_revision().publish()
         get(client, "/en/records/")
         assert counted.call_count == 2
+
+
+def test_a_title_change_keeps_the_map_s_counts_and_a_new_location_recounts_them(client, records):
+    """The records listing says how many results the map shows; the markers (titles, addresses) are
+    fetched by the map. A new title changes the markers but not their number: the page's first render
+    after it does not build them."""
+    from content_types.records.models import RecordIndexPage
+
+    located = OrganisationFactory(title="Herbarium of Dakar", latitude=Decimal("14.7"), longitude=Decimal("-17.4"))
+    get(client, "/en/records/")
+    built = mock.patch.object(RecordIndexPage, "map_markers", autospec=True, side_effect=RecordIndexPage.map_markers)
+    with built as markers:
+        publish(located, "National herbarium of Dakar")
+        html = main(get(client, "/en/records/")[0])
+        assert "National herbarium of Dakar" in html
+        assert 'id="records-map"' in html and 'data-marker-count="1"' in html
+        assert markers.call_count == 0  # neither counted again nor built
+        # The map itself fetches the markers: the new title is there.
+        geojson = get(client, "/en/records/markers/")[0].json()
+        assert [feature["properties"]["title"] for feature in geojson["features"]] == ["National herbarium of Dakar"]
+        assert markers.call_count == 1
+
+    located = type(located).objects.get(pk=located.pk)
+    located.latitude = located.longitude = None  # a location is a classifying field: counted anew
+    located.save_revision().publish()
+    html = main(get(client, "/en/records/")[0])
+    assert 'id="records-map"' not in html  # no located result: no map
 
 
 def test_a_republished_page_retires_its_facets_unless_its_classifying_fields_are_unchanged(records):

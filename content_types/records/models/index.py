@@ -164,6 +164,27 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
 
         return content_version.cached("records-map", parts, compute, tags=listing.cache_tags)
 
+    def map_counts(self, listing) -> dict:
+        """How many markers the map of the filtered records shows and how many records have a location
+        (what the page says of the map, which fetches its markers itself): counted, one query per
+        located type, and kept until the records' classification may have changed (their locations
+        are classifying fields: ``cms.content_version.note_facet_fields``). A new title or text, which
+        changes the markers, keeps these: a listing's first render after an edit built every marker
+        of its language only to count them."""
+        from . import OrganisationPage, ProjectPage
+
+        def compute():
+            ids = listing.filtered().values("pk")
+            shown = located = 0
+            for model in (OrganisationPage, ProjectPage):
+                count = model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False).count()
+                shown += min(count, MAX_MAP_MARKERS)
+                located += count
+            return {"shown": shown, "located": located}
+
+        parts = (self.pk, self.map_filters(listing))
+        return content_version.cached("records-map-counts", parts, compute, tags=listing.facet_cache_tags)
+
     def markers_url(self, listing) -> str:
         query = urlencode(self.map_filters(listing))
         return self.url + self.reverse_subpage("markers").lstrip("/") + (f"?{query}" if query else "")
@@ -184,10 +205,10 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
         context = super().get_context(request, *args, **kwargs)
         listing = self.listing(request)
         context.update(listing.context())
-        data = self.map_data(listing, request)
-        context["markers_count"] = len(data["markers"])
+        counts = self.map_counts(listing)
+        context["markers_count"] = counts["shown"]
         context["markers_url"] = self.markers_url(listing)
         context["map_caption"] = map_caption(
-            shown=len(data["markers"]), located=data["located"], results=context["total"], scope=MapScope.ALL_RESULTS
+            shown=counts["shown"], located=counts["located"], results=context["total"], scope=MapScope.ALL_RESULTS
         )
         return context
