@@ -98,7 +98,8 @@ class CachedRoutingMiddleware:
 
     def _stored_route(self, request, path: str):
         """The route kept for ``path`` while the base version and the page's own are those it was
-        kept under (the page object is served as it was read); routed and kept afresh otherwise."""
+        kept under (the page object is served as it was read); when only the page's own changed, the
+        page read again by its id; routed and kept afresh otherwise."""
         version = content_version.versions()
         if version is None:
             return None
@@ -109,11 +110,17 @@ class CachedRoutingMiddleware:
         except Exception:  # noqa: BLE001 - an unreachable cache only means "route as usual"
             logger.warning("Could not read a cached route", exc_info=True)
             return None
+        route = None
         if stored is not None:
             site, page, remaining, page_version = stored
-            if page_version == self._page_version(page):
+            current = self._page_version(page)
+            if page_version == current:
                 return site, page, remaining
-        route = self._route(request, path)
+            # Only the page itself changed (a new address, a page unpublished or moved replace the base
+            # version, and with it this key): the address still names it, read afresh in one query.
+            fresh = self._reloaded(page) if remaining is None else None
+            route = (site, fresh, None) if fresh is not None else None
+        route = route or self._route(request, path)
         if route is None:
             return None
         page_version = self._page_version(route[1])
@@ -128,6 +135,15 @@ class CachedRoutingMiddleware:
     def _page_version(page) -> str | None:
         versions = content_version.tag_versions([page_tag(page.pk)])
         return None if versions is None else versions[page_tag(page.pk)]
+
+    @staticmethod
+    def _reloaded(page):
+        """``page`` read again with its specific type, its parent as it was kept, or None when it is no
+        longer live at the same address (then routed from the start)."""
+        fresh = type(page)._default_manager.filter(pk=page.pk, url_path=page.url_path, live=True).first()
+        if fresh is not None and "_cached_parent_obj" in page.__dict__:
+            fresh._cached_parent_obj = page._cached_parent_obj
+        return fresh
 
     @staticmethod
     def _route(request, path: str):

@@ -63,6 +63,31 @@ def test_a_change_to_a_record_shows_at_once(client, site_pages):
     assert "Before the change" not in response.content.decode()
 
 
+def test_a_changed_record_is_read_again_by_its_id_without_routing_its_address_again(client, site_pages):
+    """The address of a page whose own content changed still names it (a new address, unpublishing or
+    moving retire every kept route): the kept route's page is read again in one query instead of the
+    site, the locale and every page along the address."""
+    record = RECORD_FACTORIES["need"](title="Before the change", countries=[country("FR")])
+    _response, cold = get(client, record.url)
+    get(client, record.url)
+
+    record.title = "After the change"
+    record.save_revision().publish()
+    with mock.patch("cms.home.routing.CachedRoutingMiddleware._route") as route:
+        response, after_change = get(client, record.url)
+    route.assert_not_called()
+    assert "After the change" in article(response)
+    assert after_change < cold
+
+    old_url = record.url
+    record.slug = "a-new-address"  # a new address: routed from the start, the old one is gone
+    record.save_revision().publish()
+    record.refresh_from_db()
+    assert record.url.endswith("/a-new-address/") and record.url != old_url
+    assert "After the change" in article(client.get(record.url))
+    assert client.get(old_url).status_code == 404
+
+
 def test_an_unpublished_record_is_no_longer_routed_to(client, site_pages):
     record = RECORD_FACTORIES["need"](title="Soon gone")
     assert client.get(record.url).status_code == 200
