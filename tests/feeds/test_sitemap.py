@@ -143,3 +143,27 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_path
 
 def test_robots_txt_refuses_other_methods(client):
     assert client.post("/robots.txt").status_code == 405
+
+
+def test_each_address_says_the_day_of_its_last_change_in_the_site_s_time_zone(client, site_pages, settings):
+    """``<lastmod>`` is the day of the page's last publication where the site is (its time zone), and the
+    sitemap's ``Last-Modified`` the newest publication it lists, to the second."""
+    import datetime
+
+    from django.utils.http import http_date
+
+    from wagtail.models import Page
+
+    need = NeedFactory(title="Late-night publication", slug="late-night-publication")
+    published = datetime.datetime(2026, 3, 9, 23, 30, 15, tzinfo=datetime.UTC)  # 10 March in Nairobi
+    Page.objects.filter(pk=need.pk).update(last_published_at=published)
+    Page.objects.exclude(pk=need.pk).update(last_published_at=published - datetime.timedelta(days=30))
+    settings.TIME_ZONE = "Africa/Nairobi"
+
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    days = {url.find("sm:loc", NS).text: url.find("sm:lastmod", NS).text for url in root.findall("sm:url", NS)}
+    (location,) = [location for location in days if location.endswith("/late-night-publication/")]
+    assert days[location] == "2026-03-10"
+    assert set(days.values()) == {"2026-03-10", "2026-02-08"}
+    assert response["Last-Modified"] == http_date(published.timestamp())
