@@ -151,7 +151,6 @@ def test_each_address_says_the_day_of_its_last_change_in_the_site_s_time_zone(cl
     import datetime
 
     from django.utils.http import http_date
-
     from wagtail.models import Page
 
     need = NeedFactory(title="Late-night publication", slug="late-night-publication")
