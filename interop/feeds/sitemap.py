@@ -90,7 +90,8 @@ class Epoch(Func):
         return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8")
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="CAST(strftime('%%s', %(expressions)s) AS REAL)")
+        # Days since 1970 (Julian day 2440587.5) in seconds; no "%" that the driver would take for a parameter.
+        return self.as_sql(compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)")
 
 
 class IsoDay(Func):
