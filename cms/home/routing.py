@@ -140,7 +140,9 @@ class CachedRoutingMiddleware:
     def _reloaded(page):
         """``page`` read again with its specific type, its parent as it was kept, or None when it is no
         longer live at the same address (then routed from the start)."""
-        fresh = type(page)._default_manager.filter(pk=page.pk, url_path=page.url_path, live=True).first()
+        # With its original, for an alias: Wagtail checks the original's view restrictions on every request.
+        pages = type(page)._default_manager.select_related("alias_of")
+        fresh = pages.filter(pk=page.pk, url_path=page.url_path, live=True).first()
         if fresh is not None and "_cached_parent_obj" in page.__dict__:
             fresh._cached_parent_obj = page._cached_parent_obj
         return fresh

@@ -88,6 +88,21 @@ def test_a_changed_record_is_read_again_by_its_id_without_routing_its_address_ag
     assert client.get(old_url).status_code == 404
 
 
+def test_an_alias_shows_its_original_s_change_read_again_by_its_id(client, site_pages, translate_to):
+    record = RECORD_FACTORIES["need"](title="Before the change", countries=[country("FR")])
+    alias = translate_to(record, "fr", alias=True)
+    _response, cold = get(client, alias.url)
+    get(client, alias.url)
+
+    record.title = "After the change"
+    with mock.patch("cms.home.routing.CachedRoutingMiddleware._route") as route:
+        record.save_revision().publish()  # Wagtail brings the alias up to date
+        response, after_change = get(client, alias.url)
+    route.assert_not_called()
+    assert "After the change" in article(response)
+    assert after_change < cold
+
+
 def test_an_unpublished_record_is_no_longer_routed_to(client, site_pages):
     record = RECORD_FACTORIES["need"](title="Soon gone")
     assert client.get(record.url).status_code == 200
