@@ -112,7 +112,13 @@ def database_config(sqlite_path) -> dict:
     """``DATABASE_URL`` when set, else the embedded SQLite database."""
     url = env("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # A page answers with many short statements: a parallel plan spent 10-35 ms starting its workers
+        # for a search's 13 ms walk over the newest entries. Work that gains from workers asks for them
+        # in its own transaction (the search index's large writes: search/backends/database.py).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path),

@@ -38,6 +38,29 @@ def test_database_url_set_gives_postgresql(monkeypatch, tmp_path):
     assert (config["USER"], config["PASSWORD"]) == ("chm", "s@cret")
     assert config["CONN_MAX_AGE"] > 0
     assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"  # short statements
+
+
+def test_a_database_url_s_own_options_are_kept(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://chm@db/portal?options=-c%20statement_timeout%3D5000")
+
+    config = env.database_config(tmp_path / "db.sqlite3")
+
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=5000 -c max_parallel_workers_per_gather=0"
+
+
+def test_web_requests_plan_without_parallel_workers_and_index_writes_with_them(db):
+    from django.db import connection, transaction
+
+    from search.backends.database import PARALLEL_PLAN_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+        with transaction.atomic():
+            cursor.execute(PARALLEL_PLAN_SQL.format(workers=2))
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "2"
 
 
 def test_email_url_unset_prints_to_the_console(monkeypatch):
