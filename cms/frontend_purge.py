@@ -9,7 +9,9 @@ Publishing, unpublishing, moving or deleting a page collects, while its transact
 everything that shows it: the page in every language and its aliases, its parent (which lists it) in
 every language, the listing of its kind, the home pages, search, feeds, the sitemap and the open API,
 and the pages that link to it. Once the transaction commits, one Celery task sends them to each proxy in one PURGE
-request (Varnish's xkey module, ``deploy/varnish/default.vcl``). Nothing is sent for a transaction
+request (Varnish's xkey module, ``deploy/varnish/default.vcl``). The search index is updated by another task beside
+it; once that has written the change, it purges ``search`` again (``search.tasks``), so that a search answered in
+between from the index as it was is not kept. Nothing is sent for a transaction
 that rolls back, and neither a broker outage nor a proxy that cannot be reached fails the change:
 the shared lifetime of the pages (``SHARED_MAX_AGE``) bounds what a lost purge leaves stale.
 """

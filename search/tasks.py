@@ -25,4 +25,16 @@ def update_search_index(self, translation_keys: list[str]) -> int:
         if self.request.is_eager:
             raise
         raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 3600)) from error
+    purge_search_results()
     return written
+
+
+def purge_search_results() -> None:
+    """Tell the caching proxies that the search results (pages, API, suggestions) changed, now that the
+    index holds the change. The publish's own purge, sent when its transaction commits, runs beside this
+    task in another worker: a search asked for in between may be answered from the index as it was,
+    and kept by the proxy for the pages' whole shared lifetime without this second purge."""
+    from cms.frontend_purge import SEARCH, purge_pages, purge_urls
+
+    if purge_urls():
+        purge_pages([SEARCH])

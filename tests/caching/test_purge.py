@@ -20,10 +20,13 @@ EVERYWHERE = {"home", "search", "feeds", "sitemap", "api"}
 
 
 class RecordingProxy(http.server.ThreadingHTTPServer):
-    """A caching proxy's purge endpoint on loopback: records every request, answers ``status``."""
+    """A caching proxy's purge endpoint on loopback: records every request, answers ``status``. The search
+    index's own purge of the search results, once it holds a change (``search.tasks``), is kept apart in
+    ``search_requests``: ``requests`` are the changes' purges."""
 
     def __init__(self, status: int = 200):
         self.requests: list[dict] = []
+        self.search_requests: list[dict] = []
         self.status = status
         super().__init__(("127.0.0.1", 0), _RecordingHandler)
 
@@ -37,7 +40,9 @@ class RecordingProxy(http.server.ThreadingHTTPServer):
 
 class _RecordingHandler(http.server.BaseHTTPRequestHandler):
     def do_PURGE(self):  # noqa: N802 - the name http.server calls
-        self.server.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers)})
+        request = {"method": self.command, "path": self.path, "headers": dict(self.headers)}
+        searched = self.headers.get(PURGE_HEADER, "") == "search"
+        (self.server.search_requests if searched else self.server.requests).append(request)
         self.send_response(self.server.status)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -160,12 +165,14 @@ def test_publishing_sends_one_purge_after_commit_naming_everything_that_shows_th
     batches = [callback for callback in callbacks if getattr(callback, "__self__", None).__class__ is PurgeBatch]
     assert len(batches) == 1  # one batch for the whole publish
 
+    proxy.search_requests.clear()
     for callback in callbacks:
         callback()
 
     assert len(proxy.requests) == 1
     assert proxy.requests[0]["method"] == "PURGE"
     assert proxy.purged_tags()[0] == expected_record_tags(record)
+    assert len(proxy.search_requests) == 1  # the search index's, once it holds the change
 
 
 def test_publishing_purges_the_aliases_in_the_same_request(
@@ -303,3 +310,31 @@ def test_a_broker_that_is_down_skips_the_purge_and_never_fails_publishing(
     assert proxy.requests == []  # left to the pages' short shared lifetime
     assert "cms.purge_pages" in caplog.text and "not queued" in caplog.text
     breaker._breakers.clear()  # the next tests find the broker's breaker closed
+
+
+def test_search_results_are_purged_again_once_the_index_holds_the_change(proxy, record):
+    """The publish's purge and the index's update run side by side in the workers: a search asked for
+    in between is answered from the index as it was. The index's task purges the search results again
+    when it has written the change."""
+    from search.tasks import update_search_index
+
+    proxy.requests.clear()
+    proxy.search_requests.clear()
+    update_search_index.apply(args=[[str(record.translation_key)]])
+
+    assert proxy.requests == []
+    assert [request["headers"][PURGE_HEADER] for request in proxy.search_requests] == ["search"]
+
+
+def test_the_index_s_update_sends_nothing_without_a_proxy(settings, record):
+    from search.tasks import update_search_index
+
+    settings.FRONTEND_CACHE_PURGE_URLS = []
+    server = RecordingProxy()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert update_search_index.apply(args=[[str(record.translation_key)]]).successful()
+        assert server.requests == [] and server.search_requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
