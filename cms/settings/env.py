@@ -116,8 +116,9 @@ def database_config(sqlite_path) -> dict:
         # A page answers with many short statements: a parallel plan spent 10-35 ms starting its workers
         # for a search's 13 ms walk over the newest entries. Work that gains from workers asks for them
         # in its own transaction (the search index's large writes: search/backends/database.py).
-        options = config.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
+        if "postgresql" in config["ENGINE"]:
+            options = config.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

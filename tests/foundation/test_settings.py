@@ -49,6 +49,15 @@ def test_a_database_url_s_own_options_are_kept(monkeypatch, tmp_path):
     assert config["OPTIONS"]["options"] == "-c statement_timeout=5000 -c max_parallel_workers_per_gather=0"
 
 
+def test_a_sqlite_database_url_gets_no_postgresql_options(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+
+    config = env.database_config(tmp_path / "db.sqlite3")
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert "options" not in config.get("OPTIONS", {})
+
+
 def test_web_requests_plan_without_parallel_workers_and_index_writes_with_them(db):
     from django.db import connection, transaction
 
