@@ -272,8 +272,9 @@ def seed(args, rng, backend) -> None:
             before = time.thread_time()
             batch = [seeder.record() for _ in range(size)]
             updated.extend(key for key, _documents in batch[: max(0, args.updates - len(updated))])
-            build_time += time.thread_time() - before
-            build_cpu += time.thread_time() - before
+            spent = time.thread_time() - before
+            build_time += spent
+            build_cpu += spent
             yield [key for key, _documents in batch], [document for _key, documents in batch for document in documents]
             done += size
             if done % (args.batch * 20) == 0 or done == args.records:

@@ -26,10 +26,8 @@ from wagtail.models import Page, Site
 from cms import content_version
 
 X_DEFAULT_LANGUAGE = "en"
-PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")
-UNSAFE_XML = re.compile(
-    r"[&<>\"'\n\r\t]"
-)  # what escaping or quoting an attribute would change  # what quote() leaves as it is, whatever its safe characters
+PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote() leaves as it is, whatever its safe characters
+UNSAFE_XML = re.compile(r"[&<>\"'\n\r\t]")  # what escaping text or quoting an attribute would change
 LIMIT = 10000  # addresses per sitemap page (the sitemaps protocol allows 50,000)
 
 

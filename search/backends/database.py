@@ -245,14 +245,12 @@ CONFIG_MARK = "config:"
 LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
 
 
-def text_locale_codes(config: str, documents, code_lists=None) -> list[str]:
+def text_locale_codes(config: str, documents, code_lists) -> list[str]:
     """A text's ``locale_codes``: ``config:<configuration>``, then for each entry showing it ``<locale>|*``
-    and ``<locale>|<code>`` for each of its codes (see ``SearchText.locale_codes``). ``code_lists``: each
-    document's ``code_list``, when the caller has them already."""
+    and ``<locale>|<code>`` for each of its codes (``code_lists``: each document's ``code_list``; see
+    ``SearchText.locale_codes``)."""
     codes = [f"{CONFIG_MARK}{config}"]
-    for document, code_list in zip(
-        documents, code_lists or [document.code_list for document in documents], strict=True
-    ):
+    for document, code_list in zip(documents, code_lists, strict=True):
         codes.append(locale_code(document.locale, SearchFacetCount.TOTAL))
         prefix = locale_code(document.locale, "")
         codes += [prefix + code for code in code_list]

@@ -14,45 +14,34 @@ from .environment import ROOT
 pytestmark = pytest.mark.slow
 
 
+def manage(environment: dict, *arguments: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def test_every_migration_applies_to_a_new_sqlite_database(tmp_path):
     database = tmp_path / "db.sqlite3"
     environment = {key: value for key, value in os.environ.items() if key not in env.VARIABLES}
     environment.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", DATABASE_URL=f"sqlite:///{database}")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = manage(environment, "migrate", "--no-input", timeout=600)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    check = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--check", "--no-input"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = manage(environment, "migrate", "--check", "--no-input")
     assert check.returncode == 0, (check.stdout + check.stderr)[-3000:]  # nothing left unapplied
     assert database.stat().st_size > 0
     # The pages' own SQL on SQLite: the sitemap reads each page's day and time of last publication with
     # functions written for both databases (a "%" in one was taken for a parameter, and it answered 500).
-    served = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.test import Client; response = Client(HTTP_HOST='localhost').get('/sitemap.xml');"
-            " print(response.status_code, b'<urlset' in response.content, b'/en/</loc>' in response.content)",
-        ],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    served = manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.test import Client; response = Client(HTTP_HOST='localhost').get('/sitemap.xml');"
+        " print(response.status_code, b'<urlset' in response.content, b'/en/</loc>' in response.content)",
     )
     assert served.returncode == 0, (served.stdout + served.stderr)[-3000:]
     assert served.stdout.split()[-3:] == ["200", "True", "True"], served.stdout[-2000:]

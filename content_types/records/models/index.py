@@ -117,15 +117,21 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
     def feed_queryset(self, request, listing):
         return listing.filtered()
 
-    def map_markers(self, listing, request) -> tuple[list[dict], int]:
-        """Markers for the filtered records that have coordinates (one query per located type), and
-        how many records have coordinates (one more query per type only when markers were capped)."""
+    @staticmethod
+    def located(listing):
+        """(type, its filtered records that have coordinates) for each record type with a location."""
         from . import OrganisationPage, ProjectPage
 
         ids = listing.filtered().values("pk")
-        markers, located_total = [], 0
         for model in (OrganisationPage, ProjectPage):
-            located_pages = model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
+            yield model, model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
+
+    def map_markers(self, listing, request) -> tuple[list[dict], int]:
+        """Markers for the filtered records that have coordinates (one query per located type), and
+        how many records have coordinates (one more query per type only when markers were capped)."""
+
+        markers, located_total = [], 0
+        for model, located_pages in self.located(listing):
             located = list(
                 located_pages.select_related("locale")
                 .only(
@@ -171,13 +177,11 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
         are classifying fields: ``cms.content_version.note_facet_fields``). A new title or text, which
         changes the markers, keeps these: a listing's first render after an edit built every marker
         of its language only to count them."""
-        from . import OrganisationPage, ProjectPage
 
         def compute():
-            ids = listing.filtered().values("pk")
             shown = located = 0
-            for model in (OrganisationPage, ProjectPage):
-                count = model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False).count()
+            for _model, located_pages in self.located(listing):
+                count = located_pages.count()
                 shown += min(count, MAX_MAP_MARKERS)
                 located += count
             return {"shown": shown, "located": located}
