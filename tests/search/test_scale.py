@@ -47,11 +47,12 @@ def make_documents(count: int, seed: int = 3) -> tuple[list[str], list[SearchDoc
         if 20 <= number < 31:
             title_words.append("peatland")
         rng.shuffle(body_words)
+        published = datetime.date(2015, 1, 1) + datetime.timedelta(days=(number * 37) % 3000)
         codes = {
             "type": [rng.choice(["records.needpage", "records.offerpage"])],
             "country": sorted(set(rng.sample(COUNTRIES, rng.randint(1, 2)))),
             "target": [rng.choice(TARGETS)],
-            "year": [str(2015 + number % 10)],
+            "year": [str(published.year)],  # as the indexer gives it: the date's year
             "source": ["local"],
         }
         for locale in ("en", "fr"):
@@ -67,7 +68,7 @@ def make_documents(count: int, seed: int = 3) -> tuple[list[str], list[SearchDoc
                     summary="",
                     body=" ".join(body_words),
                     identifier=f"CHM-NEED-FR-2026-{number:04d}",
-                    date=datetime.date(2015, 1, 1) + datetime.timedelta(days=(number * 37) % 3000),
+                    date=published,
                     codes=codes,
                 )
             )
@@ -275,12 +276,13 @@ def test_query_counts_are_bounded(corpus, settings, django_assert_max_num_querie
     # with its two settings); hits — the labels come from the cache
     with django_assert_max_num_queries(22):
         search("alpha", country=["FR"], target=["GBF-T3"], type=["need"])
-    # index sizes, parse, the texts' plan and ids (read first), plan, count, sample (savepoint,
-    # settings, sample, reset, release), two candidate lists, hits
-    with django_assert_max_num_queries(14):
+    # index sizes, parse, plan, count, sample (savepoint, settings, sample, reset, release); the newest
+    # matches: the years' counts, the texts of the newest year, their entries; the newest title matches:
+    # their texts, their entries; hits
+    with django_assert_max_num_queries(15):
         assert search("alpha").estimated
-    # index sizes, parse, the texts' plan and ids (no more than the limit: counted without a plan),
-    # count, hits (and the labels once)
+    # index sizes, parse, plan, count (which lists the texts: no more than the limit), hits (and the
+    # labels once)
     with django_assert_max_num_queries(6):
         assert not search("wetland").estimated
 
