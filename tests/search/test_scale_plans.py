@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from search.backends import database
 from search.backends.database import PER_ENTRY, TEXTS_FIRST, DatabaseBackend, _IndexSizes
@@ -128,8 +129,10 @@ def test_the_newest_matches_read_through_the_years_are_the_newest(
     through_years = backend._newest_through_years(query, share, 7, most=10_000)
     if len(newest(query, 1_000)) < 7:
         assert through_years is None  # fewer dated matches than wanted: the general way
-    else:
+    elif share >= 0.3:
         assert through_years == reference
+    else:  # an estimate far too low for a common word: a few times what it expects, else the walk
+        assert through_years in (None, reference)
     walked = backend._candidates(query, share)  # sort by date: the newest matches alone
     assert set(walked.values_list("pk", flat=True)) == set(reference)
 
@@ -177,6 +180,10 @@ def test_more_texts_than_allowed_are_not_read_through_the_years(analysed):
     assert DatabaseBackend()._newest_through_years(query, 0.9, 5, most=3) is None
     # The estimate expects few, the index holds more: read, one more than allowed at most.
     assert DatabaseBackend()._newest_through_years(query, 0.001, 5, most=3) is None
+    # ... and no more than a few times what the estimate expects (alpha is in two thirds of the entries).
+    with CaptureQueriesContext(connection) as captured:
+        assert DatabaseBackend()._newest_through_years(query, 0.01, 5, most=10_000) is None
+    assert captured.captured_queries[-1]["sql"].endswith("LIMIT 11")  # twice the 5 wanted, and one
 
 
 @pytest.mark.parametrize("text", ["forest", "alpha", "restoring peatland", "nowhere"])
@@ -245,6 +252,26 @@ def test_a_filtered_search_under_the_limit_is_read_from_its_texts_alone(analysed
     assert not any("SELECT DISTINCT id" in statement for statement in sql)
     assert not any(statement.startswith("EXPLAIN") for statement in sql)
     assert any('"text_id" = ANY(' in statement for statement in sql)
+
+
+@pytest.mark.parametrize("walk", [1, 1000])
+def test_a_word_in_many_titles_is_looked_for_among_the_newest_entries(analysed, monkeypatch, walk):
+    """More titles than allowed (or a word common enough to be in them): the newest title matches
+    among the ``TITLE_WALK`` × candidates newest entries, each one's title checked."""
+    monkeypatch.setattr(database, "CANDIDATES", 4)
+    monkeypatch.setattr(database, "TITLE_ROWS", 0)
+    monkeypatch.setattr(database, "TITLE_WALK", walk)
+    query = SearchQuery(text="forest", filters={"country": ["FR"]}, language="en", page_size=4)
+    backend = DatabaseBackend()
+    monkeypatch.setattr(backend, "_newest_through_years", lambda *args, **kwargs: [])  # the title matches alone
+    newest_first = (F("date").desc(nulls_last=True), F("pk").desc())
+    filtered = backend.matching(dataclasses.replace(query, text="")).order_by(*newest_first)
+    recent = list(filtered.values_list("pk", flat=True)[: walk * 4])
+    titled = filtered.filter(backend._title_condition("forest"), pk__in=recent)
+    expected = set(titled.values_list("pk", flat=True)[:4])
+    assert expected and (walk > 1 or len(expected) < 4)
+    candidates = set(backend._candidates(query, 0.001).values_list("pk", flat=True))
+    assert candidates == expected
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
