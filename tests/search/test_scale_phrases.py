@@ -122,4 +122,4 @@ def test_the_candidates_are_read_by_their_ids(phrases):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "chm_search_text_vector_gin" not in plan
-    assert "chm_search_searchentry_pkey" in plan  # the candidates, by their ids
+    assert "chm_search_searchtext_pkey" in plan  # each candidate's text, by its primary key
