@@ -176,6 +176,7 @@ TITLE_ROWS = 8
 # ... in which case the newest title matches are looked for among this many newest entries per candidate
 # wanted (a word in fewer titles than one in 10 can have fewer candidates from its titles).
 TITLE_WALK = 10
+TITLE_COMMON_SHARE = 0.05  # a word in this share of the entries is taken to be in many titles
 YEAR_FACET = "year"  # every dated entry holds its date's year as a code (``indexing``)
 # At most this many texts' ids are read first (the planner's figure); a text in more is left to the
 # planner without filters, and read per entry with them.
@@ -1248,8 +1249,11 @@ class DatabaseBackend:
             # trigram index would find more than are allowed, reading them all first (26-34 ms).
             # (The share the years' texts showed, when more than the estimate: the planner's, for an Arabic
             # or Russian word in a third of the entries, can be a twentieth of it.)
+            # So is a word in one entry in twenty, whatever the index's size (one in three at 10,000 records:
+            # 43 ms of trigrams).
             seen = max(share, self.__dict__.get("_years_share", 0.0))
-            common = seen * self._year_counts(query.language).get(SearchFacetCount.TOTAL, 0) > 10 * TITLE_ROWS * size
+            rows = self._year_counts(query.language).get(SearchFacetCount.TOTAL, 0)
+            common = seen >= TITLE_COMMON_SHARE or seen * rows > 10 * TITLE_ROWS * size
             by_title = None if common else self._newest_titled(query, size)
             if by_title is None:
                 # A word in many titles: the newest of them among the newest entries, a bounded walk (the
