@@ -174,7 +174,7 @@ TEXTS_FIRST, PER_ENTRY = "texts", "entries"
 # many per candidate wanted: the planner's walk over the newest entries then finds them soon.
 TITLE_ROWS = 8
 # ... in which case the newest title matches are looked for among this many newest entries per candidate
-# wanted (a word in fewer titles than one in 10 can have fewer candidates from its titles).
+# wanted, at most (a word in fewer titles than one in 10 can have fewer candidates from its titles).
 TITLE_WALK = 10
 TITLE_COMMON_SHARE = 0.05  # a word in this share of the entries is taken to be in many titles
 YEAR_FACET = "year"  # every dated entry holds its date's year as a code (``indexing``)
@@ -1256,19 +1256,20 @@ class DatabaseBackend:
             common = seen >= TITLE_COMMON_SHARE or seen * rows > 10 * TITLE_ROWS * size
             by_title = None if common else self._newest_titled(query, size)
             if by_title is None:
-                # A word in many titles: the newest of them among the newest entries, a bounded walk (the
-                # planner's own walk read some 8,000 entries, 52-93 ms, for a Russian or Arabic word in
-                # one title in a hundred of its language).
-                # Each one's title checked by a subquery on its text's primary key: joined, the planner
-                # read every title its trigram index found (6,018, 33 ms) to keep the ones of 2,000 entries.
-                recent = self.matching(dataclasses.replace(query, text="")).order_by(*newest)
-                recent = list(recent.values_list("pk", flat=True)[: TITLE_WALK * size])
+                walk_rows = TITLE_WALK * size
+                # A word in many titles: the newest of them among the newest entries, walked newest first,
+                # each one's title checked by a subquery on its text's primary key (joined, the planner read
+                # every title its trigram index found: 6,018, 33 ms), no further back than the date of the
+                # ``walk_rows`` newest: a common title word stops soon, a rarer one there (the planner's own
+                # walk read some 8,000 entries, 52-93 ms, for a word in one title in a hundred).
+                filtered = self.matching(dataclasses.replace(query, text=""))
+                last = list(filtered.order_by(*newest).values_list("date", flat=True)[walk_rows - 1 : walk_rows])
                 own_title = SearchText.objects.filter(self._title_condition(query.text, ""), pk=OuterRef("text_id"))
-                by_title = SearchEntry.objects.filter(entries_of(recent)).alias(
-                    titled_text=Subquery(own_title.values("pk")[:1])
-                )
-                by_title = by_title.filter(titled_text__isnull=False).order_by(*newest).values_list("pk", flat=True)
-                by_title = by_title[:size]
+                walked = filtered.alias(titled_text=Subquery(own_title.values("pk")[:1]))
+                walked = walked.filter(titled_text__isnull=False)
+                if last and last[0] is not None:
+                    walked = walked.filter(date__gte=last[0])
+                by_title = walked.order_by(*newest).values_list("pk", flat=True)[:size]
             ids += list(by_title)
         return self.matching(query, text_mode=PER_ENTRY, row_by_row=True).filter(entries_of(sorted(set(ids))))
 
