@@ -90,11 +90,12 @@ class SearchText(models.Model):
     keywords = models.TextField(_("identifier and codes"), blank=True)
     cjk_terms = models.TextField(_("CJK bigrams"), blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
-    # Where the text is shown and what it is filtered by: ``fr|*`` for each visitor language with an entry
-    # showing it, ``fr|country:GM`` for each of that entry's codes, ``config:french`` for its vector's
-    # configuration. The vector holds them too, as lexemes no text can produce (the parsers split words
-    # at "|"), so that the texts matching a word in a visitor language under filters are found by one
-    # tsquery in the vectors' index, and counted (with these codes) without the entries.
+    # Where the text is shown and what it is filtered by: for each visitor language with an entry showing
+    # it, that entry's codes (``{"fr": ["country:GM", …]}``). The vector holds them as lexemes that no text
+    # can produce (the parsers split words at "|"): ``fr|*`` for each language, ``fr|country:GM`` for each
+    # code, ``config:french`` for its configuration — so that the texts matching a word in a visitor
+    # language under filters are found by one tsquery in the vectors' index, and counted (with the
+    # language's codes, read here) without the entries.
     locale_codes = models.JSONField(_("languages and codes"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -109,7 +109,11 @@ VECTOR_SQL = """(
     || array_to_tsvector(locale_codes)
 )"""
 # The texts table's columns as selected from a staged or loaded text.
-STAGED_COLUMNS = ", ".join("to_jsonb(locale_codes)" if column == "locale_codes" else column for column in TEXT_COLUMNS)
+# The codes are stored grouped by language (``chm_search_codes_by_locale``, migration 0009: a parallel-safe
+# function, so that the parallel workers still compute every row).
+STAGED_COLUMNS = ", ".join(
+    "chm_search_codes_by_locale(locale_codes)" if column == "locale_codes" else column for column in TEXT_COLUMNS
+)
 # From this many texts in one write (a rebuild's batches, a large re-index), the vectors are computed by
 # PostgreSQL's parallel workers: the texts are copied into an unlogged table of this transaction (parallel
 # workers cannot read a temporary one), copied out with their vectors (COPY TO runs a parallel plan) and
@@ -263,6 +267,19 @@ def text_locale_codes(config: str, documents, code_lists) -> list[str]:
         prefix = locale_code(document.locale, "")
         codes += [prefix + code for code in code_list]
     return list(dict.fromkeys(codes))
+
+
+def codes_by_locale(codes: list[str]) -> dict[str, list[str]]:
+    """A text's ``locale_codes`` as stored: ``{locale: [its entry's codes]}`` for each language showing it
+    (``chm_search_codes_by_locale`` in SQL, migration 0009)."""
+    grouped: dict[str, list[str]] = {}
+    for code in sorted(codes):
+        locale, bar, rest = code.partition("|")
+        if bar:
+            shown = grouped.setdefault(locale, [])
+            if rest != SearchFacetCount.TOTAL:
+                shown.append(rest)
+    return dict(sorted(grouped.items()))
 
 
 def quoted_lexeme(lexeme: str) -> str:
@@ -429,9 +446,10 @@ class DatabaseBackend:
             if self.is_postgresql:
                 text_ids = self._insert_texts_postgresql(list(texts.values()))
             else:
-                created = SearchText.objects.bulk_create(
-                    [SearchText(**dict(zip(TEXT_COLUMNS, row, strict=True))) for row in texts.values()]
-                )
+                stored = [dict(zip(TEXT_COLUMNS, row, strict=True)) for row in texts.values()]
+                for text in stored:  # grouped by language, as PostgreSQL stores them
+                    text["locale_codes"] = codes_by_locale(text["locale_codes"])
+                created = SearchText.objects.bulk_create([SearchText(**text) for text in stored])
                 text_ids = {(str(text.translation_key), text.language): text.pk for text in created}
             now = timezone.now()
             rows = [(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries]
@@ -1006,15 +1024,15 @@ class DatabaseBackend:
         from the texts alone: ({``*``: how many, ``facet:code``: how many}, the texts' ids — None past
         the limit, whose codes and ids are not read)."""
         where, params = texts_side
-        prefix = locale_code(language, "")
         within = f"(SELECT COUNT(*) FROM m) <= {limit}"  # noqa: S608 - a number
+        # The language's codes alone (``locale_codes -> 'fr'``): filtering every language's codes element by
+        # element cost three times as much (9.7 against 3.0 ms for 818 texts).
         cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT id, locale_codes FROM {TEXT_TABLE} WHERE {where} LIMIT {limit + 1}) "  # noqa: S608
-            "SELECT %s, COUNT(*) FROM m UNION ALL (SELECT substr(code, %s), COUNT(*) "
-            "FROM m, jsonb_array_elements_text(m.locale_codes) AS code WHERE starts_with(code, %s) AND code <> %s "
-            f"AND {within} GROUP BY code) UNION ALL "
+            f"WITH m AS MATERIALIZED (SELECT id, locale_codes -> %s AS codes FROM {TEXT_TABLE} WHERE {where} "  # noqa: S608
+            f"LIMIT {limit + 1}) SELECT %s, COUNT(*) FROM m UNION ALL (SELECT code, COUNT(*) "
+            f"FROM m, jsonb_array_elements_text(m.codes) AS code WHERE {within} GROUP BY code) UNION ALL "
             f"SELECT %s || COALESCE(string_agg(id::text, ','), ''), 0 FROM m WHERE {within}",
-            [*params, SearchFacetCount.TOTAL, len(prefix) + 1, prefix, prefix + SearchFacetCount.TOTAL, IDS_MARK],
+            [language, *params, SearchFacetCount.TOTAL, IDS_MARK],
         )
         rows = cursor.fetchall()
         listed = next((code for code, _number in rows if code and code.startswith(IDS_MARK)), None)

@@ -108,8 +108,7 @@ def stored() -> tuple[list, list, dict]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT translation_key, language, search_config, title, summary, body, tags, keywords, cjk_terms,"
-            " search_vector::text, (SELECT array_agg(code ORDER BY code) FROM jsonb_array_elements_text(locale_codes)"
-            " AS code) FROM chm_search_searchtext ORDER BY translation_key, language"
+            " search_vector::text, locale_codes::text FROM chm_search_searchtext ORDER BY translation_key, language"
         )
         texts = cursor.fetchall()
         cursor.execute(
@@ -193,10 +192,10 @@ def test_vectors_are_each_part_in_its_own_configuration(parallel):
     write(keys, documents, batch=12)
     with connection.cursor() as cursor:
         # The vector stored is the one the expression gives for the stored parts, row by row.
-        # (computed from an array of the codes, as the staged and loaded texts hold them)
+        # (computed from the list of the codes, as the staged and loaded texts hold them)
         stored = (
             "SELECT language, search_config, title, summary, body, tags, keywords, cjk_terms, search_vector,"
-            " ARRAY(SELECT jsonb_array_elements_text(locale_codes)) AS locale_codes FROM chm_search_searchtext"
+            " chm_search_locale_codes_list(search_config, locale_codes) AS locale_codes FROM chm_search_searchtext"
         )
         cursor.execute(f"SELECT language FROM ({stored}) AS stored WHERE search_vector IS DISTINCT FROM {VECTOR_SQL}")  # noqa: S608
         assert cursor.fetchall() == []
@@ -290,8 +289,9 @@ def test_concurrent_large_writes_both_commit_with_exact_counts(parallel):
 
 @pytest.mark.parametrize("way", ["staged", "parallel"])
 def test_each_text_lists_the_languages_showing_it_and_their_codes(monkeypatch, way):
-    """``locale_codes``: the configuration, then ``<locale>|*`` and ``<locale>|<code>`` for each entry
-    showing the text — exactly what the entries say, on both ways of writing, after an update too."""
+    """``locale_codes``: for each language with an entry showing the text, that entry's codes — exactly
+    what the entries say, on both ways of writing, after an update too; the vector holds them as
+    ``config:<configuration>``, ``<locale>|*`` and ``<locale>|<code>``."""
     monkeypatch.setattr(database, "PARALLEL_TEXTS", 10**9 if way == "staged" else 1)
     keys, documents = make_documents(12)
     DatabaseBackend().clear()
@@ -299,16 +299,31 @@ def test_each_text_lists_the_languages_showing_it_and_their_codes(monkeypatch, w
     write(keys[:3], [document for document in documents if document.translation_key in keys[:3]], batch=3)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT t.id, t.search_config, t.locale_codes, e.locale, e.codes FROM chm_search_searchtext t"
+            "SELECT t.id, t.search_config, t.locale_codes, chm_search_locale_codes_list(t.search_config,"
+            " t.locale_codes), tsvector_to_array(t.search_vector), e.locale, e.codes FROM chm_search_searchtext t"
             " JOIN chm_search_searchentry e ON e.text_id = t.id"
         )
         rows = cursor.fetchall()
-    expected: dict[int, set] = {}
-    stored_codes: dict[int, list] = {}
-    for text_id, config, locale_codes, locale, codes in rows:
+    expected: dict[int, dict] = {}
+    stored_codes: dict[int, dict] = {}
+    for text_id, config, locale_codes, listed, lexemes, locale, codes in rows:
         locale_codes, codes = json.loads(locale_codes), json.loads(codes)  # jsonb is read as its text
-        expected.setdefault(text_id, {f"config:{config}"}).update({f"{locale}|*", *(f"{locale}|{c}" for c in codes)})
+        expected.setdefault(text_id, {})[locale] = sorted(codes)
         stored_codes[text_id] = locale_codes
+        assert listed[0] == f"config:{config}"
+        assert {f"{locale}|*", *(f"{locale}|{code}" for code in codes)} <= set(listed) <= set(lexemes)
     assert expected
-    for text_id, codes in expected.items():
-        assert sorted(stored_codes[text_id]) == sorted(codes)
+    for text_id, by_locale in expected.items():
+        assert stored_codes[text_id] == by_locale
+
+
+def test_the_codes_are_grouped_alike_in_python_and_in_sql():
+    codes = ["config:french", "fr|*", "fr|type:need", "fr|country:GM", "en|*", "zh-hans|*", "zh-hans|year:2026"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chm_search_codes_by_locale(%s::text[])::text", [codes])
+        grouped = json.loads(cursor.fetchone()[0])
+        cursor.execute("SELECT chm_search_locale_codes_list('french', %s::jsonb)", [json.dumps(grouped)])
+        listed = cursor.fetchone()[0]
+    assert grouped == database.codes_by_locale(codes)
+    assert grouped == {"en": [], "fr": ["country:GM", "type:need"], "zh-hans": ["year:2026"]}
+    assert listed == [codes[0], *sorted(codes[1:])]
