@@ -313,6 +313,16 @@ def id_array(ids) -> str:
     return "{" + ",".join(str(int(value)) for value in ids) + "}"
 
 
+NEWEST = (F("date").desc(nulls_last=True), F("pk").desc())  # newest first, as the (locale, date) index reads
+
+
+def own_text_holds(queryset, condition: Q):
+    """``queryset``'s entries whose own text meets ``condition`` (on the texts table), checked by a subquery
+    on the text's primary key per entry, which the planner cannot turn into a join."""
+    texts = SearchText.objects.filter(condition, pk=OuterRef("text_id"))
+    return queryset.alias(own_text=Subquery(texts.values("pk")[:1])).filter(own_text__isnull=False)
+
+
 def entries_of(ids) -> RawSQL:
     """The condition of the entries ``ids``: one array parameter rather than one placeholder per id."""
     column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('id')}"
@@ -324,6 +334,16 @@ def showing_texts(ids) -> RawSQL:
     sizes right (a subquery it would run once per entry)."""
     column = f"{connection.ops.quote_name(ENTRY_TABLE)}.{connection.ops.quote_name('text_id')}"
     return RawSQL(f"{column} = ANY(%s::bigint[])", [id_array(ids)], output_field=BooleanField())  # noqa: S611
+
+
+def searched(query) -> tuple:
+    """What a search looks for (a backend's per-search notes are kept under it)."""
+    return query.language, query.text, tuple(sorted((facet, tuple(values)) for facet, values in query.filters.items()))
+
+
+def newest_showing(entries, text_ids, size: int) -> list[int]:
+    """The ids of the ``size`` newest of ``entries`` showing one of the texts ``text_ids``."""
+    return list(entries.filter(showing_texts(text_ids)).order_by(*NEWEST).values_list("pk", flat=True)[:size])
 
 
 def text_array(values) -> str:
@@ -826,11 +846,8 @@ class DatabaseBackend:
                 queryset = queryset.filter(showing_texts(ids))
                 condition = Q()
             elif self.is_postgresql and text_mode == PER_ENTRY:
-                # A subquery per entry, which the planner cannot turn into a join.
-                own_text = Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix="", per_row=True)
-                texts = SearchText.objects.filter(own_text)
-                queryset = queryset.alias(matched_text=Subquery(texts.values("pk")[:1]))
-                condition = Q(matched_text__isnull=False)
+                queryset = own_text_holds(queryset, self._text_condition(query.text, prefix="", per_row=True))
+                condition = Q()
             elif self.is_postgresql:
                 # Identifiers and codes are in every text's 'simple' part: the condition stays on the
                 # texts table, where the GIN index answers it (a sample reads each sampled entry's text).
@@ -1244,23 +1261,16 @@ class DatabaseBackend:
         holding its words from the vectors' index and join them to the candidates (139 ms for a
         hyphenated Russian word at 100,000 records)."""
         size = max(CANDIDATES, query.offset + query.page_size)
-        newest = (F("date").desc(nulls_last=True), F("pk").desc())
         # Through the years unless their first would hold more texts than a walk reads entries (a word
         # in 15 % of the entries: 1,245 texts in the newest year, 24 ms, where 667 entries are walked).
         ids = self._newest_through_years(query, share, size, most=int(size / share) if share else 0)
         if ids is None:
-            by_date = self.matching(query).order_by(*newest).values_list("pk", flat=True)[:size]
-            if share and size / share <= WALK_ROWS:
-                # The text checked by a subquery per entry, which the planner cannot turn into a join.
-                own_text = Q(pk=OuterRef("text_id")) & self._text_condition(query.text, prefix="", per_row=True)
-                texts = SearchText.objects.filter(own_text)
-                walked = self.matching(dataclasses.replace(query, text="")).alias(
-                    matched_text=Subquery(texts.values("pk")[:1])
-                )
-                by_date = walked.filter(matched_text__isnull=False).order_by(*newest).values_list("pk", flat=True)
-                by_date = by_date[:size]
-            ids = list(by_date)
-        titled = self._title_condition(query.text) if query.sort != "date" else None
+            # Walked newest first, each entry's text checked by primary key (``PER_ENTRY``), when about
+            # ``WALK_ROWS`` entries hold that many matches; else as the planner picks.
+            walk = share and size / share <= WALK_ROWS
+            by_date = self.matching(query, text_mode=PER_ENTRY if walk else None).order_by(*NEWEST)
+            ids = list(by_date.values_list("pk", flat=True)[:size])
+        titled = self._title_condition(query.text, "") if query.sort != "date" else None
         if titled is not None:
             # The title alone (short, never compressed): the vectors are read below, for these only.
             # A word in many texts is in many titles (a tenth of its texts in the benchmark's): the
@@ -1269,10 +1279,10 @@ class DatabaseBackend:
             # or Russian word in a third of the entries, can be a twentieth of it.)
             # So is a word in one entry in twenty, whatever the index's size (one in three at 10,000 records:
             # 43 ms of trigrams).
-            seen = max(share, self.__dict__.get("_years_share", 0.0))
+            seen = max(share, self.__dict__.get("_years_share", {}).get(searched(query), 0.0))
             rows = self._year_counts(query.language).get(SearchFacetCount.TOTAL, 0)
             common = seen >= TITLE_COMMON_SHARE or seen * rows > 10 * TITLE_ROWS * size
-            by_title = None if common else self._newest_titled(query, size)
+            by_title = None if common else self._newest_titled(query, size, titled)
             if by_title is None:
                 walk_rows = TITLE_WALK * size
                 # A word in many titles: the newest of them among the newest entries, walked newest first,
@@ -1281,13 +1291,11 @@ class DatabaseBackend:
                 # ``walk_rows`` newest: a common title word stops soon, a rarer one there (the planner's own
                 # walk read some 8,000 entries, 52-93 ms, for a word in one title in a hundred).
                 filtered = self.matching(dataclasses.replace(query, text=""))
-                last = list(filtered.order_by(*newest).values_list("date", flat=True)[walk_rows - 1 : walk_rows])
-                own_title = SearchText.objects.filter(self._title_condition(query.text, ""), pk=OuterRef("text_id"))
-                walked = filtered.alias(titled_text=Subquery(own_title.values("pk")[:1]))
-                walked = walked.filter(titled_text__isnull=False)
+                last = list(filtered.order_by(*NEWEST).values_list("date", flat=True)[walk_rows - 1 : walk_rows])
+                walked = own_text_holds(filtered, titled)
                 if last and last[0] is not None:
                     walked = walked.filter(date__gte=last[0])
-                by_title = walked.order_by(*newest).values_list("pk", flat=True)[:size]
+                by_title = walked.order_by(*NEWEST).values_list("pk", flat=True)[:size]
             ids += list(by_title)
         return self.matching(query, text_mode=PER_ENTRY, row_by_row=True).filter(entries_of(sorted(set(ids))))
 
@@ -1300,20 +1308,17 @@ class DatabaseBackend:
             cache[language] = dict(counted.values_list("code", "count"))
         return cache[language]
 
-    def _newest_titled(self, query, size: int) -> list[int] | None:
+    def _newest_titled(self, query, size: int, titled: Q) -> list[int] | None:
         """The ids of the ``size`` newest entries whose title holds the query's words, read through the
         texts that the titles' trigram index finds, or None when these are more than ``TITLE_ROWS`` per
         entry wanted: the planner's walk over the newest entries, checking each one's title, then finds
         them soon — whereas for a word in few titles it reads thousands (16,624 entries, 180 ms, for a
         French word in 18 % of the texts at 100,000 records)."""
         most = TITLE_ROWS * size
-        texts = SearchText.objects.filter(self._title_condition(query.text, ""))
-        ids = list(texts.values_list("pk", flat=True)[: most + 1])
+        ids = list(SearchText.objects.filter(titled).values_list("pk", flat=True)[: most + 1])
         if len(ids) > most:
             return None
-        newest = (F("date").desc(nulls_last=True), F("pk").desc())
-        titled = self.matching(dataclasses.replace(query, text="")).filter(showing_texts(ids))
-        return list(titled.order_by(*newest).values_list("pk", flat=True)[:size])
+        return newest_showing(self.matching(dataclasses.replace(query, text="")), ids, size)
 
     def _newest_through_years(self, query, share: float, size: int, most: int) -> list[int] | None:
         """The ids of the ``size`` newest matches (by date, then id), or None when the dated ones are
@@ -1361,15 +1366,14 @@ class DatabaseBackend:
             # for nothing for an Arabic word in a third of the entries).
             allowed = int(min(most, max(4 * held, 2 * (size - len(found)))))
             ids = list(texts.values_list("pk", flat=True)[: allowed + 1])
-            self._years_share = (len(found) + len(ids)) / max(1, read)  # at least, when more than allowed
+            # At least, when more than allowed; kept for this search's title candidates.
+            self.__dict__.setdefault("_years_share", {})[searched(query)] = (len(found) + len(ids)) / max(1, read)
             if len(ids) > allowed:
                 return None
             found += ids
         if len(found) < size:
             return None
-        newest = (F("date").desc(nulls_last=True), F("pk").desc())
-        matches = SearchEntry.objects.filter(locale=query.language).filter(showing_texts(found))
-        return list(matches.order_by(*newest).values_list("pk", flat=True)[:size])
+        return newest_showing(SearchEntry.objects.filter(locale=query.language), found, size)
 
     def _ordered(self, queryset, query):
         text = query.text

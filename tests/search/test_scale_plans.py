@@ -193,9 +193,9 @@ def test_the_newest_title_matches_are_the_same_through_the_titles_or_a_walk(anal
     titled = backend._title_condition(text)
     walked = backend.matching(dataclasses.replace(query, text="")).filter(titled)
     walked = list(walked.order_by(F("date").desc(nulls_last=True), F("pk").desc()).values_list("pk", flat=True)[:7])
-    assert backend._newest_titled(query, 7) == walked
+    assert backend._newest_titled(query, 7, backend._title_condition(text, "")) == walked
     monkeypatch.setattr(database, "TITLE_ROWS", 0)  # more titles than allowed: left to the planner's walk
-    assert backend._newest_titled(query, 7) is None or not walked
+    assert backend._newest_titled(query, 7, backend._title_condition(text, "")) is None or not walked
 
 
 @pytest.mark.parametrize(
