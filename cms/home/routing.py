@@ -117,9 +117,10 @@ class CachedRoutingMiddleware:
             if page_version == current:
                 return site, page, remaining
             # Only the page itself changed (a new address, a page unpublished or moved replace the base
-            # version, and with it this key): the address still names it, read afresh in one query.
-            fresh = self._reloaded(page) if remaining is None else None
-            route = (site, fresh, None) if fresh is not None else None
+            # version, and with it this key): the address still names it, read afresh in one query (a
+            # routable page then resolves the rest of the address itself, as it does on a hit).
+            fresh = self._reloaded(page)
+            route = (site, fresh, remaining) if fresh is not None else None
         route = route or self._route(request, path)
         if route is None:
             return None

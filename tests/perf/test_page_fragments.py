@@ -88,6 +88,27 @@ def test_a_changed_record_is_read_again_by_its_id_without_routing_its_address_ag
     assert client.get(old_url).status_code == 404
 
 
+def test_a_changed_event_and_its_own_routes_are_read_again_by_id_without_routing_again(client, site_pages):
+    """An event page routes its own sub-addresses (its calendar file): after its own change, the kept
+    route's page is read again by its id for the page and for that route alike."""
+    event = EventFactory(title="Before the change")
+    ical = event.url + "ical/"
+    _response, cold = get(client, event.url)
+    get(client, event.url)
+    assert b"Before the change" in client.get(ical).content
+
+    event.title = "After the change"
+    event.save_revision().publish()
+    with mock.patch("cms.home.routing.CachedRoutingMiddleware._route") as route:
+        response, after_change = get(client, event.url)
+        calendar = client.get(ical)
+    route.assert_not_called()
+    assert "After the change" in article(response)
+    assert after_change < cold
+    assert calendar.status_code == 200 and b"After the change" in calendar.content
+    assert b"Before the change" not in calendar.content
+
+
 def test_an_alias_shows_its_original_s_change_read_again_by_its_id(client, site_pages, translate_to):
     record = RECORD_FACTORIES["need"](title="Before the change", countries=[country("FR")])
     alias = translate_to(record, "fr", alias=True)
