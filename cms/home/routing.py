@@ -141,9 +141,11 @@ class CachedRoutingMiddleware:
     def _reloaded(page):
         """``page`` read again with its specific type, its parent as it was kept, or None when it is no
         longer live at the same address (then routed from the start)."""
-        # With its original, for an alias: Wagtail checks the original's view restrictions on every request.
-        pages = type(page)._default_manager.select_related("alias_of")
-        fresh = pages.filter(pk=page.pk, url_path=page.url_path, live=True).first()
+        pages = type(page)._default_manager
+        if page.alias_of_id is not None:
+            # With its original, for an alias: Wagtail checks the original's view restrictions on every request.
+            pages = pages.select_related("alias_of")
+        fresh = next(iter(pages.filter(pk=page.pk, url_path=page.url_path, live=True)[:1]), None)
         if fresh is not None and "_cached_parent_obj" in page.__dict__:
             fresh._cached_parent_obj = page._cached_parent_obj
         return fresh
