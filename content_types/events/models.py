@@ -186,6 +186,11 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
         return calendar_response(events, request, name=self.title, filename=f"{self.slug}.ics", load=load)
 
 
+# What the event page and its JSON-LD show of an organising organisation: its title and acronym, a link
+# to it, and the language its title is in.
+ORGANISATION_LINK_FIELDS = ("title", "acronym", "url_path", "live", "locale_id", "alias_of_id", "translation_key")
+
+
 class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
     """An event: when (in its own time zone), where (a venue, online or both), who organises it."""
 
@@ -391,16 +396,25 @@ class EventPage(RoutablePageMixin, ClassifiedPage, GeoLocated):
     def _find_localized_organisations(self) -> list:
         from content_types.records.models import OrganisationPage
 
-        linked = list(self.organisations.all()) if self.pk else []
+        # Only what a link to each shows (an organisation record's hundred columns cost more to read
+        # than the queries themselves).
+        shown = ORGANISATION_LINK_FIELDS
+        linked = list(self.organisations.only(*shown)) if self.pk else []
+        # Those in another language than the page's are looked for in its language.
+        elsewhere = [page.translation_key for page in linked if page.locale_id != self.locale_id]
         if not linked:
             return []
-        translated = {
-            page.translation_key: page
-            for page in OrganisationPage.objects.live()
-            .public()
-            .filter(translation_key__in=[page.translation_key for page in linked], locale_id=self.locale_id)
-            .select_related("locale")
-        }
+        translated = (
+            {
+                page.translation_key: page
+                for page in OrganisationPage.objects.live()
+                .public()
+                .filter(translation_key__in=elsewhere, locale_id=self.locale_id)
+                .only(*shown)
+            }
+            if elsewhere
+            else {}
+        )
         return prime_text_languages([translated.get(page.translation_key, page) for page in linked if page.live])
 
     def place_parts(self) -> list[InLanguage]:

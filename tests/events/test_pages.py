@@ -324,3 +324,27 @@ def test_event_page_query_budget_does_not_grow_with_classification(client, index
     large_count, _ = count_queries(client, large.url)
 
     assert small_count == large_count <= DETAIL_BUDGET
+
+
+def test_organisers_link_to_their_record_in_the_page_language(client, index, translate_to):
+    """An organising organisation is linked in the event page's language where it is translated, by its
+    own title and acronym; in the page's own language, without looking for translations (no query)."""
+    from tests.records.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(title="Institute", acronym="INST")
+    event = EventFactory(organisations=[organisation])
+    french_organisation = translate_to(organisation, "fr", title="Institut", draft_title="Institut")
+    french_event = translate_to(event, "fr", title="Atelier", draft_title="Atelier")
+
+    def organisers(page):
+        links = soup(client.get(page.url)).select("dl.metadata a")
+        return [(a.get_text(), a["href"]) for a in links if "/records/" in a["href"]]
+
+    assert organisers(event) == [("Institute", organisation.url)]
+    assert organisers(french_event) == [("Institut", french_organisation.url)]
+    assert "(<bdi>INST</bdi>)" in client.get(event.url).content.decode()
+
+    event.refresh_from_db()
+    with CaptureQueriesContext(connection) as captured:
+        assert [page.pk for page in event.localized_organisations()] == [organisation.pk]
+    assert len(captured) == 1, [query["sql"] for query in captured]

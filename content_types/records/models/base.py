@@ -333,14 +333,19 @@ class RecordPage(ClassifiedPage):
         links = [link.record for link in self.related_records.select_related("record", "record__locale")]
         if not links:
             return []
-        keys = [page.translation_key for page in links]
-        translated = {
-            page.translation_key: page
-            for page in RecordPage.objects.live()
-            .public()
-            .filter(translation_key__in=keys, locale_id=self.locale_id)
-            .select_related("locale")
-        }
+        # Those in another language than the page's are looked for in its language.
+        keys = [page.translation_key for page in links if page.locale_id != self.locale_id]
+        translated = (
+            {
+                page.translation_key: page
+                for page in RecordPage.objects.live()
+                .public()
+                .filter(translation_key__in=keys, locale_id=self.locale_id)
+                .select_related("locale")
+            }
+            if keys
+            else {}
+        )
         return prime_text_languages([translated.get(page.translation_key, page) for page in links if page.live])
 
     def get_context(self, request, *args, **kwargs):
