@@ -34,6 +34,12 @@ def _terms(model) -> dict:
     return terms
 
 
+def vocabulary_term(model, pk):
+    """The term ``pk`` of a vocabulary, from the process's copy (no query once the copy is made)."""
+    term = _terms(model).get(pk)
+    return term if term is not None else model._default_manager.get(pk=pk)
+
+
 def _in_model_order(model, terms: list) -> list:
     """``terms`` in the order the vocabulary's ``Meta.ordering`` gives (as a query would)."""
     for name in reversed(model._meta.ordering or ["pk"]):

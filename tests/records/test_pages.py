@@ -13,6 +13,7 @@ from .factories import (
     ExpertProfileFactory,
     NationalReportFactory,
     NeedFactory,
+    OfferFactory,
     OrganisationFactory,
     attach_document,
 )
@@ -214,3 +215,49 @@ def test_user_supplied_text_is_escaped(client, index):
     assert "<script>alert(1)</script>" not in html
     assert "</script><b>bold</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; need" in html
+
+
+def test_an_experts_and_an_offers_organisation_is_linked_in_the_page_language(client, index, translate_to):
+    """The organisation of an expert (and the provider of an offer) is linked by its record in the
+    page's language where translated and published, named so in the JSON-LD; a draft organisation
+    is named nowhere."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from content_types.base.languages import linked_page
+    from content_types.records.models import OrganisationPage
+
+    organisation = OrganisationFactory(title="Institute")
+    french_organisation = translate_to(organisation, "fr", title="Institut", draft_title="Institut")
+    expert = ExpertProfileFactory(organisation=organisation)
+    offer = OfferFactory(provider_organisation=organisation)
+    french_expert = translate_to(expert, "fr", title="Experte", draft_title="Experte")
+
+    def organisation_link(page):
+        document = soup(client.get(page.url))
+        links = [a for a in document.select("dl.metadata a") if "/records/organisation" in a["href"]]
+        return [(a.get_text(), a["href"]) for a in links], jsonld(document).get("worksFor")
+
+    assert organisation_link(expert) == (
+        [("Institute", organisation.url)],
+        {"@type": "Organization", "name": "Institute"},
+    )
+    assert organisation_link(french_expert) == (
+        [("Institut", french_organisation.url)],
+        {"@type": "Organization", "name": "Institut"},
+    )
+    assert organisation_link(offer)[0] == [("Institute", organisation.url)]
+    assert "Senegal" in soup(client.get(expert.url)).select_one("dl.metadata").get_text()
+
+    with CaptureQueriesContext(connection) as captured:
+        assert linked_page(french_expert, OrganisationPage, organisation.pk).pk == french_organisation.pk
+    assert len(captured) == 1
+
+    french_organisation.refresh_from_db()
+    french_organisation.unpublish()  # its original stands in for it
+    assert linked_page(french_expert, OrganisationPage, organisation.pk).pk == organisation.pk
+    draft = OrganisationFactory(title="Draft institute", live=False)
+    expert.organisation = draft
+    expert.save_revision().publish()
+    html = client.get(expert.url).content.decode()
+    assert "Draft institute" not in html and "worksFor" not in html

@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Pag
 from wagtail.fields import RichTextField
 
 from cms.page_fragments import fragments_cached
+from content_types.base.languages import linked_page
 
 from .base import RecordPage, RecordType, record_edit_handler
 
@@ -161,8 +162,9 @@ class OfferPage(RecordPage):
         context = super().get_context(request, *args, **kwargs)
         if fragments_cached(context):
             return context
-        organisation = self.provider_organisation.localized if self.provider_organisation_id else None
-        context["provider_organisation"] = organisation if organisation is not None and organisation.live else None
+        from .organisations import OrganisationPage
+
+        context["provider_organisation"] = linked_page(self, OrganisationPage, self.provider_organisation_id)
         return context
 
     def get_jsonld(self, request=None) -> dict:

@@ -6,7 +6,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Pag
 from wagtail_localize.fields import SynchronizedField
 
 from cms.page_fragments import fragments_cached
-from content_types.base.languages import InLanguage
+from content_types.base.classification import vocabulary_term
+from content_types.base.languages import InLanguage, linked_page
+from content_types.vocabularies.models import Country
 
 from .base import RecordPage, RecordType, record_edit_handler
 
@@ -93,17 +95,20 @@ class ExpertProfilePage(RecordPage):
         super().fill_derived_fields()
 
     def localized_organisation(self):
-        if not self.organisation_id:
-            return None
-        organisation = self.organisation.localized
-        return organisation if organisation.live else None
+        """The organisation in the page's language (one query, once per page object)."""
+        from .organisations import OrganisationPage
+
+        if "_localized_organisation" not in self.__dict__:
+            self._localized_organisation = linked_page(self, OrganisationPage, self.organisation_id)
+        return self._localized_organisation
 
     def metadata_items(self, request=None):
         items = []
         if self.position:
             items.append((_("Position"), self.own_text("position")))
         if self.country_id:
-            items.append((_("Country"), InLanguage(self.country.name, self.country.text_language)))
+            country = vocabulary_term(Country, self.country_id)
+            items.append((_("Country"), InLanguage(country.name, country.text_language)))
         return items
 
     def get_context(self, request, *args, **kwargs):
@@ -126,9 +131,10 @@ class ExpertProfilePage(RecordPage):
             if languages:
                 data["knowsLanguage"] = languages
         if self.country_id:
-            data["homeLocation"] = {"@type": "Country", "name": self.country.name}
-        if self.organisation_id:
-            data["worksFor"] = {"@type": "Organization", "name": self.organisation.title}
+            data["homeLocation"] = {"@type": "Country", "name": vocabulary_term(Country, self.country_id).name}
+        organisation = self.localized_organisation() if self.organisation_id else None
+        if organisation is not None:
+            data["worksFor"] = {"@type": "Organization", "name": organisation.title}
         if self.may_see_contact(request):
             if self.email:
                 data["email"] = self.email
