@@ -133,3 +133,33 @@ def cached_cards_for(request, template_name: str, pks) -> dict:
     keys = card_keys(request, template_name, pks)
     found = read_cards(list(keys.values()))
     return {pk: found[key] for pk, key in keys.items() if key in found}
+
+
+# --- values per page ----------------------------------------------------------------------------
+# What a listing shows of each of its pages besides its card (a map marker…) is kept the same way:
+# per page, language, host and scheme, under the versions of the page's own tag and the base. A change
+# to one page recomputes its value alone, not those of every page listed with it.
+
+NOTHING = "-"  # kept for a page that has no value (an event without a place): found, and nothing to show
+
+
+def values_per_page(request, name: str, pks, compute) -> dict:
+    """``{pk: value}`` for ``pks``: those found in the cache (one read), the others from
+    ``compute(missing_pks)`` (``{pk: value or None}``) and stored (one write). Pages without a value
+    are left out. Computed every time when the cache is down."""
+    pks = list(dict.fromkeys(pks))
+    keys = card_keys(request, name, pks)
+    found = read_cards(list(keys.values()))
+    values = {pk: found[keys[pk]] for pk in pks if pk in keys and keys[pk] in found}
+    missing = [pk for pk in pks if pk not in values]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk) or NOTHING for pk in missing}
+        values.update(fresh)
+        stored = {keys[pk]: value for pk, value in fresh.items() if pk in keys}
+        if stored and content_version.writable():
+            try:
+                cache.set_many(stored, content_version.CACHE_SECONDS)
+            except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"
+                logger.warning("Could not cache values per page", exc_info=True)
+    return {pk: values[pk] for pk in pks if values[pk] != NOTHING}

@@ -20,7 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms import content_version
+from cms import page_fragments
 from cms.blocks import BodyStreamBlock
 from cms.page_fragments import CachedCard, fragments_cached
 from content_types.base.codes import legacy_redirect
@@ -137,19 +137,23 @@ class EventIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage
         return self.render(request, context_overrides=context)
 
     def page_markers(self, listing, events, request) -> list[dict]:
-        """The markers of the events on this page, kept until the content changes, per page of results
-        (their ids), language and host: events whose cards came from the cache are loaded only when
-        the markers are not there either."""
-        parts = (tuple(event.pk for event in events), get_language(), request.get_host(), request.scheme)
+        """The markers of the events on this page, each kept in the cache with its event's own version
+        (``page_fragments.values_per_page``): a change to one event recomputes its marker alone. Events
+        whose cards came from the cache are loaded only when their markers are not there either."""
+        shown = {event.pk: event for event in events}
 
-        def compute():
-            cached = [event.pk for event in events if isinstance(event, CachedCard)]
+        def compute(missing):
+            cached = [pk for pk in missing if isinstance(shown[pk], CachedCard)]
             loaded = {event.pk: event for event in listing._loaded(EventPage.objects.filter(pk__in=cached))}
-            pages = [loaded.get(event.pk) if isinstance(event, CachedCard) else event for event in events]
-            markers = [page.map_marker(url=page.get_url(request), label=page.marker_label()) for page in pages if page]
-            return [marker for marker in markers if marker]
+            pages = {pk: loaded.get(pk) if isinstance(shown[pk], CachedCard) else shown[pk] for pk in missing}
+            return {
+                pk: page.map_marker(url=page.get_url(request), label=page.marker_label())
+                for pk, page in pages.items()
+                if page is not None
+            }
 
-        return content_version.cached("events-page-markers", parts, compute, tags=listing.cache_tags)
+        markers = page_fragments.values_per_page(request, "events-marker", list(shown), compute)
+        return [markers[event.pk] for event in events if event.pk in markers]
 
     def calendar_url(self) -> str:
         return self.url + self.reverse_subpage("calendar").lstrip("/")

@@ -3,6 +3,8 @@ links, languages (Arabic right to left) and a bounded number of SQL queries."""
 
 import datetime
 import json
+from decimal import Decimal
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -348,3 +350,43 @@ def test_organisers_link_to_their_record_in_the_page_language(client, index, tra
     with CaptureQueriesContext(connection) as captured:
         assert [page.pk for page in event.localized_organisations()] == [organisation.pk]
     assert len(captured) == 1, [query["sql"] for query in captured]
+
+
+def test_a_change_to_one_event_recomputes_its_marker_alone(client, index):
+    """The listing's markers are kept per event: after one event moves, its marker shows the new place
+    and only that event is loaded again (the others' markers and cards come from the cache)."""
+    from content_types.events.models import EventPage
+
+    events = [EventFactory(city=f"City {n}") for n in range(3)]
+    listing = events[0].get_parent().url
+    client.get(listing)
+
+    def markers():
+        return {
+            marker["title"]: marker
+            for marker in json.loads(soup(client.get(listing)).select_one("#events-map-markers").string)
+        }
+
+    assert {marker["label"].split(" · ")[1] for marker in markers().values()} == {
+        "City 0, Kenya",
+        "City 1, Kenya",
+        "City 2, Kenya",
+    }
+
+    moved = EventPage.objects.get(pk=events[1].pk)
+    moved.city, moved.latitude, moved.longitude = "Mombasa", Decimal("-4.0435"), Decimal("39.6682")
+    moved.save_revision().publish()
+    loaded = []
+    original = EventPage.map_marker
+
+    def counted(page, *args, **kwargs):
+        loaded.append(page.pk)
+        return original(page, *args, **kwargs)
+
+    with mock.patch.object(EventPage, "map_marker", counted):
+        after = markers()
+    assert loaded == [moved.pk]
+    assert after[moved.title]["label"].endswith("Mombasa, Kenya") and after[moved.title]["lat"] == pytest.approx(
+        -4.0435
+    )
+    assert after[events[0].title]["label"].endswith("City 0, Kenya")
