@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cms.page_fragments import CachedCard
-from content_types.base.languages import prime_text_languages
 from content_types.base.listing import ChoiceFiltersMixin, Facet, FacetedListing, RegionFacetMixin
 
-from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope, localize_pages
+from .models import MAX_MAP_MARKERS, MembershipStatus, NetworkKind, NetworkMembership, NetworkScope
 
 
 class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
@@ -102,16 +101,30 @@ class NetworkListing(ChoiceFiltersMixin, RegionFacetMixin, FacetedListing):
             )
         )
 
-    def member_organisations(self, locale_id) -> list:
-        """The located organisations that are active members of the listed networks, in the
-        listing's language where translated (two queries)."""
+    def member_organisation_ids(self, locale_id) -> list[int]:
+        """The ids of the located organisations that are active members of the listed networks, by
+        name, in the listing's language where translated (two queries of ids: the organisations
+        themselves are read by whoever shows them, their markers being kept one by one)."""
         from content_types.records.models import OrganisationPage
 
-        organisations = list(
-            self._located_members().select_related("locale").distinct().order_by("title", "pk")[:MAX_MAP_MARKERS]
+        members = list(
+            self._located_members()
+            .order_by("title", "pk")
+            .values_list("pk", "translation_key", "locale_id", "title")
+            .distinct()[:MAX_MAP_MARKERS]
         )
-        translated = localize_pages(organisations, locale_id, OrganisationPage)
-        return prime_text_languages([translated.get(page.translation_key, page) for page in organisations])
+        elsewhere = {key for _pk, key, locale, _title in members if locale != locale_id}
+        translated = (
+            dict(
+                OrganisationPage.objects.live()
+                .public()
+                .filter(translation_key__in=elsewhere, locale_id=locale_id)
+                .values_list("translation_key", "pk")
+            )
+            if elsewhere
+            else {}
+        )
+        return [translated.get(key, pk) for pk, key, _locale, _title in members]
 
     def located_member_count(self, shown: int) -> int:
         """How many member organisations have a location, given that ``shown`` are on the map: a

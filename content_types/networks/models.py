@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms import content_version
+from cms import content_version, page_fragments
 from cms.blocks import BodyStreamBlock
 from cms.page_fragments import fragments_cached
 from content_types.base.codes import legacy_redirect
@@ -160,12 +160,21 @@ class NetworkIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPa
         organisations have a location, kept in the shared cache until the content changes: the page
         only needs their number, the map and the members list read them from here."""
 
+        def organisation_markers(missing) -> dict:
+            from content_types.records.models import OrganisationPage
+
+            organisations = OrganisationPage.objects.filter(pk__in=missing).select_related("locale")
+            return {
+                organisation.pk: organisation.map_marker(url=organisation.get_url(request), label=organisation.acronym)
+                for organisation in prime_text_languages(list(organisations))
+            }
+
         def compute():
-            markers = [
-                organisation.map_marker(url=organisation.get_url(request), label=organisation.acronym)
-                for organisation in listing.member_organisations(self.locale_id)
-            ]
-            markers = [marker for marker in markers if marker]
+            # Each organisation's marker is kept with its own version: a change to one organisation (or
+            # to a network, which changes who is listed) reads that one alone, not every member again.
+            ids = listing.member_organisation_ids(self.locale_id)
+            found = page_fragments.values_per_page(request, "network-member-marker", ids, organisation_markers)
+            markers = [found[pk] for pk in ids if pk in found]
             return {"markers": markers, "located": listing.located_member_count(len(markers))}
 
         parts = self.map_parts(listing, request)

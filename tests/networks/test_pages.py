@@ -399,3 +399,40 @@ def test_listing_html_and_queries_stay_the_same_with_2_and_12_member_organisatio
     for url in urls:
         assert twelve[url][:2] == two[url][:2], (url, two[url][:2], twelve[url][:2])
         assert two[url][0] <= LISTING_BUDGET
+
+
+def test_a_change_to_one_member_recomputes_its_marker_alone(client, index, sample, translate_to):
+    """The members' markers are kept one by one: after an organisation is renamed, the map shows the
+    new name and reads that organisation alone; a member translated into the listing's language
+    shows there under its translated name."""
+    from unittest import mock
+
+    from content_types.records.models import OrganisationPage
+
+    members = [OrganisationFactory(title=f"{letter} institute") for letter in "ABC"]
+    for organisation in members:
+        MembershipFactory(network=sample["global"], organisation=organisation)
+    translate_to(members[2], "fr", title="Institut C", draft_title="Institut C")
+    translate_to(index, "fr", alias=True)
+    translate_to(sample["global"], "fr", alias=True)
+    markers_url = f"{index.url}markers/"
+
+    def titles(url=markers_url):
+        return [feature["properties"]["title"] for feature in client.get(url).json()["features"]]
+
+    assert titles() == ["A institute", "B institute", "C institute"]
+    assert titles(markers_url.replace("/en/", "/fr/")) == ["A institute", "B institute", "Institut C"]
+
+    renamed = OrganisationPage.objects.get(pk=members[1].pk)
+    renamed.title = "B institute (renamed)"
+    renamed.save_revision().publish()
+    read = []
+    original = OrganisationPage.map_marker
+
+    def counted(page, *args, **kwargs):
+        read.append(page.pk)
+        return original(page, *args, **kwargs)
+
+    with mock.patch.object(OrganisationPage, "map_marker", counted):
+        assert titles() == ["A institute", "B institute (renamed)", "C institute"]
+    assert read == [renamed.pk]
