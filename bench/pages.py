@@ -43,6 +43,13 @@ def parse_args():
         help="Empty the shared cache before every measured request (routes, cards, fragments: a page's "
         "first request after a deploy or a publication), instead of measuring the steady state.",
     )
+    parser.add_argument(
+        "--after-edit",
+        action="store_true",
+        help="Retire what an edit to the page (to one of its items, for a listing) retires before every measured "
+        "request: the page's own content rendered again, the rest of the site kept (its first request after "
+        "an editor published it), instead of the steady state.",
+    )
     parser.add_argument("--json", action="store_true", help="Print the rows as JSON lines instead of a table.")
     parser.add_argument("--worker", type=float, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -113,8 +120,9 @@ def load_demo_content(scale: float) -> None:
         call_command("load_demo", scale=scale, verbosity=0, stdout=io.StringIO())  # stdout carries the rows
 
 
-def page_urls() -> list[tuple[str, str, int | None]]:
-    """(name, path, items per page) for every public page type, in English."""
+def page_urls() -> list[tuple[str, str, int | None, object]]:
+    """(name, path, items per page, the page an edit to which ``--after-edit`` plays: the page itself, one
+    of a listing's items, None for the home and search pages) for every public page type, in English."""
     from wagtail.models import Locale
 
     from content_types.events.models import EventIndexPage, EventPage
@@ -128,36 +136,49 @@ def page_urls() -> list[tuple[str, str, int | None]]:
         return model.objects.live().public().filter(locale=english, alias_of__isnull=True, **filters).first()
 
     home = Locale.objects.get(language_code="en")
-    urls = [("home", f"/{home.language_code}/", None)]
-    for name, model in (
-        ("records listing", RecordIndexPage),
-        ("events listing", EventIndexPage),
-        ("networks listing", NetworkIndexPage),
-        ("news listing", NewsIndexPage),
+    urls = [("home", f"/{home.language_code}/", None, None)]
+    for name, model, item_model in (
+        ("records listing", RecordIndexPage, record_types()[0]),
+        ("events listing", EventIndexPage, EventPage),
+        ("networks listing", NetworkIndexPage, NetworkPage),
+        ("news listing", NewsIndexPage, NewsArticlePage),
     ):
         index = first(model)
+        item = first(item_model)
         for size in LISTING_SIZES:
-            urls.append((name, f"{index.url}?per_page={size}", size))
+            urls.append((name, f"{index.url}?per_page={size}", size, item))
     for model in record_types():
         record = first(model)
         if record is not None:
-            urls.append((f"record: {model._meta.model_name.removesuffix('page')}", record.url, None))
+            urls.append((f"record: {model._meta.model_name.removesuffix('page')}", record.url, None, record))
     for name, model in (("event page", EventPage), ("network page", NetworkPage), ("news page", NewsArticlePage)):
         page = first(model)
         if page is not None:
-            urls.append((name, page.url, None))
+            urls.append((name, page.url, None, page))
     for size in LISTING_SIZES:
-        urls.append(("search", f"/{english.language_code}/search/?q=biodiversity&per_page={size}", size))
+        urls.append(("search", f"/{english.language_code}/search/?q=biodiversity&per_page={size}", size, None))
     return urls
 
 
-def measure(client, path: str, requests: int, warmup: int, cold: bool = False) -> dict:
+def measure(client, path: str, requests: int, warmup: int, cold: bool = False, edited=None) -> dict:
+    """``edited``: a page whose edit is played before each measured request (``--after-edit``)."""
     from django.core.cache import cache
     from django.db import connection
 
+    from cms import content_version
+
     def forget():
+        # Outside the timing: only the request is measured.
         if cold:
-            cache.clear()  # outside the timing: only the request is measured
+            cache.clear()
+        elif edited is not None:
+            # What publishing this page retires (its own tags, its kind's listings and facets), or
+            # everything for a page whose change concerns more than itself.
+            tags = content_version.page_change_tags(edited)
+            if tags:
+                content_version.changed(*tags)
+            else:
+                content_version.bump()
 
     for _ in range(warmup):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
@@ -210,12 +231,13 @@ def worker(scale: float, args) -> None:
 
     client = Client()
     urls = page_urls()
-    for name, path, size in urls:
+    for name, path, size, item in urls:
         if args.only and args.only not in name:
             continue
         progress(f"  {scale_label(scale)} {name} {'' if size is None else size}".rstrip())
         row = {"scale": scale_label(scale), "page": name, "per_page": size, "path": path}
-        row.update(measure(client, path, args.requests, args.warmup, args.cold))
+        edited = item if args.after_edit else None
+        row.update(measure(client, path, args.requests, args.warmup, args.cold, edited))
         print(json.dumps(row), flush=True)
 
 
@@ -245,6 +267,7 @@ def main():
         progress(f"Scale {scale:g}")
         command = [sys.executable, __file__, "--worker", str(scale), "--requests", str(args.requests)]
         command += ["--warmup", str(args.warmup), "--only", args.only] + (["--cold"] if args.cold else [])
+        command += ["--after-edit"] if args.after_edit else []
         result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
         if result.returncode:
             progress(f"Scale {scale:g} stopped with status {result.returncode}; its rows so far follow")
@@ -255,11 +278,12 @@ def main():
             row = json.loads(line)
             row["order"] = order.setdefault(row["page"], len(order))
             rows.append(row)
-    progress(
-        "Each request after the shared cache was emptied (--cold)."
-        if args.cold
-        else "Steady state: the shared cache kept between requests (--cold empties it before each)."
-    )
+    if args.cold:
+        progress("Each request after the shared cache was emptied (--cold).")
+    elif args.after_edit:
+        progress("Each request after an edit to the page, or to one item of a listing (--after-edit).")
+    else:
+        progress("Steady state: the shared cache kept between requests (--cold empties it before each).")
     if args.json:
         for row in rows:
             print(json.dumps(row))
