@@ -52,8 +52,9 @@ def original_of(page):
 
 
 def localize_pages(pages, locale_id, model) -> dict:
-    """translation_key → the live page of ``model`` in ``locale_id`` (one query), for display."""
-    keys = {page.translation_key for page in pages if page is not None}
+    """translation_key → the live page of ``model`` in ``locale_id`` (one query), for display: looked for
+    only for the pages in another language (a page in that language stands for itself)."""
+    keys = {page.translation_key for page in pages if page is not None and page.locale_id != locale_id}
     if not keys:
         return {}
     return {

@@ -290,6 +290,9 @@ def test_network_page_shows_members_roles_events_and_records(client, index):
 def test_network_pages_in_french_and_arabic(client, index, translate_to):
     network = NetworkFactory(title="Pollinator network")
     MembershipFactory(network=network, organisation=OrganisationFactory(title="Bee Institute"))
+    wasps = OrganisationFactory(title="Wasp Institute")
+    MembershipFactory(network=network, organisation=wasps)
+    translate_to(wasps, "fr", title="Institut des guêpes", draft_title="Institut des guêpes")
     french = translate_to(network, "fr", title="Réseau des pollinisateurs", draft_title="Réseau des pollinisateurs")
     arabic = translate_to(network, "ar", alias=True)
 
@@ -300,6 +303,10 @@ def test_network_pages_in_french_and_arabic(client, index, translate_to):
     assert french_page.select_one("html")["lang"] == "fr"
     assert french_page.select_one("h1").get_text(strip=True) == "Réseau des pollinisateurs"
     assert "Bee Institute" in french_page.select_one("ul.members").get_text()
+    # A member translated into the page's language is shown in it; the English page keeps its own.
+    assert "Institut des guêpes" in french_page.select_one("ul.members").get_text()
+    assert "Wasp Institute" not in french_page.select_one("ul.members").get_text()
+    assert "Wasp Institute" in soup(client.get(network.url)).select_one("ul.members").get_text()
     assert arabic_page.select_one("html")["dir"] == "rtl"
     assert "Bee Institute" in arabic_page.select_one("ul.members").get_text()
     assert "Réseau des pollinisateurs" in [n.get_text(strip=True) for n in french_index.select(".card-title")]
