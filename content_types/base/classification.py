@@ -34,6 +34,11 @@ def _terms(model) -> dict:
     return terms
 
 
+def vocabulary_terms(model) -> dict:
+    """Every term of a vocabulary by id, from the process's copy (no query once the copy is made)."""
+    return _terms(model)
+
+
 def vocabulary_term(model, pk):
     """The term ``pk`` of a vocabulary, from the process's copy (no query once the copy is made)."""
     term = _terms(model).get(pk)

@@ -17,12 +17,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cms import content_version, page_fragments
+from content_types.base.classification import vocabulary_terms
 from content_types.base.languages import prime_text_languages
 from content_types.vocabularies.models import Country, GBFTarget, Language, Region, Subject, language_column
 
@@ -462,21 +464,9 @@ class RegionFacetMixin:
     when one of its regions or one of its countries' regions lies within it (three queries)."""
 
     def region_facet(self) -> Facet:
-        queryset = self.filtered(exclude="region")
-        pages_by_code: dict[str, set[int]] = {}
-        for relation in ("regions__code", "countries__region__code"):
-            rows = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", relation).order_by().distinct()
-            for pk, code in rows:
-                pages_by_code.setdefault(code, set()).add(pk)
-        regions = list(Region.objects.all())
+        regions = list(vocabulary_terms(Region).values())
         by_id = {region.pk: region for region in regions}
-        by_code = {region.code: region for region in regions}
-        totals: dict[str, set[int]] = {}
-        for code, pks in pages_by_code.items():
-            node = by_code.get(code)
-            while node is not None and node.code != WORLD:
-                totals.setdefault(node.code, set()).update(pks)
-                node = by_id.get(node.parent_id)
+        totals = self._region_totals(regions, by_id)
         children: dict[str | None, list[Region]] = {}
         for region in regions:
             if region.code in totals:
@@ -487,12 +477,42 @@ class RegionFacetMixin:
         def walk(parent_code, depth):
             for region in sorted(children.get(parent_code, []), key=lambda item: item.name):
                 label = "– " * depth + region.name
-                options.append(self._option("region", region.code, label, len(totals[region.code])))
+                options.append(self._option("region", region.code, label, totals[region.code]))
                 walk(region.code, depth + 1)
 
         walk(WORLD, 0)
         walk(None, 0)
         return Facet("region", _("Region"), options)
+
+    def _region_totals(self, regions, by_id) -> dict[str, int]:
+        """Region code → how many results lie within it (by their regions or their countries'), in one
+        query that returns a row per region: each code the pages hold is joined to itself and the
+        regions above it (below the world) and the pages are counted once per region they lie in."""
+        within = []
+        for region in regions:
+            node = region
+            while node is not None and node.code != WORLD:
+                within.append((region.code, node.code))
+                node = by_id.get(node.parent_id)
+        if not within:
+            return {}
+        queryset = self.filtered(exclude="region")
+        branches, params = [], []
+        for relation in ("regions__code", "countries__region__code"):
+            links = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", relation).order_by()
+            sql, branch_params = links.query.sql_with_params()
+            branches.append(sql)
+            params.extend(branch_params)
+        pairs = ", ".join(["(%s, %s)"] * len(within))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH links(pk, code) AS ({' UNION ALL '.join(branches)}), "  # noqa: S608 - built by the ORM
+                f"within(code, counted) AS (VALUES {pairs}) "
+                "SELECT within.counted, COUNT(DISTINCT links.pk) FROM links "
+                "JOIN within ON within.code = links.code GROUP BY within.counted",
+                [*params, *(value for pair in within for value in pair)],
+            )
+            return dict(cursor.fetchall())
 
     def facets_with_region(self, facets: list[Facet]) -> list[Facet]:
         position = next((index + 1 for index, facet in enumerate(facets) if facet.name == "country"), len(facets))
