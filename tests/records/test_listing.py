@@ -300,3 +300,32 @@ def test_detail_page_query_budget_does_not_grow_with_content(client, index, name
 
     assert count_queries(client, small.url) == count_queries(client, large.url)
     assert count_queries(client, large.url) <= DETAIL_BUDGET
+
+
+def test_a_change_to_one_located_record_makes_its_marker_alone_again(client, index):
+    """The records map's markers are kept one by one: after an organisation is renamed, the map shows
+    the new title and reads that organisation alone again."""
+    from unittest import mock
+
+    from content_types.records.models import OrganisationPage
+
+    organisations = [OrganisationFactory(title=f"{letter} institute") for letter in "ABC"]
+
+    def titles():
+        response = client.get(f"{URL}markers/")
+        return [feature["properties"]["title"] for feature in response.json()["features"]]
+
+    assert titles() == ["A institute", "B institute", "C institute"]
+    renamed = OrganisationPage.objects.get(pk=organisations[1].pk)
+    renamed.title = "B institute (renamed)"
+    renamed.save_revision().publish()
+    made = []
+    original = OrganisationPage.map_marker
+
+    def counted(page, *args, **kwargs):
+        made.append(page.pk)
+        return original(page, *args, **kwargs)
+
+    with mock.patch.object(OrganisationPage, "map_marker", counted):
+        assert titles() == ["A institute", "B institute (renamed)", "C institute"]
+    assert made == [renamed.pk]

@@ -11,7 +11,7 @@ from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms import content_version
+from cms import content_version, page_fragments
 from content_types.base.codes import legacy_redirect, page_type_code
 from content_types.base.languages import prime_text_languages
 from content_types.base.maps import MapScope, map_caption, markers_response
@@ -52,6 +52,21 @@ def record_types() -> list[type[RecordPage]]:
         OfferPage,
         ExpertProfilePage,
     ]
+
+
+# What a record's map marker is made of: its place, its title and the language it is in, its address.
+MARKER_FIELDS = (
+    "id",
+    "title",
+    "url_path",
+    "latitude",
+    "longitude",
+    "locale__language_code",
+    "depth",
+    "path",
+    "translation_key",
+    "alias_of",
+)
 
 
 class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPage, Page):
@@ -127,31 +142,26 @@ class RecordIndexPage(ListingExportMixin, SectionFeedsMixin, AccessControlledPag
             yield model, model.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
 
     def map_markers(self, listing, request) -> tuple[list[dict], int]:
-        """Markers for the filtered records that have coordinates (one query per located type), and
-        how many records have coordinates (one more query per type only when markers were capped)."""
+        """Markers for the filtered records that have coordinates (their ids, one query per located
+        type, each record's marker kept in the cache with its own version: after an edit to one record
+        only its marker is made again), and how many records have coordinates (one more query per type
+        only when markers were capped)."""
 
         markers, located_total = [], 0
         for model, located_pages in self.located(listing):
-            located = list(
-                located_pages.select_related("locale")
-                .only(
-                    "id",
-                    "title",
-                    "url_path",
-                    "latitude",
-                    "longitude",
-                    "locale__language_code",
-                    "depth",
-                    "path",
-                    "translation_key",
-                    "alias_of",
-                )
-                .order_by("title")[:MAX_MAP_MARKERS]
-            )
-            located_total += located_pages.count() if len(located) == MAX_MAP_MARKERS else len(located)
-            located = prime_text_languages(located)
-            label = model._meta.verbose_name.capitalize()
-            markers.extend(page.map_marker(url=page.get_url(request), label=label) for page in located)
+            ids = list(located_pages.order_by("title", "pk").values_list("pk", flat=True)[:MAX_MAP_MARKERS])
+            located_total += located_pages.count() if len(ids) == MAX_MAP_MARKERS else len(ids)
+            label = str(model._meta.verbose_name).capitalize()
+
+            def compute(missing, model=model, label=label) -> dict:
+                pages = model.objects.filter(pk__in=missing).select_related("locale").only(*MARKER_FIELDS)
+                return {
+                    page.pk: page.map_marker(url=page.get_url(request), label=label)
+                    for page in prime_text_languages(list(pages))
+                }
+
+            found = page_fragments.values_per_page(request, "records-marker", ids, compute)
+            markers.extend(found[pk] for pk in ids if pk in found)
         return markers, located_total
 
     @staticmethod
