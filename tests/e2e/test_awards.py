@@ -5,6 +5,7 @@ import pytest
 
 from tests.awards.factories import make_cycle, make_result
 from tests.e2e.axe import describe, serious_violations
+from tests.e2e.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,9 +31,10 @@ def test_the_charts_are_drawn_in_english_and_arabic(page, results_urls):
     page.on("pageerror", lambda error: errors.append(str(error)))
     for url in results_urls:
         page.goto(url)
-        page.wait_for_function(
+        wait_until(
+            page,
             "Array.from(document.querySelectorAll('canvas[data-award-chart]'))"
-            ".every((canvas) => window.Chart && window.Chart.getChart(canvas))"
+            ".every((canvas) => window.Chart && window.Chart.getChart(canvas))",
         )
         datasets = page.evaluate(
             "Array.from(document.querySelectorAll('canvas[data-award-chart]'))"

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.waiting import wait_until
 from tests.records.factories import NeedFactory, ProjectFactory, country, records_index
 from tests.workflows import conftest as review_fixtures
 
@@ -104,7 +105,7 @@ def test_the_public_home_and_the_records_listing_with_its_map(live_site, publish
             }"""
         )
         expect(tab.page.locator("body")).to_be_visible()
-        tab.page.wait_for_function("() => window.__cspViolations.length > 0")
+        wait_until(tab.page, "window.__cspViolations.length > 0")
         assert tab.page.evaluate("() => window.injected") is None
         assert any(violation.startswith("script-src") for violation in tab.collect())
     finally:

@@ -4,6 +4,7 @@ and maps are drawn from the page's JSON without a script error, and axe finds no
 import pytest
 
 from tests.e2e.axe import describe, serious_violations
+from tests.e2e.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -52,14 +53,15 @@ def test_insight_pages_draw_their_charts_and_maps_and_pass_axe(page, insight_url
         page.goto(url)
         charts = page.locator("canvas[data-insight-chart]").count()
         if charts:
-            page.wait_for_function(
+            wait_until(
+                page,
                 "Array.from(document.querySelectorAll('canvas[data-insight-chart]'))"
                 ".every((canvas) => canvas.dataset.chartReady || !JSON.parse("
-                "document.getElementById(canvas.dataset.insightChart).textContent).labels.length)"
+                "document.getElementById(canvas.dataset.insightChart).textContent).labels.length)",
             )
         if has_map:
-            page.wait_for_function(
-                "Array.from(document.querySelectorAll('[data-insight-map]')).every((map) => map.dataset.mapReady)"
+            wait_until(
+                page, "Array.from(document.querySelectorAll('[data-insight-map]')).every((map) => map.dataset.mapReady)"
             )
             assert int(page.locator("[data-insight-map]").first.get_attribute("data-map-ready")) > 0, url
         assert page.locator("table.insight-table").count() >= 1, url
