@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q, prefetch_related_objects
@@ -500,9 +500,14 @@ class RegionFacetMixin:
         branches, params = [], []
         for relation in ("regions__code", "countries__region__code"):
             links = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", relation).order_by()
-            sql, branch_params = links.query.sql_with_params()
+            try:
+                sql, branch_params = links.query.sql_with_params()
+            except EmptyResultSet:  # a filter that nothing can match: no links
+                continue
             branches.append(sql)
             params.extend(branch_params)
+        if not branches:
+            return {}
         pairs = ", ".join(["(%s, %s)"] * len(within))
         with connection.cursor() as cursor:
             cursor.execute(

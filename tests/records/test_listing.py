@@ -149,6 +149,19 @@ def test_counts_reflect_the_other_filters(client, sample):
     assert facet_counts(client.get(f"{URL}?target=GBF-T2"), "region") == {"019": 1, "419": 1, "005": 1}
 
 
+def test_the_region_facet_of_a_listing_that_nothing_can_match_is_empty(client, sample, monkeypatch):
+    """A listing whose filters leave nothing to read (an empty queryset, which has no SQL) counts no region
+    instead of failing."""
+    from content_types.records.listing import RecordListing
+
+    monkeypatch.setattr(RecordListing, "filtered", lambda self, exclude=None: self.base.none())
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert facet_counts(response, "region") == {}
+
+
 def test_active_filter_shows_a_chip_that_removes_it(client, sample):
     document = soup(client.get(f"{URL}?country=FR&target=GBF-T3"))
 
