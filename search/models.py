@@ -20,7 +20,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Lookup, TextField
-from django.db.models.functions import Upper
+from django.db.models.functions import Collate, Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,6 +108,9 @@ class SearchText(models.Model):
             # PostgreSQL only (the migration skips them elsewhere): full text and suggestions.
             GinIndex(fields=["search_vector"], name="chm_search_text_vector_gin"),
             GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="chm_search_text_title_trgm"),
+            # Titles starting with a prefix, in order (byte order, whatever the database's collation):
+            # suggestions walk it and stop at the few they show.
+            models.Index(Collate(Upper("title"), "C"), name="chm_search_text_title_prefix"),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL, Window
-from django.db.models.functions import Concat, Substr, Upper
+from django.db.models.functions import Collate, Concat, Substr, Upper
 from django.utils import timezone
 
 from ..models import LocaleCodes, SearchEntry, SearchFacetCount, SearchText, locale_code
@@ -185,6 +185,8 @@ YEAR_FACET = "year"  # every dated entry holds its date's year as a code (``inde
 # At most this many texts' ids are read first (the planner's figure); a text in more is left to the
 # planner without filters, and read per entry with them.
 TEXT_IDS = 5_000
+# Titles with a word (not their first) starting with a suggestion's prefix: at most this many are read.
+SUGGEST_INSIDE_ROWS = 200
 # GIN indexes take new rows into a pending list that every search then reads through, row by row:
 # merged into the index at each write (in bulk, which is cheaper than inserting each key directly),
 # searches never wait on thousands of pending rows.
@@ -1517,20 +1519,22 @@ class DatabaseBackend:
             return []
         entries = SearchEntry.objects.filter(locale=language)
         fields = {"title": F("text__title"), "code": F("identifier"), "text_language": F("text__language")}
-        # Two queries, each on one table's index: titles (trigram index) and identifiers (b-tree).
-        starts = Q(text__title__istartswith=prefix)
-        by_title = (
-            entries.filter(starts | Q(text__title__icontains=f" {prefix}"))
-            .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
-            .order_by("rank", "text__title", "pk")
-            .values("rank", "url", "content_type", **fields)[: limit * 3]
-        )
         by_identifier = (
             entries.filter(identifier__startswith=prefix.upper())
             .order_by("identifier")
             .values("url", "content_type", **fields)[:limit]
         )
-        titles = list(by_title)
+        titles = self._suggested_titles(entries, prefix, fields, limit) if self.is_postgresql else None
+        if titles is None:
+            # Two queries, each on one table's index: titles (trigram index) and identifiers (b-tree).
+            starts = Q(text__title__istartswith=prefix)
+            by_title = (
+                entries.filter(starts | Q(text__title__icontains=f" {prefix}"))
+                .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
+                .order_by("rank", "text__title", "pk")
+                .values("rank", "url", "content_type", **fields)[: limit * 3]
+            )
+            titles = list(by_title)
         rows = [row for row in titles if row["rank"] == 0] + list(by_identifier)
         rows += [row for row in titles if row["rank"] != 0]
         from ..registry import type_label
@@ -1552,6 +1556,32 @@ class DatabaseBackend:
             if len(suggestions) == limit:
                 break
         return suggestions
+
+    @staticmethod
+    def _suggested_titles(entries, prefix: str, fields: dict, limit: int) -> list[dict]:
+        """The titles to suggest on PostgreSQL, in bounded work whatever the prefix: those starting with it
+        walked in the order of the titles' prefix index (``chm_search_text_title_prefix``) and left after
+        ``limit * 3``; when they are fewer than ``limit``, those with a word starting with it, at most
+        ``SUGGEST_INSIDE_ROWS`` of them read (in no order) and the first by title kept. Ordering every
+        title holding a common prefix read them all with their entries (0.3-2.5 s at 100,000 records)."""
+        key = Collate(Upper("text__title"), "C")
+        starting = list(
+            entries.annotate(title_key=key)
+            .filter(title_key__startswith=prefix.upper())
+            .order_by("title_key", "text__title", "pk")
+            .values("url", "content_type", **fields)[: limit * 3]
+        )
+        rows = [{**row, "rank": 0} for row in starting]
+        if len({row["title"].lower() for row in starting}) >= limit:
+            return rows
+        inside = (
+            entries.filter(text__title__icontains=f" {prefix}")
+            .exclude(text__title__istartswith=prefix)
+            .order_by()
+            .values("url", "content_type", **fields)[:SUGGEST_INSIDE_ROWS]
+        )
+        found = sorted(inside, key=lambda row: (row["title"], row["url"]))[: limit * 3]
+        return rows + [{**row, "rank": 1} for row in found]
 
     def spelling_suggestion(self, text: str, language: str) -> str:
         """The query with each unknown word replaced by the closest word of a title, or ""."""
