@@ -4,7 +4,6 @@ links, languages (Arabic right to left) and a bounded number of SQL queries."""
 import datetime
 import json
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms import content_version
+from tests.listings.test_maps import markers_made
 
 from .factories import EventFactory, PastConferenceFactory, WebinarFactory, country, language, subject, target
 
@@ -376,14 +376,7 @@ def test_a_change_to_one_event_recomputes_its_marker_alone(client, index):
     moved = EventPage.objects.get(pk=events[1].pk)
     moved.city, moved.latitude, moved.longitude = "Mombasa", Decimal("-4.0435"), Decimal("39.6682")
     moved.save_revision().publish()
-    loaded = []
-    original = EventPage.map_marker
-
-    def counted(page, *args, **kwargs):
-        loaded.append(page.pk)
-        return original(page, *args, **kwargs)
-
-    with mock.patch.object(EventPage, "map_marker", counted):
+    with markers_made(EventPage) as loaded:
         after = markers()
     assert loaded == [moved.pk]
     assert after[moved.title]["label"].endswith("Mombasa, Kenya") and after[moved.title]["lat"] == pytest.approx(

@@ -2,6 +2,8 @@
 they come from this page or from every page of results; the caption's count is the markers' count."""
 
 import json
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,6 +13,21 @@ from tests.networks.factories import MembershipFactory, NetworkFactory
 from tests.records.factories import NeedFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def markers_made(model):
+    """The ids of the pages of ``model`` whose map marker is made within the block (a list filled as it
+    runs): what a listing computes again rather than reads from the cache."""
+    made = []
+    original = model.map_marker
+
+    def counted(page, *args, **kwargs):
+        made.append(page.pk)
+        return original(page, *args, **kwargs)
+
+    with mock.patch.object(model, "map_marker", counted):
+        yield made
 
 
 def map_markers(client, document, map_id) -> list:

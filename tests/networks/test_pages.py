@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.events.factories import EventFactory, PastConferenceFactory
-from tests.listings.test_maps import map_markers
+from tests.listings.test_maps import map_markers, markers_made
 from tests.records.factories import DocumentRecordFactory
 
 from .factories import (
@@ -412,7 +412,6 @@ def test_a_change_to_one_member_recomputes_its_marker_alone(client, index, sampl
     """The members' markers are kept one by one: after an organisation is renamed, the map shows the
     new name and reads that organisation alone; a member translated into the listing's language
     shows there under its translated name."""
-    from unittest import mock
 
     from content_types.records.models import OrganisationPage
 
@@ -433,13 +432,6 @@ def test_a_change_to_one_member_recomputes_its_marker_alone(client, index, sampl
     renamed = OrganisationPage.objects.get(pk=members[1].pk)
     renamed.title = "B institute (renamed)"
     renamed.save_revision().publish()
-    read = []
-    original = OrganisationPage.map_marker
-
-    def counted(page, *args, **kwargs):
-        read.append(page.pk)
-        return original(page, *args, **kwargs)
-
-    with mock.patch.object(OrganisationPage, "map_marker", counted):
+    with markers_made(OrganisationPage) as read:
         assert titles() == ["A institute", "B institute (renamed)", "C institute"]
     assert read == [renamed.pk]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from content_types.base.codes import page_type_code
 from content_types.records.models import record_types
 from content_types.vocabularies.models import Language, Subject
-from tests.listings.test_maps import map_markers
+from tests.listings.test_maps import map_markers, markers_made
 
 from .factories import (
     RECORD_FACTORIES,
@@ -318,7 +318,6 @@ def test_detail_page_query_budget_does_not_grow_with_content(client, index, name
 def test_a_change_to_one_located_record_makes_its_marker_alone_again(client, index):
     """The records map's markers are kept one by one: after an organisation is renamed, the map shows
     the new title and reads that organisation alone again."""
-    from unittest import mock
 
     from content_types.records.models import OrganisationPage
 
@@ -332,13 +331,6 @@ def test_a_change_to_one_located_record_makes_its_marker_alone_again(client, ind
     renamed = OrganisationPage.objects.get(pk=organisations[1].pk)
     renamed.title = "B institute (renamed)"
     renamed.save_revision().publish()
-    made = []
-    original = OrganisationPage.map_marker
-
-    def counted(page, *args, **kwargs):
-        made.append(page.pk)
-        return original(page, *args, **kwargs)
-
-    with mock.patch.object(OrganisationPage, "map_marker", counted):
+    with markers_made(OrganisationPage) as made:
         assert titles() == ["A institute", "B institute (renamed)", "C institute"]
     assert made == [renamed.pk]
