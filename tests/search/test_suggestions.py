@@ -80,3 +80,12 @@ def test_the_titles_with_the_prefix_inside_are_read_in_bounded_number(monkeypatc
 
     assert len(found) == 3
     assert any("LIMIT 3" in query["sql"] for query in captured), [query["sql"] for query in captured]
+
+
+def test_wildcards_in_the_prefix_are_taken_literally():
+    index_titles(["Rain forests", "Reef survey", "100% recycled paper"])
+
+    assert suggested("r%") == []
+    assert suggested("r_") == []
+    assert suggested("100%") == ["100% recycled paper"]
+    assert suggested("' OR 1=1 --") == []
