@@ -413,8 +413,12 @@ def translate_to(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def _fresh_content_version():
     """Every test starts with a new content version: fragments cached by an earlier test (whose rows
-    were rolled back) must not show in this one."""
+    were rolled back) must not show in this one. So does Wagtail's list of sites: a test that added a
+    site (rolled back since) would leave every page's address absolute, with the other site's host."""
+    from wagtail.models import Site
+
     from cms import content_version
 
     content_version.start_afresh()
+    Site.clear_site_root_paths_cache()
     yield
