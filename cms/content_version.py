@@ -34,8 +34,11 @@ import functools
 import hashlib
 import itertools
 import logging
+import pickle
 import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
@@ -177,27 +180,78 @@ def etag(name: str, parts, tags: Iterable[str] | None = None) -> str | None:
     return None if version is None else _digest((name, parts), version)
 
 
+# The fragments this process read or made last, by key, pickled: a key holds the versions of what the
+# fragment shows, so that what is kept under it stays right until it expires. A page reads several
+# fragments of the frame (navigation, footer, texts) that change seldom: each a round trip to the
+# shared cache otherwise. Each value is unpickled on every read, as from the shared cache, so that a
+# caller that changes what it was given changes nobody else's copy.
+LOCAL_ENTRIES = 512
+LOCAL_MAX_BYTES = 64 * 1024  # larger values (a sitemap, a map's markers) are read from the shared cache
+_local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_read(key: str):
+    """The value kept here under ``key``, or None."""
+    with _local_lock:
+        kept = _local.get(key)
+        if kept is None:
+            return None
+        if kept[0] < time.monotonic():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+    return pickle.loads(kept[1])  # noqa: S301 - what this process pickled itself
+
+
+def _local_keep(key: str, value, timeout: int) -> None:
+    try:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - what cannot be pickled is not kept here (the shared cache says why)
+        return
+    if len(data) > LOCAL_MAX_BYTES:
+        return
+    with _local_lock:
+        _local[key] = (time.monotonic() + timeout, data)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def forget_local() -> None:
+    """Forget the fragments kept in this process (they are kept by version: for tests and tools)."""
+    with _local_lock:
+        _local.clear()
+
+
 def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS, tags: Iterable[str] | None = None):
     """``compute()``, kept in the shared cache under ``name`` and ``parts`` (what the value depends
     on besides the content: language, filters…) until the content changes — any change, or with
     ``tags`` only a change to what they name (and the base). Computed every time when the cache is
-    down; a value of None is never cached."""
+    down; a value of None is never cached. The values read last are also kept in this process
+    (``LOCAL_ENTRIES``), under the same key."""
     version = current() if tags is None else versions(tags)
     if version is None:
         return compute()
     key = f"chm:fragment:{name}:{_digest(parts, version)}"
+    value = _local_read(key)
+    if value is not None:
+        return value
     try:
         value = cache.get(key)
     except Exception:  # noqa: BLE001
         logger.warning("Could not read a cached fragment", exc_info=True)
         return compute()
-    if value is None:
-        value = compute()
-        if value is not None and writable():
-            try:
-                cache.set(key, value, timeout)
-            except Exception:  # noqa: BLE001
-                logger.warning("Could not cache a fragment", exc_info=True)
+    if value is not None:
+        _local_keep(key, value, timeout)
+        return value
+    value = compute()
+    if value is not None and writable():
+        _local_keep(key, value, timeout)
+        try:
+            cache.set(key, value, timeout)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not cache a fragment", exc_info=True)
     return value
 
 
