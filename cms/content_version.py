@@ -180,48 +180,79 @@ def etag(name: str, parts, tags: Iterable[str] | None = None) -> str | None:
     return None if version is None else _digest((name, parts), version)
 
 
-# The fragments this process read or made last, by key, pickled: a key holds the versions of what the
-# fragment shows, so that what is kept under it stays right until it expires. A page reads several
-# fragments of the frame (navigation, footer, texts) that change seldom: each a round trip to the
-# shared cache otherwise. Each value is unpickled on every read, as from the shared cache, so that a
-# caller that changes what it was given changes nobody else's copy.
-LOCAL_ENTRIES = 512
+# The fragments this process read or made last, by key: a key holds the versions of what the fragment
+# shows, so that what is kept under it stays right until it expires. A page reads several fragments of
+# the frame (navigation, footer, texts), its own parts and its listing's cards: each read a round trip
+# to the shared cache otherwise. Text is kept as it is; any other value pickled and unpickled on every
+# read, as from the shared cache, so that a caller that changes what it was given changes nobody
+# else's copy. Bounded by size: the last read are kept.
+LOCAL_BYTES = 16 * 1024 * 1024
 LOCAL_MAX_BYTES = 64 * 1024  # larger values (a sitemap, a map's markers) are read from the shared cache
-_local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+_local: OrderedDict[str, tuple[float, object, int]] = OrderedDict()  # key -> (expiry, value, size)
+_local_size = 0
 _local_lock = threading.Lock()
 
 
-def _local_read(key: str):
-    """The value kept here under ``key``, or None."""
+def local_get_many(keys: Iterable[str]) -> dict:
+    """The values kept in this process under ``keys`` (those found)."""
+    found = {}
+    now = time.monotonic()
     with _local_lock:
-        kept = _local.get(key)
-        if kept is None:
-            return None
-        if kept[0] < time.monotonic():
-            del _local[key]
-            return None
-        _local.move_to_end(key)
-    return pickle.loads(kept[1])  # noqa: S301 - what this process pickled itself
+        for key in keys:
+            kept = _local.get(key)
+            if kept is None:
+                continue
+            if kept[0] < now:
+                _local_forget(key)
+                continue
+            _local.move_to_end(key)
+            found[key] = kept[1]
+    for key, value in found.items():
+        if isinstance(value, bytes):
+            found[key] = pickle.loads(value)  # noqa: S301 - what this process pickled itself
+    return found
 
 
-def _local_keep(key: str, value, timeout: int) -> None:
-    try:
-        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - what cannot be pickled is not kept here (the shared cache says why)
+def local_keep_many(values: dict, timeout: int) -> None:
+    """Keep these values in this process (within ``LOCAL_BYTES``; larger ones are not kept)."""
+    global _local_size
+    kept = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            data, size = value, len(value)  # immutable: kept as it is
+        else:
+            try:
+                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001,S112 - not picklable: the shared cache says why, once
+                continue
+            size = len(data)
+        if size <= LOCAL_MAX_BYTES:
+            kept[key] = (data, size)
+    if not kept:
         return
-    if len(data) > LOCAL_MAX_BYTES:
-        return
+    expiry = time.monotonic() + timeout
     with _local_lock:
-        _local[key] = (time.monotonic() + timeout, data)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+        for key, (data, size) in kept.items():
+            _local_forget(key)
+            _local[key] = (expiry, data, size)
+            _local_size += size
+        while _local_size > LOCAL_BYTES and _local:
+            _local_forget(next(iter(_local)))
+
+
+def _local_forget(key: str) -> None:
+    global _local_size
+    kept = _local.pop(key, None)
+    if kept is not None:
+        _local_size -= kept[2]
 
 
 def forget_local() -> None:
     """Forget the fragments kept in this process (they are kept by version: for tests and tools)."""
+    global _local_size
     with _local_lock:
         _local.clear()
+        _local_size = 0
 
 
 def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS, tags: Iterable[str] | None = None):
@@ -229,12 +260,12 @@ def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS, ta
     on besides the content: language, filters…) until the content changes — any change, or with
     ``tags`` only a change to what they name (and the base). Computed every time when the cache is
     down; a value of None is never cached. The values read last are also kept in this process
-    (``LOCAL_ENTRIES``), under the same key."""
+    (``local_get_many``), under the same key."""
     version = current() if tags is None else versions(tags)
     if version is None:
         return compute()
     key = f"chm:fragment:{name}:{_digest(parts, version)}"
-    value = _local_read(key)
+    value = local_get_many([key]).get(key)
     if value is not None:
         return value
     try:
@@ -243,11 +274,11 @@ def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS, ta
         logger.warning("Could not read a cached fragment", exc_info=True)
         return compute()
     if value is not None:
-        _local_keep(key, value, timeout)
+        local_keep_many({key: value}, timeout)
         return value
     value = compute()
     if value is not None and writable():
-        _local_keep(key, value, timeout)
+        local_keep_many({key: value}, timeout)
         try:
             cache.set(key, value, timeout)
         except Exception:  # noqa: BLE001

@@ -46,6 +46,7 @@ class PageFragments(dict):
         key = self.keys.get(name)
         if key is None or not content_version.writable():
             return
+        content_version.local_keep_many({key: html}, content_version.CACHE_SECONDS)
         try:
             cache.set(key, html, content_version.CACHE_SECONDS)
         except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"
@@ -73,7 +74,7 @@ def lookup(page, request, names) -> PageFragments:
     parts = (page.pk, get_language(), request.get_host(), request.scheme, *vary)
     keys = {name: f"chm:page-fragment:{content_version._digest((name, parts), version)}" for name in names}
     try:
-        found = cache.get_many(list(keys.values()))
+        found = read_shared(list(keys.values()))
     except Exception:  # noqa: BLE001
         logger.warning("Could not read cached page fragments", exc_info=True)
         return PageFragments()
@@ -118,11 +119,23 @@ def card_keys(request, template_name: str, pks) -> dict:
     }
 
 
+def read_shared(keys: list[str]) -> dict:
+    """The values of ``keys`` found in this process (``content_version.local_get_many``), then the
+    others in the shared cache (one read, kept here too)."""
+    found = content_version.local_get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        read = cache.get_many(missing)
+        content_version.local_keep_many(read, content_version.CACHE_SECONDS)
+        found.update(read)
+    return found
+
+
 def read_cards(keys: list[str]) -> dict:
     if not keys:
         return {}
     try:
-        return cache.get_many(keys)
+        return read_shared(keys)
     except Exception:  # noqa: BLE001 - a cache that is down means "render every card"
         logger.warning("Could not read cached cards", exc_info=True)
         return {}
@@ -158,6 +171,7 @@ def values_per_page(request, name: str, pks, compute) -> dict:
         values.update(fresh)
         stored = {keys[pk]: value for pk, value in fresh.items() if pk in keys}
         if stored and content_version.writable():
+            content_version.local_keep_many(stored, content_version.CACHE_SECONDS)
             try:
                 cache.set_many(stored, content_version.CACHE_SECONDS)
             except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"

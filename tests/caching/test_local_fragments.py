@@ -99,14 +99,45 @@ def _fragment_keys():
     return [key for key in content_version._local if key.startswith("chm:fragment:today-test:")]
 
 
+def test_a_record_page_and_a_listing_read_again_cost_no_round_trip_for_their_parts_and_cards(client, site_pages):
+    from tests.records.factories import NeedFactory, country
+
+    record = NeedFactory(title="Seed bank survey", countries=[country("FR")])
+    for url in (record.url, "/en/records/"):
+        client.get(url)
+        content_version.forget_local()
+        client.get(url)  # read from the shared cache, kept here
+        with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Seed bank survey" in response.content.decode()
+        read = [key for args, _kwargs in get_many.call_args_list for key in args[0]]
+        assert not [key for key in read if key.startswith(("chm:page-fragment:", "chm:card:"))], url
+
+
+def test_a_published_change_shows_although_the_old_parts_are_kept_here(client, site_pages):
+    from tests.records.factories import NeedFactory, country
+
+    record = NeedFactory(title="Seed bank survey", countries=[country("FR")])
+    for url in (record.url, "/en/records/"):
+        client.get(url)
+        client.get(url)
+    record.title = "Seed bank census"
+    record.save_revision().publish()
+    for url in (record.url, "/en/records/"):
+        html = client.get(url).content.decode()
+        assert "Seed bank census" in html and "Seed bank survey" not in html, url
+
+
 def test_large_fragments_and_many_fragments_stay_bounded(monkeypatch):
-    monkeypatch.setattr(content_version, "LOCAL_ENTRIES", 3)
     big, _calls = computing("x" * (content_version.LOCAL_MAX_BYTES + 1))
     content_version.cached("sitemap-test", (), big)
     assert not any(key.startswith("chm:fragment:sitemap-test:") for key in content_version._local)
+    monkeypatch.setattr(content_version, "LOCAL_BYTES", 3 * len("<p>0</p>"))
     for number in range(5):
         content_version.cached("page-test", (number,), lambda number=number: f"<p>{number}</p>")
     assert len(content_version._local) == 3
+    assert content_version._local_size == 3 * len("<p>0</p>")
     compute, calls = computing("<p>0 again</p>")
     _value, reads = fragment_reads(lambda: content_version.cached("page-test", (0,), compute))
     assert len(reads) == 1  # the oldest was let go here, still found in the shared cache

@@ -155,6 +155,7 @@ def cached_cards(context, items, template_name: str, name: str):
 def _cache_write_many(values: dict) -> None:
     if not content_version.writable():
         return
+    content_version.local_keep_many(values, content_version.CACHE_SECONDS)
     try:
         cache.set_many(values, content_version.CACHE_SECONDS)
     except Exception:  # noqa: BLE001
