@@ -84,7 +84,11 @@ def test_the_sitemap_costs_a_bounded_number_of_queries(client, record_in_six_lan
 def _sitemap_queries(client) -> int:
     from cms import content_version
 
-    content_version.start_afresh()  # the body is cached until the content changes: build it again
+    # A first request fills what a running server holds already (Wagtail's sites, the locales):
+    # otherwise only the first count pays for it. The body is cached until the content changes:
+    # built again under new versions.
+    assert client.get("/sitemap.xml").status_code == 200
+    content_version.start_afresh()
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/sitemap.xml").status_code == 200
     return len(queries)
