@@ -18,6 +18,7 @@ from wagtail.url_routing import RouteResult
 
 from cms import content_version
 from cms.frontend_purge import page_tag
+from cms.page_fragments import fragment_tags
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ class CachedRoutingMiddleware:
 
     @staticmethod
     def _page_version(page) -> str | None:
-        versions = content_version.tag_versions([page_tag(page.pk)])
+        # With the versions its cached parts are kept under (its languages, the kinds it lists): read
+        # here in the same round trip, they are not read again when the page looks its parts up.
+        versions = content_version.tag_versions(sorted(fragment_tags(page)))
         return None if versions is None else versions[page_tag(page.pk)]
 
     @staticmethod

@@ -150,3 +150,19 @@ def test_what_a_request_computes_after_a_change_committed_meanwhile_is_not_kept(
         content_version.cached("unsafe-test", (), compute)
     content_version.cached("unsafe-test", (), compute)
     assert len(calls) == 2
+
+
+def test_a_record_page_reads_its_versions_in_two_round_trips(client, site_pages):
+    from tests.records.factories import NeedFactory, country
+
+    record = NeedFactory(title="Seed bank survey", countries=[country("FR")])
+    client.get(record.url)
+    client.get(record.url)
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        assert client.get(record.url).status_code == 200
+    version_reads = [
+        args[0] for args, _kwargs in get_many.call_args_list if str(args[0][0]).startswith("chm:content-version")
+    ]
+    # Everything's and the base's, then the page's own with its languages' and its listed kinds' (read
+    # with its route, not again when its parts are looked up).
+    assert len(version_reads) == 2, version_reads
