@@ -247,6 +247,16 @@ def _local_forget(key: str) -> None:
         _local_size -= kept[2]
 
 
+def keep_shared(values: dict, timeout: int = CACHE_SECONDS) -> None:
+    """Keep these values in this process and in the shared cache (an unreachable one only means
+    "not cached there")."""
+    local_keep_many(values, timeout)
+    try:
+        cache.set_many(values, timeout)
+    except Exception:  # noqa: BLE001
+        logger.warning("Could not cache %d fragments", len(values), exc_info=True)
+
+
 def forget_local() -> None:
     """Forget the fragments kept in this process (they are kept by version: for tests and tools)."""
     global _local_size
@@ -278,11 +288,7 @@ def cached(name: str, parts, compute: Callable, timeout: int = CACHE_SECONDS, ta
         return value
     value = compute()
     if value is not None and writable():
-        local_keep_many({key: value}, timeout)
-        try:
-            cache.set(key, value, timeout)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not cache a fragment", exc_info=True)
+        keep_shared({key: value}, timeout)
     return value
 
 

@@ -46,11 +46,7 @@ class PageFragments(dict):
         key = self.keys.get(name)
         if key is None or not content_version.writable():
             return
-        content_version.local_keep_many({key: html}, content_version.CACHE_SECONDS)
-        try:
-            cache.set(key, html, content_version.CACHE_SECONDS)
-        except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"
-            logger.warning("Could not cache a page fragment", exc_info=True)
+        content_version.keep_shared({key: html})
 
 
 def fragment_tags(page) -> set[str]:
@@ -171,9 +167,5 @@ def values_per_page(request, name: str, pks, compute) -> dict:
         values.update(fresh)
         stored = {keys[pk]: value for pk, value in fresh.items() if pk in keys}
         if stored and content_version.writable():
-            content_version.local_keep_many(stored, content_version.CACHE_SECONDS)
-            try:
-                cache.set_many(stored, content_version.CACHE_SECONDS)
-            except Exception:  # noqa: BLE001 - an unreachable cache only means "not cached"
-                logger.warning("Could not cache values per page", exc_info=True)
+            content_version.keep_shared(stored)
     return {pk: values[pk] for pk in pks if values[pk] != NOTHING}

@@ -137,7 +137,7 @@ class CachedRoutingMiddleware:
     def _page_version(page) -> str | None:
         # With the versions its cached parts are kept under (its languages, the kinds it lists): read
         # here in the same round trip, they are not read again when the page looks its parts up.
-        versions = content_version.tag_versions(sorted(fragment_tags(page)))
+        versions = content_version.tag_versions(fragment_tags(page))
         return None if versions is None else versions[page_tag(page.pk)]
 
     @staticmethod

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from cms import content_version
+from tests.records.factories import NeedFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +101,6 @@ def _fragment_keys():
 
 
 def test_a_record_page_and_a_listing_read_again_cost_no_round_trip_for_their_parts_and_cards(client, site_pages):
-    from tests.records.factories import NeedFactory, country
-
     record = NeedFactory(title="Seed bank survey", countries=[country("FR")])
     for url in (record.url, "/en/records/"):
         client.get(url)
@@ -116,8 +115,6 @@ def test_a_record_page_and_a_listing_read_again_cost_no_round_trip_for_their_par
 
 
 def test_a_published_change_shows_although_the_old_parts_are_kept_here(client, site_pages):
-    from tests.records.factories import NeedFactory, country
-
     record = NeedFactory(title="Seed bank survey", countries=[country("FR")])
     for url in (record.url, "/en/records/"):
         client.get(url)
@@ -153,8 +150,6 @@ def test_what_a_request_computes_after_a_change_committed_meanwhile_is_not_kept(
 
 
 def test_a_record_page_reads_its_versions_in_two_round_trips(client, site_pages):
-    from tests.records.factories import NeedFactory, country
-
     record = NeedFactory(title="Seed bank survey", countries=[country("FR")])
     client.get(record.url)
     client.get(record.url)

@@ -1,10 +1,7 @@
 """Tags for the site frame: the language switcher, and parts of the frame kept in the cache."""
 
-import logging
-
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -13,7 +10,6 @@ from wagtail.models import Page
 from cms import content_version, page_fragments
 from cms.frontend_purge import translation_tag
 
-logger = logging.getLogger(__name__)
 register = template.Library()
 
 
@@ -153,10 +149,5 @@ def cached_cards(context, items, template_name: str, name: str):
 
 
 def _cache_write_many(values: dict) -> None:
-    if not content_version.writable():
-        return
-    content_version.local_keep_many(values, content_version.CACHE_SECONDS)
-    try:
-        cache.set_many(values, content_version.CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
-        logger.warning("Could not cache cards", exc_info=True)
+    if content_version.writable():
+        content_version.keep_shared(values)
