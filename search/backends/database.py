@@ -17,8 +17,9 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -124,6 +125,13 @@ CREATE UNLOGGED TABLE {table} (
     id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
     summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
 ) WITH (parallel_workers = {workers}, autovacuum_enabled = false)"""
+# The temporary table in which a helper connection of a first build computes the vectors of its batches.
+VECTOR_TABLE = "chm_search_vector_load"
+VECTOR_TABLE_SQL = f"""
+CREATE TEMPORARY TABLE {VECTOR_TABLE} (
+    id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
+)"""
 # Every text is worth a worker (to_tsvector costs far more than reading a row): plan as many as allowed.
 PARALLEL_PLAN_SQL = (
     "SET LOCAL max_parallel_workers_per_gather = {workers}; SET LOCAL parallel_setup_cost = 0;"
@@ -363,6 +371,31 @@ def loaded_texts_sql(table: str) -> str:
     return f"SELECT id, {STAGED_COLUMNS}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
 
 
+def next_text_ids(cursor, number: int) -> list[int]:
+    """``number`` ids drawn from the texts' sequence (from any connection: a sequence is not transactional)."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [TEXT_TABLE, number])
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def vectors_out(cursor, table: str, ids: list[int], texts: list[tuple]) -> list:
+    """The texts (``DatabaseBackend._split``'s) as rows of the texts table with their vectors, in COPY's
+    binary format: copied into the load table ``table``, then out with the vectors computed (on a psycopg
+    cursor: Django's wraps it)."""
+    with cursor.copy(f"COPY {table} (id, {', '.join(TEXT_COLUMNS)}) FROM STDIN") as copy:
+        for pk, row in zip(ids, texts, strict=True):
+            copy.write_row((pk, *row[:-1], text_array(row[-1])))
+    with cursor.copy(f"COPY ({loaded_texts_sql(table)}) TO STDOUT (FORMAT BINARY)") as copy:
+        return list(copy)
+
+
+def copy_texts_in(cursor, chunks: list) -> None:
+    """Rows made by ``vectors_out`` into the texts table, unparsed."""
+    columns = ", ".join(TEXT_COLUMNS)
+    with cursor.copy(f"COPY {TEXT_TABLE} (id, {columns}, search_vector) FROM STDIN (FORMAT BINARY)") as copy:
+        for chunk in chunks:
+            copy.write(chunk)
+
+
 def index_workers() -> int:
     """Parallel workers that compute the vectors of a large write (``SEARCH_INDEX_WORKERS``, default 2;
     0 computes them in the writing connection alone)."""
@@ -578,29 +611,16 @@ class DatabaseBackend:
         """COPY the texts into an unlogged table, COPY them out with their vectors (a parallel plan:
         each worker computes the vectors of its share of the rows) and COPY the result in, unparsed.
         The ids come from the texts' own sequence, so that the entries can point at them."""
-        columns = ", ".join(TEXT_COLUMNS)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_backend_pid(), nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [TEXT_TABLE, len(texts)],
-            )
-            fetched = cursor.fetchall()
+            cursor.execute("SELECT pg_backend_pid()")
             # One table name per connection: concurrent writers never wait on each other's name.
-            table = f"chm_search_text_load_{fetched[0][0]}"
-            ids = [pk for _pid, pk in fetched]
+            table = f"chm_search_text_load_{cursor.fetchone()[0]}"
+            ids = next_text_ids(cursor, len(texts))
             cursor.execute(LOAD_TABLE_SQL.format(table=table, workers=workers))
-            with cursor.cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
-                for pk, row in zip(ids, texts, strict=True):
-                    copy.write_row((pk, *row[:-1], text_array(row[-1])))
             cursor.execute(PARALLEL_PLAN_SQL.format(workers=workers))
-            with cursor.cursor.copy(f"COPY ({loaded_texts_sql(table)}) TO STDOUT (FORMAT BINARY)") as copy:
-                chunks = list(copy)
+            chunks = vectors_out(cursor.cursor, table, ids, texts)
             cursor.execute(PARALLEL_PLAN_RESET_SQL)
-            with cursor.cursor.copy(
-                f"COPY {TEXT_TABLE} (id, {columns}, search_vector) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                for chunk in chunks:
-                    copy.write(chunk)
+            copy_texts_in(cursor.cursor, chunks)
             cursor.execute(f"DROP TABLE {table}")
         return {(str(row[0]), row[1]): pk for pk, row in zip(ids, texts, strict=True)}
 
@@ -651,27 +671,14 @@ class DatabaseBackend:
         return count
 
     def _bulk_load(self, batches) -> int:
-        count = 0
         rebuilt = [(model, index) for model in (SearchText, SearchEntry) for index in model._meta.indexes]
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute(WRITE_SETTINGS_SQL)
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.remove_index(model, index)
-            # Each batch is split into texts and entries (pure Python) in a thread while the previous one
-            # is written: the writing waits on PostgreSQL (computing vectors), the thread has the
-            # interpreter meanwhile. The batches themselves are read here, in this connection.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-split") as pool:
-                pending = None
-                for keys, documents in batches:
-                    split = pool.submit(self._split, documents)
-                    if pending is not None:
-                        self.replace(pending[0], None, bulk=True, split=pending[1].result())
-                    pending = (keys, split)
-                    count += len(documents)
-                if pending is not None:
-                    self.replace(pending[0], None, bulk=True, split=pending[1].result())
+            count = self._load_batches(batches)
             with connection.cursor() as cursor:  # the deferred foreign key checks, before building indexes
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with connection.schema_editor(atomic=False) as editor:
@@ -682,6 +689,82 @@ class DatabaseBackend:
             cursor.execute(f"ANALYZE {TEXT_TABLE}")  # noqa: S608 - constant names
             cursor.execute(f"ANALYZE {ENTRY_TABLE}")  # noqa: S608
         changed_index()
+        return count
+
+    def _load_batches(self, batches) -> int:
+        """Copy every batch into the tables of this connection's transaction, their vectors computed
+        ahead by ``index_workers()`` connections of their own, one batch each at a time.
+
+        A vector depends on its text alone: the helper connections need not see this transaction. Each
+        splits a batch into texts and entries, draws the texts' ids from their sequence, copies them
+        into its temporary table and out with their vectors (binary), while this connection copies
+        the batches already made in — so both cores work throughout, where a single connection waited
+        for its parallel workers and left them idle while it copied. With no helpers (0), each batch is
+        split in a thread while the previous one is written, its vectors computed in this connection."""
+        helpers = index_workers()
+        if not helpers:
+            return self._load_batches_here(batches)
+        count = 0
+        connect, params = connection.Database.connect, connection.get_connection_params()
+        local = threading.local()
+        opened: list = []
+
+        def made(documents):
+            texts, entries = self._split(documents)
+            rows = list(texts.values())
+            if not hasattr(local, "connection"):
+                local.connection = connect(**params)
+                local.connection.autocommit = True
+                opened.append(local.connection)
+                local.connection.execute(VECTOR_TABLE_SQL)
+            with local.connection.cursor() as cursor:
+                ids = next_text_ids(cursor, len(rows))
+                chunks = vectors_out(cursor, VECTOR_TABLE, ids, rows)
+                cursor.execute(f"TRUNCATE {VECTOR_TABLE}")
+            return entries, {(str(row[0]), row[1]): pk for pk, row in zip(ids, rows, strict=True)}, chunks
+
+        pending: deque = deque()
+        try:
+            with ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="search-vectors") as pool:
+                try:
+                    for _keys, documents in batches:
+                        pending.append(pool.submit(made, documents))
+                        count += len(documents)
+                        if len(pending) > helpers:  # one batch ahead per helper: memory stays bounded
+                            self._write_made(pending.popleft())
+                    while pending:
+                        self._write_made(pending.popleft())
+                finally:
+                    for future in pending:
+                        future.cancel()
+        finally:
+            for helper in opened:
+                helper.close()
+        return count
+
+    def _write_made(self, future) -> None:
+        with connection.wrap_database_errors:  # a helper's error as Django's, as this connection's would be
+            entries, text_ids, chunks = future.result()
+        with connection.cursor() as cursor:
+            copy_texts_in(cursor.cursor, chunks)
+        now = timezone.now()
+        self._copy_entries([(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries])
+
+    def _load_batches_here(self, batches) -> int:
+        count = 0
+        # Each batch is split into texts and entries (pure Python) in a thread while the previous one is
+        # written: the writing waits on PostgreSQL (computing vectors), the thread has the interpreter
+        # meanwhile. The batches themselves are read here, in this connection.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-split") as pool:
+            pending = None
+            for keys, documents in batches:
+                split = pool.submit(self._split, documents)
+                if pending is not None:
+                    self.replace(pending[0], None, bulk=True, split=pending[1].result())
+                pending = (keys, split)
+                count += len(documents)
+            if pending is not None:
+                self.replace(pending[0], None, bulk=True, split=pending[1].result())
         return count
 
     def clear(self) -> None:

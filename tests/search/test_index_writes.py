@@ -9,7 +9,7 @@ import json
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 
 from search.backends import database
 from search.backends.database import (
@@ -22,7 +22,7 @@ from search.backends.database import (
     text_array,
 )
 from search.indexing import SearchDocument
-from search.models import SearchFacetCount
+from search.models import SearchEntry, SearchFacetCount, SearchText
 
 pytestmark = pytest.mark.django_db
 
@@ -228,20 +228,53 @@ def test_a_large_replace_changes_the_counts_as_a_recount_would(parallel):
     assert sum(1 for row in texts if row[3].endswith(" 1")) == sum(1 for row in texts if str(row[0]) in keys[:20])
 
 
-def test_the_first_build_stores_what_replacing_stores(monkeypatch):
+def backend_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("helpers", [0, 1, 2])
+def test_the_first_build_stores_what_replacing_stores(monkeypatch, settings, helpers):
+    """The bulk load of an empty index, its vectors computed in helper connections (1, 2) or in its own
+    (0), stores what publishing the same documents one group at a time stores, and closes its helpers."""
     keys, documents = make_documents(18)
     DatabaseBackend().clear()
     write(keys, documents)
     reference = stored()
     DatabaseBackend().clear()
     monkeypatch.setattr(database, "PARALLEL_TEXTS", 1)
+    settings.SEARCH_INDEX_WORKERS = helpers
     batches = [
-        (keys[start : start + 6], [d for d in documents if d.translation_key in keys[start : start + 6]])
-        for start in range(0, 18, 6)
+        (keys[start : start + 4], [d for d in documents if d.translation_key in keys[start : start + 4]])
+        for start in range(0, 18, 4)
     ]
+    before = backend_connections()
     assert DatabaseBackend().rebuild(iter(batches)) == len(documents)  # the bulk load of an empty index
 
     assert stored() == reference
+    assert backend_connections() == before
+
+
+def test_a_first_build_that_fails_keeps_nothing_and_closes_its_helpers(settings):
+    """A batch that cannot be made (here: a text too long for its column, refused by a helper's copy)
+    rolls the whole build back, and no helper connection is left open."""
+    keys, documents = make_documents(12)
+    DatabaseBackend().clear()
+    settings.SEARCH_INDEX_WORKERS = 2
+    for document in documents:
+        if document.translation_key == keys[-1]:
+            document.title = "x" * 300
+    batches = [
+        (keys[start : start + 3], [d for d in documents if d.translation_key in keys[start : start + 3]])
+        for start in range(0, 12, 3)
+    ]
+    before = backend_connections()
+    with pytest.raises(DataError):
+        DatabaseBackend().rebuild(iter(batches))
+
+    assert not SearchText.objects.exists() and not SearchEntry.objects.exists()
+    assert backend_connections() == before
 
 
 def test_no_load_table_is_left_behind(parallel):
