@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import prefetch_related_objects
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from . import registry
 from .text import base_language, clean_text
@@ -83,6 +82,7 @@ class DocumentBuilder:
         from content_types.vocabularies.models import Region
 
         self.locales = site_locales()
+        self.classification: dict[tuple[str, int], list] = {}  # (relation, page id) -> terms
         self.regions = {region.pk: region for region in Region.objects.only("id", "code", "parent_id")}
 
     def region_codes(self, region_ids: Iterable[int]) -> list[str]:
@@ -155,14 +155,25 @@ class DocumentBuilder:
         return {str(key): code for key, code in rows}
 
     def _prefetch(self, pages: list[Page]) -> None:
+        """Each page's classification (one query per page type, the terms from the process's copy of
+        the vocabularies; kept here, not placed as querysets: making one per page and vocabulary cost
+        more than the rest of a document), and the sites' root paths, read once for every page's
+        address (Wagtail reads them from the cache for each page otherwise: a round trip a document)."""
+        from content_types.base.classification import classification_terms
         from content_types.base.models import ClassifiedPage
 
         by_model = defaultdict(list)
+        root_paths = Site.get_site_root_paths()
         for page in pages:
+            page._wagtail_cached_site_root_paths = root_paths  # where ``Page.get_url`` looks first
             if isinstance(page, ClassifiedPage):
                 by_model[type(page)].append(page)
         for items in by_model.values():
-            prefetch_related_objects(items, *registry.CLASSIFICATION_RELATIONS)
+            self.classification.update(classification_terms(items, registry.CLASSIFICATION_RELATIONS))
+
+    def _classified(self, page, name: str) -> list:
+        found = self.classification.get((name, page.pk))
+        return list(getattr(page, name).all()) if found is None else found
 
     def document(self, page, locale: str, text_language: str) -> SearchDocument | None:
         url = page.get_url()
@@ -174,11 +185,11 @@ class DocumentBuilder:
         codes: dict[str, list[str]] = {"type": [registry.model_label(type(page))]}
         tags: list[str] = []
         if hasattr(page, "gbf_targets"):
-            countries = list(page.countries.all())
-            regions = list(page.regions.all())
-            targets = list(page.gbf_targets.all())
-            subjects = list(page.subjects.all())
-            languages = list(page.languages.all())
+            countries = self._classified(page, "countries")
+            regions = self._classified(page, "regions")
+            targets = self._classified(page, "gbf_targets")
+            subjects = self._classified(page, "subjects")
+            languages = self._classified(page, "languages")
             codes["country"] = [country.code for country in countries]
             codes["region"] = self.region_codes(
                 [region.pk for region in regions] + [country.region_id for country in countries if country.region_id]

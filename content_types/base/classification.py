@@ -72,13 +72,12 @@ def _links_sql(model, relations: tuple[str, ...], count: int) -> str:
     return " UNION ALL ".join(branches)
 
 
-def prefetch_classification(pages, relations=CLASSIFICATION_RELATIONS) -> None:
-    """Fill the classification of ``pages`` (saved pages of one type) in one query."""
-    pages = [
-        page for page in pages if page.pk and not set(relations) <= set(getattr(page, "_prefetched_objects_cache", {}))
-    ]
+def classification_terms(pages, relations=CLASSIFICATION_RELATIONS) -> dict[tuple[str, int], list]:
+    """The terms of ``relations`` of ``pages`` (saved pages of one type), by ``(relation, page id)``,
+    each list in the vocabulary's order: one query for the links, the terms from the process's copy."""
+    pages = [page for page in pages if page.pk]
     if not pages:
-        return
+        return {}
     model = type(pages[0])
     fields = {name: model._meta.get_field(name) for name in relations}
     ids = [page.pk for page in pages]
@@ -89,12 +88,25 @@ def prefetch_classification(pages, relations=CLASSIFICATION_RELATIONS) -> None:
             cursor.execute(_links_sql(model, tuple(fields), len(chunk)), chunk * len(fields))
             for name, page_id, term_id in cursor.fetchall():
                 links.setdefault((name, page_id), []).append(term_id)
+    chosen = {}
     for name, field in fields.items():
         vocabulary = field.related_model
         terms = _terms(vocabulary)
         for page in pages:
-            chosen = [terms[term_id] for term_id in links.get((name, page.pk), []) if term_id in terms]
+            found = [terms[term_id] for term_id in links.get((name, page.pk), []) if term_id in terms]
+            chosen[(name, page.pk)] = _in_model_order(vocabulary, found)
+    return chosen
+
+
+def prefetch_classification(pages, relations=CLASSIFICATION_RELATIONS) -> None:
+    """Fill the classification of ``pages`` (saved pages of one type) in one query."""
+    pages = [
+        page for page in pages if page.pk and not set(relations) <= set(getattr(page, "_prefetched_objects_cache", {}))
+    ]
+    chosen = classification_terms(pages, relations)
+    for page in pages:
+        for name in relations:
             queryset = getattr(page, name).get_live_queryset()
-            queryset._result_cache = _in_model_order(vocabulary, chosen)
+            queryset._result_cache = chosen[(name, page.pk)]
             queryset._prefetch_done = True
             page.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

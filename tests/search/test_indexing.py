@@ -243,3 +243,37 @@ def test_the_index_task_is_idempotent(index, publish):
     after = list(entries(need).order_by("locale").values_list("locale", "page_id", "url", "text__title"))
     assert after == before
     assert SearchText.objects.filter(translation_key=need.translation_key).count() == 1
+
+
+def test_building_documents_costs_the_same_queries_for_more_records(index, publish, monkeypatch):
+    """The documents of a batch are built in a fixed number of queries whatever its size — the
+    classification in one query per page type, its terms from the process's copy — and the sites' root
+    paths are read once per batch, not once per document (a round trip to the shared cache each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Site
+
+    from search.indexing import DocumentBuilder
+
+    records = [NeedFactory(title=f"Coral need {number}") for number in range(12)]
+    publish(*records)
+    reads = []
+    real = Site.get_site_root_paths
+
+    def counted():
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(Site, "get_site_root_paths", staticmethod(counted))
+    counts = []
+    for chosen in (records[:3], records):
+        builder = DocumentBuilder()
+        reads.clear()
+        with CaptureQueriesContext(connection) as captured:
+            documents = builder.build([str(record.translation_key) for record in chosen])
+        counts.append(len(captured))
+        assert reads == [1]
+        assert len(documents) == len(chosen) * Locale.objects.count()
+        assert all(document.codes["country"] == ["FR"] for document in documents)
+        assert all(document.codes["target"] == ["GBF-T3"] for document in documents)
+    assert counts[0] == counts[1]
