@@ -25,6 +25,7 @@ from wagtail.search import index
 from cms import content_version, page_fragments
 from cms.blocks import BodyStreamBlock
 from cms.page_fragments import fragments_cached
+from content_types.base.classification import prefetch_classification
 from content_types.base.codes import legacy_redirect
 from content_types.base.languages import prime_text_languages
 from content_types.base.listing import requested_page
@@ -314,22 +315,26 @@ class NetworkPage(RoutablePageMixin, ClassifiedPage):
         return shown
 
     def localized_events(self) -> list:
-        """Linked events in this page's language where translated, soonest first (two queries)."""
+        """Linked events in this page's language where translated, soonest first: the events with their
+        language and country, their translations, and their targets (one query of the link table, the
+        terms from the process's copy of the vocabulary)."""
         from content_types.events.models import EventPage
 
-        events = [event for event in self.linked_events.all() if event.live] if self.pk else []
+        linked = self.linked_events.select_related("locale", "venue_country")
+        events = [event for event in linked if event.live] if self.pk else []
         translated = localize_pages(events, self.locale_id, EventPage)
         shown = sorted((translated.get(event.translation_key, event) for event in events), key=lambda e: e.start)
-        prefetch_related_objects(shown, "locale", "venue_country", "gbf_targets")
+        prefetch_related_objects(shown, "locale", "venue_country")  # a translation's country (one query, if any)
+        prefetch_classification(shown, ("gbf_targets",))
         return prime_text_languages(shown)
 
     def localized_records(self) -> list:
         from content_types.records.models import RecordPage
 
-        records = [record for record in self.linked_records.all() if record.live] if self.pk else []
+        linked = self.linked_records.select_related("locale")
+        records = [record for record in linked if record.live] if self.pk else []
         translated = localize_pages(records, self.locale_id, RecordPage)
         shown = [translated.get(record.translation_key, record) for record in records]
-        prefetch_related_objects(shown, "locale")
         return prime_text_languages(shown)
 
     # --- routes: join, requests, decisions (see views.py) -----------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.events.factories import EventFactory, PastConferenceFactory
 from tests.listings.test_maps import map_markers, markers_made
@@ -276,6 +277,14 @@ def test_network_page_shows_members_roles_events_and_records(client, index):
         "Bee summit",
         "Pollinator week",
     ]
+    cards = document.select(".event-card")
+    # Each card's targets and place, read with the events (not one query per card).
+    assert [[tag.get_text(strip=True) for tag in card.select("ul.tags li")] for card in cards] == [
+        [target.short_label for target in past.gbf_targets.all()],
+        [target.short_label for target in upcoming.gbf_targets.all()],
+    ]
+    assert all(card.select("ul.tags li") for card in cards)
+    assert "Kenya" in cards[1].select_one(".event-where").get_text()
     assert "Pollinator guidelines" in document.select_one("#records-title").find_parent("section").get_text()
     metadata = document.select_one("dl.metadata").get_text(" ", strip=True)
     assert "Focal areas" in metadata and "Invasive alien species" in metadata
@@ -293,6 +302,10 @@ def test_network_pages_in_french_and_arabic(client, index, translate_to):
     wasps = OrganisationFactory(title="Wasp Institute")
     MembershipFactory(network=network, organisation=wasps)
     translate_to(wasps, "fr", title="Institut des guêpes", draft_title="Institut des guêpes")
+    week = EventFactory(title="Pollinator week")
+    network.linked_events.set([week])
+    network.save()
+    translate_to(week, "fr", title="Semaine des pollinisateurs", draft_title="Semaine des pollinisateurs")
     french = translate_to(network, "fr", title="Réseau des pollinisateurs", draft_title="Réseau des pollinisateurs")
     arabic = translate_to(network, "ar", alias=True)
 
@@ -307,6 +320,13 @@ def test_network_pages_in_french_and_arabic(client, index, translate_to):
     assert "Institut des guêpes" in french_page.select_one("ul.members").get_text()
     assert "Wasp Institute" not in french_page.select_one("ul.members").get_text()
     assert "Wasp Institute" in soup(client.get(network.url)).select_one("ul.members").get_text()
+    # A linked event translated into the page's language shows in it, with its place and targets.
+    (card,) = french_page.select(".event-card")
+    assert card.select_one(".card-title").get_text(strip=True) == "Semaine des pollinisateurs"
+    assert "Kenya" in card.select_one(".event-where").get_text()
+    with translation.override("fr"):
+        labels = [target.short_label for target in week.gbf_targets.all()]
+    assert [tag.get_text(strip=True) for tag in card.select("ul.tags li")] == labels
     assert arabic_page.select_one("html")["dir"] == "rtl"
     assert "Bee Institute" in arabic_page.select_one("ul.members").get_text()
     assert "Réseau des pollinisateurs" in [n.get_text(strip=True) for n in french_index.select(".card-title")]
