@@ -16,8 +16,8 @@ import difflib
 import hashlib
 import json
 import logging
+import queue
 import re
-import threading
 import uuid
 from collections import Counter, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
@@ -131,7 +131,7 @@ VECTOR_TABLE_SQL = f"""
 CREATE TEMPORARY TABLE {VECTOR_TABLE} (
     id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
     summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
-)"""
+) ON COMMIT DROP"""
 # Every text is worth a worker (to_tsvector costs far more than reading a row): plan as many as allowed.
 PARALLEL_PLAN_SQL = (
     "SET LOCAL max_parallel_workers_per_gather = {workers}; SET LOCAL parallel_setup_cost = 0;"
@@ -697,40 +697,42 @@ class DatabaseBackend:
 
         A vector depends on its text alone: the helper connections need not see this transaction. Each
         splits a batch into texts and entries, draws the texts' ids from their sequence, copies them
-        into its temporary table and out with their vectors (binary), while this connection copies
-        the batches already made in — so both cores work throughout, where a single connection waited
-        for its parallel workers and left them idle while it copied. With no helpers (0), each batch is
-        split in a thread while the previous one is written, its vectors computed in this connection."""
-        helpers = index_workers()
+        into a temporary table of its own transaction and out with their vectors (binary), while this
+        connection copies the batches already made in — so both cores work throughout, where a single
+        connection waited for its parallel workers and left them idle while it copied. With no helpers
+        (0), or when they cannot connect (the server's connections all taken), each batch is split in a
+        thread while the previous one is written, its vectors computed in this connection."""
+        helpers = self._open_helpers(index_workers())
         if not helpers:
             return self._load_batches_here(batches)
         count = 0
-        connect, params = connection.Database.connect, connection.get_connection_params()
-        local = threading.local()
-        opened: list = []
+        idle: queue.SimpleQueue = queue.SimpleQueue()
+        for helper in helpers:
+            idle.put(helper)
 
         def made(documents):
             texts, entries = self._split(documents)
             rows = list(texts.values())
-            if not hasattr(local, "connection"):
-                local.connection = connect(**params)
-                local.connection.autocommit = True
-                opened.append(local.connection)
-                local.connection.execute(VECTOR_TABLE_SQL)
-            with local.connection.cursor() as cursor:
-                ids = next_text_ids(cursor, len(rows))
-                chunks = vectors_out(cursor, VECTOR_TABLE, ids, rows)
-                cursor.execute(f"TRUNCATE {VECTOR_TABLE}")
+            helper = idle.get()
+            try:
+                # One transaction a batch, its table dropped at its end: what a pooler in transaction
+                # mode allows (a temporary table kept between transactions would not be found again).
+                with helper.transaction(), helper.cursor() as cursor:
+                    cursor.execute(VECTOR_TABLE_SQL)
+                    ids = next_text_ids(cursor, len(rows))
+                    chunks = vectors_out(cursor, VECTOR_TABLE, ids, rows)
+            finally:
+                idle.put(helper)
             return entries, {(str(row[0]), row[1]): pk for pk, row in zip(ids, rows, strict=True)}, chunks
 
         pending: deque = deque()
         try:
-            with ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="search-vectors") as pool:
+            with ThreadPoolExecutor(max_workers=len(helpers), thread_name_prefix="search-vectors") as pool:
                 try:
                     for _keys, documents in batches:
                         pending.append(pool.submit(made, documents))
                         count += len(documents)
-                        if len(pending) > helpers:  # one batch ahead per helper: memory stays bounded
+                        if len(pending) > len(helpers):  # one batch ahead per helper: memory stays bounded
                             self._write_made(pending.popleft())
                     while pending:
                         self._write_made(pending.popleft())
@@ -738,9 +740,25 @@ class DatabaseBackend:
                     for future in pending:
                         future.cancel()
         finally:
-            for helper in opened:
+            for helper in helpers:
                 helper.close()
         return count
+
+    @staticmethod
+    def _open_helpers(number: int) -> list:
+        """Up to ``number`` connections of their own to this database (autocommit), fewer when the
+        server refuses more: a build with fewer helpers, or none, is slower, never refused."""
+        opened = []
+        params = connection.get_connection_params()
+        for _ in range(number):
+            try:
+                helper = connection.Database.connect(**params)
+            except connection.Database.OperationalError:
+                logger.warning("A connection computing the search vectors could not be opened", exc_info=True)
+                break
+            helper.autocommit = True
+            opened.append(helper)
+        return opened
 
     def _write_made(self, future) -> None:
         with connection.wrap_database_errors:  # a helper's error as Django's, as this connection's would be

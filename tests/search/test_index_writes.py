@@ -256,6 +256,29 @@ def test_the_first_build_stores_what_replacing_stores(monkeypatch, settings, hel
     assert backend_connections() == before
 
 
+def test_a_first_build_whose_helpers_cannot_connect_computes_its_vectors_itself(settings, caplog, monkeypatch):
+    """With the helpers' connections refused (the database's address now a closed port), the first
+    build computes its vectors in its own connection, a warning logged, and stores what publishing
+    the same documents stores."""
+    import socket
+
+    keys, documents = make_documents(8)
+    DatabaseBackend().clear()
+    write(keys, documents)
+    reference = stored()
+    DatabaseBackend().clear()
+    settings.SEARCH_INDEX_WORKERS = 2
+    batches = [(chosen, [d for d in documents if d.translation_key in chosen]) for chosen in (keys[:4], keys[4:])]
+    with socket.socket() as closed:  # bound, never listening: connections to it are refused
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+        monkeypatch.setitem(connection.settings_dict, "PORT", str(closed.getsockname()[1]))
+        assert DatabaseBackend().rebuild(iter(batches)) == len(documents)
+
+    assert stored() == reference
+    assert "could not be opened" in caplog.text
+
+
 def test_a_first_build_that_fails_keeps_nothing_and_closes_its_helpers(settings):
     """A batch that cannot be made (here: a text too long for its column, refused by a helper's copy)
     rolls the whole build back, and no helper connection is left open."""
