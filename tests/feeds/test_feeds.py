@@ -109,7 +109,7 @@ def test_the_home_page_advertises_every_sections_feeds(client, listed):  # noqa:
 def test_feed_queries_do_not_grow_with_the_number_of_items(client, listed, django_assert_max_num_queries):  # noqa: F811
     for number in range(10):
         NeedPage.objects.get(pk=listed["records"][0].pk).copy(
-            update_attrs={"title": f"Need {number}", "slug": f"need-{number}", "identifier": ""}
+            update_attrs={"title": f"Need {number}", "slug": f"feed-copy-{number}", "identifier": ""}
         )
     with django_assert_max_num_queries(25):
         feed = parse(client.get("/en/records/feed/atom/"))
@@ -136,7 +136,7 @@ def test_feeds_cost_the_same_queries_for_3_and_12_items(client, listed, url):  #
     def add(first, last):
         for number in range(first, last):
             NeedPage.objects.get(pk=listed["records"][0].pk).copy(
-                update_attrs={"title": f"Need {number}", "slug": f"need-{number}", "identifier": ""}
+                update_attrs={"title": f"Need {number}", "slug": f"feed-copy-{number}", "identifier": ""}
             )
             EventFactory(title=f"Event {number}")
 
