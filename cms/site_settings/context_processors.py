@@ -48,8 +48,9 @@ def portal_texts(request):
     if site is None:
         return None
     language = get_language() or settings.LANGUAGE_CODE
+    # Read through the request, as the footer's settings are: one query when both are made afresh.
     return content_version.cached(
-        "portal-texts", (site.pk, language), lambda: PortalSettings.for_site(site).texts_in(language), tags=()
+        "portal-texts", (site.pk, language), lambda: PortalSettings.for_request(request).texts_in(language), tags=()
     )
 
 
