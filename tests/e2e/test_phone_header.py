@@ -133,3 +133,34 @@ def test_desktop_header_has_no_menu_button(live_site, records, page):
     expect(page.locator(".brand-tagline")).to_be_visible()
     expect(page.get_by_role("search", name="Site search")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+
+def test_pages_in_arabic_on_a_small_phone_never_scroll_sideways(live_site, phone):
+    """A network page whose details hold a long Arabic label, a long address and English target names,
+    and an event organised by an English-named organisation, on a 360-pixel screen in Arabic: the labels
+    wrap, and a bullet of an item in English stays inside its list (outside, it went past the edge)."""
+    from tests.events.factories import EventFactory
+    from tests.networks.factories import NetworkFactory
+    from tests.records.factories import OrganisationFactory
+
+    reset_sequences()
+    arabic = Locale.objects.get(language_code="ar")
+    network = NetworkFactory(
+        title="African clearing-house network",
+        website="https://african-clearing-house-network.example.org/",
+        gbf_targets=[target(20), target(21)],
+    )
+    organiser = OrganisationFactory(title="Global Biodiversity Information Facility")
+    event = EventFactory(title="Science-policy dialogue on national strategies")
+    event.organisations.set([organiser])
+    event.save_revision().publish()
+    pages = [page.copy_for_translation(arabic, copy_parents=False, alias=True) for page in (network, event)]
+
+    tab = phone()
+    tab.set_viewport_size({"width": 360, "height": 780})
+    for page in pages:
+        tab.goto(f"{live_site.url}{page.url}")
+        expect(tab.locator("dl.metadata")).to_be_visible()
+        assert tab.locator("html").get_attribute("dir") == "rtl"
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+    expect(tab.locator("dl.metadata")).to_contain_text("Global Biodiversity Information Facility")
