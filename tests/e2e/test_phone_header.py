@@ -164,3 +164,23 @@ def test_pages_in_arabic_on_a_small_phone_never_scroll_sideways(live_site, phone
         assert tab.locator("html").get_attribute("dir") == "rtl"
         assert tab.evaluate("document.documentElement.scrollWidth") <= 360, page.url
     expect(tab.locator("dl.metadata")).to_contain_text("Global Biodiversity Information Facility")
+
+
+def test_a_decisions_paragraphs_scroll_in_their_own_region_on_the_smallest_screen(live_site, phone):
+    """At 320 pixels (the width every page must reflow to) in Chinese, the table of a decision's
+    paragraphs scrolls sideways inside its own region, which the keyboard can reach; the page does not."""
+    from tests.records.factories import DecisionFactory
+
+    reset_sequences()
+    chinese = Locale.objects.get(language_code="zh-hans")
+    decision = DecisionFactory(title="Biodiversity and health").copy_for_translation(
+        chinese, copy_parents=False, alias=True
+    )
+    tab = phone()
+    tab.set_viewport_size({"width": 320, "height": 700})
+    tab.goto(f"{live_site.url}{decision.url}")
+
+    region = tab.locator(".table-scroll:has(table.decision-paragraphs)")
+    expect(region).to_be_visible()
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 320
