@@ -45,3 +45,16 @@ def test_every_migration_applies_to_a_new_sqlite_database(tmp_path):
     )
     assert served.returncode == 0, (served.stdout + served.stderr)[-3000:]
     assert served.stdout.split()[-3:] == ["200", "True", "True"], served.stdout[-2000:]
+    # A signed-in person's pages on SQLite: the awards page picked each cycle's original page with
+    # DISTINCT ON, which only PostgreSQL has, and answered 500 to every signed-in visitor of `make run`.
+    signed_in = manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from django.test import Client;"
+        " user = get_user_model().objects.create_user('sqlite-visitor', password='x');"
+        " client = Client(HTTP_HOST='localhost'); client.force_login(user);"
+        " print(*(client.get(path).status_code for path in ('/en/workspace/', '/en/workspace/awards/')))",
+    )
+    assert signed_in.returncode == 0, (signed_in.stdout + signed_in.stderr)[-3000:]
+    assert signed_in.stdout.split()[-2:] == ["200", "200"], signed_in.stdout[-2000:]

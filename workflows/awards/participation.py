@@ -8,7 +8,7 @@ this, so that nobody is sent to a page that would refuse them.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from content_types.awards.models import AwardCyclePage
@@ -57,8 +57,9 @@ def cycles_of(user, today=None) -> list[CycleRoles]:
         member.committee.cycle_id: member
         for member in CommitteeMember.objects.filter(user=user).select_related("committee")
     }
+    # The first page of each translation group (a GROUP BY, which SQLite runs too: not DISTINCT ON).
     originals = AwardCyclePage.objects.filter(
-        pk__in=AwardCyclePage.objects.order_by("translation_key", "pk").distinct("translation_key").values("pk")
+        pk__in=AwardCyclePage.objects.order_by().values("translation_key").annotate(first=Min("pk")).values("first")
     )
     wanted = Q(pk__in=list(memberships))
     if country_id is not None:
