@@ -103,6 +103,11 @@ def test_a_record_goes_from_draft_through_two_review_rounds_to_the_listing(live_
 
     # The submitter reads the reviews and revises.
     submitter.page.goto(f"{base_url}/en/workspace/")
+    # On the smallest screen the table of submissions scrolls in its own region; the page does not.
+    submitter.page.set_viewport_size({"width": 320, "height": 700})
+    expect(submitter.page.get_by_role("region", name="Your records and where each one stands")).to_be_visible()
+    assert submitter.page.evaluate("document.documentElement.scrollWidth") <= 320
+    submitter.page.set_viewport_size({"width": 1280, "height": 900})
     submitter.page.get_by_role("link", name=TITLE).click()
     expect(submitter.page.get_by_text("Add the budget the reviewers ask for.")).to_be_visible()
     expect(submitter.page.get_by_role("heading", name=re.compile("Reviewer 1"))).to_be_visible()
