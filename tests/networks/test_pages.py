@@ -455,3 +455,25 @@ def test_a_change_to_one_member_recomputes_its_marker_alone(client, index, sampl
     with markers_made(OrganisationPage) as read:
         assert titles() == ["A institute", "B institute (renamed)", "C institute"]
     assert read == [renamed.pk]
+
+
+def test_a_draft_with_another_linked_event_previews_it_with_its_place_and_targets(admin_client, index):
+    """The network page's events come from the draft (its links not saved yet) in a preview: the event
+    linked only in the draft shows, with its country and targets, while the live page keeps its own."""
+    network = NetworkFactory(title="Preview network")
+    first = EventFactory(title="Linked event")
+    network.linked_events.set([first])
+    network.save_revision().publish()
+    added = PastConferenceFactory(title="Added in the draft")
+    network = network.get_latest_revision_as_object()
+    network.linked_events = [first, added]
+    network.save_revision()
+
+    draft = soup(admin_client.get(f"/admin/pages/{network.pk}/view_draft/"))
+    live = soup(admin_client.get(network.url))
+
+    titles = [node.get_text(strip=True) for node in draft.select(".event-card .card-title")]
+    assert sorted(titles) == ["Added in the draft", "Linked event"]
+    for card in draft.select(".event-card"):
+        assert card.select("ul.tags li") and card.select_one(".event-where").get_text(strip=True)
+    assert [node.get_text(strip=True) for node in live.select(".event-card .card-title")] == ["Linked event"]
