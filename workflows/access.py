@@ -20,6 +20,7 @@ from wagtail.models import Page, PagePermissionTester, Revision
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms.uploads.mentions import named_documents, revisions_naming
 from workflows.permissions import (
     OPEN_STATES,
     State,
@@ -283,13 +284,9 @@ def document_pages(document_ids) -> dict[int, set[int]]:
         pages[document_id].add(page_id)
     for start in range(0, len(ids), 200):
         chunk = ids[start : start + 200]
-        mentions = Q()
-        for document_id in chunk:
-            mentions |= Q(content__attachments__contains=[{"document": document_id}])
-        revisions = Revision.page_revisions.filter(mentions).values_list("object_id", "content__attachments")
-        for object_id, attachments in revisions:
-            for attachment in attachments or []:
-                document_id = attachment.get("document") if isinstance(attachment, dict) else None
+        revisions = revisions_naming(Revision.page_revisions.all(), chunk)
+        for object_id, attachments in revisions.values_list("object_id", "content__attachments"):
+            for document_id in named_documents(attachments):
                 if document_id in pages:
                     pages[document_id].add(int(object_id))
     return pages

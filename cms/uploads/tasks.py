@@ -31,7 +31,10 @@ def abandoned_before() -> datetime.datetime:
 def _referenced_by_a_draft(document_id: int) -> bool:
     from wagtail.models import Revision
 
-    return Revision.objects.filter(content__attachments__contains=[{"document": document_id}]).exists()
+    from .mentions import named_documents, revisions_naming
+
+    revisions = revisions_naming(Revision.objects.all(), [document_id]).values_list("content__attachments", flat=True)
+    return any(document_id in named_documents(attachments) for attachments in revisions.iterator())
 
 
 def abandoned_staged_documents():

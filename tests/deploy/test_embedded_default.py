@@ -58,3 +58,24 @@ def test_every_migration_applies_to_a_new_sqlite_database(tmp_path):
     )
     assert signed_in.returncode == 0, (signed_in.stdout + signed_in.stderr)[-3000:]
     assert signed_in.stdout.split()[-2:] == ["200", "200"], signed_in.stdout[-2000:]
+    # A document named by a draft's attachments, on SQLite: who may read it was found by JSON containment,
+    # which only PostgreSQL has — every document served by `make run`'s portal answered 500.
+    documents = manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.core.files.base import ContentFile; from django.test import Client;"
+        " from wagtail.documents import get_document_model; from wagtail.models import Page, Revision;"
+        " from cms.uploads.tasks import _referenced_by_a_draft; from workflows.access import document_pages;"
+        " from django.contrib.contenttypes.models import ContentType;"
+        " document = get_document_model().objects.create(title='Annex', file=ContentFile(b'%PDF', name='annex.pdf'));"
+        " page = Page.objects.filter(depth=2).first();"
+        " base = ContentType.objects.get_for_model(Page);"
+        " Revision.objects.create(content_type=page.content_type, base_content_type=base,"
+        " object_id=str(page.pk), object_str=page.title, content={'attachments': [{'document': document.pk}]});"
+        " print(document_pages([document.pk]) == {document.pk: {page.pk}}, _referenced_by_a_draft(document.pk),"
+        " Client(HTTP_HOST='localhost').get(document.url).status_code)",
+    )
+    assert documents.returncode == 0, (documents.stdout + documents.stderr)[-3000:]
+    assert documents.stdout.split()[-3:-1] == ["True", "True"], documents.stdout[-2000:]
+    assert documents.stdout.split()[-1] in {"200", "403", "404"}, documents.stdout[-2000:]
