@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from content_types.base.listing import CodeChoiceField, requested_page
 from content_types.records.models import DecisionPage, DecisionParagraph
 from content_types.records.models.decisions import ParagraphStatus, ParagraphType
 from content_types.vocabularies.models import GBFTarget
-from search.text import clean_text, text_search_config
+from search.text import clean_text, query_terms, text_search_config
 
 from .countries import foreign_language
 from .selectors import public_pages, term_label
@@ -114,7 +115,11 @@ class DecisionTracker:
 
     def matching_text(self, text: str):
         """Paragraphs whose text matches ``text``: full-text search with the analyser of the page's
-        language (stems, so "restore" finds "restoration"), or the words as typed (Chinese, names)."""
+        language (stems, so "restore" finds "restoration"), or the words as typed (Chinese, names).
+        Without PostgreSQL (the embedded SQLite default), every word of it as typed, anywhere."""
+        if connection.vendor != "postgresql":
+            words = query_terms(text) or [text]
+            return self.base.filter(*(Q(text__icontains=word) for word in words)).values("pk")
         config = text_search_config(get_language())
         vector = SearchVector("text", config=config)
         query = SearchQuery(text, config=config, search_type="websearch")

@@ -45,6 +45,18 @@ def test_every_migration_applies_to_a_new_sqlite_database(tmp_path):
     )
     assert served.returncode == 0, (served.stdout + served.stderr)[-3000:]
     assert served.stdout.split()[-3:] == ["200", "True", "True"], served.stdout[-2000:]
+    # The decision tracker's text search: PostgreSQL's full text (to_tsvector) on PostgreSQL only; on
+    # SQLite, "unrecognized token" and a 500 for every search in it.
+    tracker = manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.test import Client; client = Client(HTTP_HOST='localhost');"
+        " print(*(client.get(f'/{language}/decisions/tracker/', {'q': 'urges parties'}).status_code"
+        " for language in ('en', 'fr', 'zh-hans')))",
+    )
+    assert tracker.returncode == 0, (tracker.stdout + tracker.stderr)[-3000:]
+    assert tracker.stdout.split()[-3:] == ["200", "200", "200"], tracker.stdout[-2000:]
     # A signed-in person's pages on SQLite: the awards page picked each cycle's original page with
     # DISTINCT ON, which only PostgreSQL has, and answered 500 to every signed-in visitor of `make run`.
     signed_in = manage(
