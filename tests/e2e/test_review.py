@@ -134,3 +134,15 @@ def test_a_record_goes_from_draft_through_two_review_rounds_to_the_listing(live_
     visitor.context.close()
     submitter.close()
     editor.close()
+
+
+def test_the_record_form_and_the_decision_tracker_fit_the_smallest_screen(live_site, browser, people):
+    """At 320 pixels: a select as wide as its longest option, a textarea of 40 columns, the file input and
+    the tracker's filters shrink to the screen, in Chinese and in French; the page never scrolls sideways."""
+    submitter = Person(browser, live_site.url, people.submitter)
+    submitter.page.set_viewport_size({"width": 320, "height": 700})
+    for path in ("/zh-hans/workspace/new/need/", "/fr/workspace/new/need/", "/fr/decisions/tracker/?q=parties"):
+        submitter.page.goto(f"{live_site.url}{path}")
+        expect(submitter.page.locator("main form").last).to_be_visible()
+        assert submitter.page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    submitter.close()
