@@ -91,11 +91,10 @@ ENTRY_COLUMNS = (
     "indexed_at",
 )
 STAGING_TABLE = "chm_search_staged_texts"
-STAGING_TABLE_SQL = f"""
-CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} (
-    translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
-)"""
+# The columns of a staged or loaded text (its codes an array, see VECTOR_SQL), ``id`` first where it has one.
+STAGED_COLUMNS_SQL = """translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]"""
+STAGING_TABLE_SQL = f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} ({STAGED_COLUMNS_SQL})"
 # Each part in the text's own configuration; identifiers, codes and CJK bigrams verbatim. Computed from
 # the staged or loaded texts, whose ``locale_codes`` are an array there (a JSON list in the texts table):
 # a sub-select unnesting a JSON list is parallel-restricted, and a parallel plan then computes every
@@ -120,18 +119,13 @@ STAGED_COLUMNS = ", ".join(
 # workers cannot read a temporary one), copied out with their vectors (COPY TO runs a parallel plan) and
 # copied into the texts table, binary in both directions. Fewer texts take the temporary table's way.
 PARALLEL_TEXTS = 200
-LOAD_TABLE_SQL = """
-CREATE UNLOGGED TABLE {table} (
-    id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
-) WITH (parallel_workers = {workers}, autovacuum_enabled = false)"""
+LOAD_TABLE_SQL = (
+    f"CREATE UNLOGGED TABLE {{table}} (id bigint, {STAGED_COLUMNS_SQL})"
+    " WITH (parallel_workers = {workers}, autovacuum_enabled = false)"
+)
 # The temporary table in which a helper connection of a first build computes the vectors of its batches.
 VECTOR_TABLE = "chm_search_vector_load"
-VECTOR_TABLE_SQL = f"""
-CREATE TEMPORARY TABLE {VECTOR_TABLE} (
-    id bigint, translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]
-) ON COMMIT DROP"""
+VECTOR_TABLE_SQL = f"CREATE TEMPORARY TABLE {VECTOR_TABLE} (id bigint, {STAGED_COLUMNS_SQL}) ON COMMIT DROP"
 # Every text is worth a worker (to_tsvector costs far more than reading a row): plan as many as allowed.
 PARALLEL_PLAN_SQL = (
     "SET LOCAL max_parallel_workers_per_gather = {workers}; SET LOCAL parallel_setup_cost = 0;"
@@ -388,6 +382,17 @@ def vectors_out(cursor, table: str, ids: list[int], texts: list[tuple]) -> list:
         return list(copy)
 
 
+def text_ids_of(ids: list[int], texts: list[tuple]) -> dict:
+    """``(translation key, language)`` → id, for texts given these ids in this order."""
+    return {(str(row[0]), row[1]): pk for pk, row in zip(ids, texts, strict=True)}
+
+
+def entry_rows(entries: list, text_ids: dict) -> list[tuple]:
+    """The entries of ``DatabaseBackend._split`` as rows of the entries table (``ENTRY_COLUMNS``)."""
+    now = timezone.now()
+    return [(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries]
+
+
 def copy_texts_in(cursor, chunks: list) -> None:
     """Rows made by ``vectors_out`` into the texts table, unparsed."""
     columns = ", ".join(TEXT_COLUMNS)
@@ -506,8 +511,7 @@ class DatabaseBackend:
                     text["locale_codes"] = codes_by_locale(text["locale_codes"])
                 created = SearchText.objects.bulk_create([SearchText(**text) for text in stored])
                 text_ids = {(str(text.translation_key), text.language): text.pk for text in created}
-            now = timezone.now()
-            rows = [(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries]
+            rows = entry_rows(entries, text_ids)
             if self.is_postgresql:
                 self._copy_entries(rows)
             else:
@@ -622,7 +626,7 @@ class DatabaseBackend:
             cursor.execute(PARALLEL_PLAN_RESET_SQL)
             copy_texts_in(cursor.cursor, chunks)
             cursor.execute(f"DROP TABLE {table}")
-        return {(str(row[0]), row[1]): pk for pk, row in zip(ids, texts, strict=True)}
+        return text_ids_of(ids, texts)
 
     @staticmethod
     def _insert_texts_staged(texts: list[tuple]) -> dict:
@@ -723,7 +727,7 @@ class DatabaseBackend:
                     chunks = vectors_out(cursor, VECTOR_TABLE, ids, rows)
             finally:
                 idle.put(helper)
-            return entries, {(str(row[0]), row[1]): pk for pk, row in zip(ids, rows, strict=True)}, chunks
+            return entries, text_ids_of(ids, rows), chunks
 
         pending: deque = deque()
         try:
@@ -765,8 +769,7 @@ class DatabaseBackend:
             entries, text_ids, chunks = future.result()
         with connection.cursor() as cursor:
             copy_texts_in(cursor.cursor, chunks)
-        now = timezone.now()
-        self._copy_entries([(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries])
+        self._copy_entries(entry_rows(entries, text_ids))
 
     def _load_batches_here(self, batches) -> int:
         count = 0
