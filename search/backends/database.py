@@ -16,10 +16,9 @@ import difflib
 import hashlib
 import json
 import logging
-import queue
 import re
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -215,17 +214,17 @@ COUNT_CHANGE_SQL = f"""
     ) AS changed GROUP BY locale, code HAVING SUM(number) <> 0 ORDER BY locale, code
     ON CONFLICT (locale, code) DO UPDATE SET count = {COUNT_TABLE}.count + EXCLUDED.count
 """  # noqa: S608 - constant names
-RECOUNT_SQL = {
+RECOUNT_SQL = {  # from the entries table ``{entries}``
     "postgresql": f"""
         INSERT INTO {COUNT_TABLE} (locale, code, count)
-        SELECT locale, code, COUNT(*) FROM {ENTRY_TABLE}, jsonb_array_elements_text(codes) AS code
+        SELECT locale, code, COUNT(*) FROM {{entries}}, jsonb_array_elements_text(codes) AS code
         GROUP BY locale, code
-        UNION ALL SELECT locale, '*', COUNT(*) FROM {ENTRY_TABLE} GROUP BY locale
+        UNION ALL SELECT locale, '*', COUNT(*) FROM {{entries}} GROUP BY locale
     """,  # noqa: S608 - constant names
     "sqlite": f"""
         INSERT INTO {COUNT_TABLE} (locale, code, count)
-        SELECT locale, j.value, COUNT(*) FROM {ENTRY_TABLE}, json_each(codes) AS j GROUP BY locale, j.value
-        UNION ALL SELECT locale, '*', COUNT(*) FROM {ENTRY_TABLE} GROUP BY locale
+        SELECT locale, j.value, COUNT(*) FROM {{entries}}, json_each(codes) AS j GROUP BY locale, j.value
+        UNION ALL SELECT locale, '*', COUNT(*) FROM {{entries}} GROUP BY locale
     """,  # noqa: S608 - constant names
 }
 
@@ -365,19 +364,25 @@ def loaded_texts_sql(table: str) -> str:
     return f"SELECT id, {STAGED_COLUMNS}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
 
 
-def next_text_ids(cursor, number: int) -> list[int]:
-    """``number`` ids drawn from the texts' sequence (from any connection: a sequence is not transactional)."""
-    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [TEXT_TABLE, number])
+def next_text_ids(cursor, number: int, table: str = TEXT_TABLE) -> list[int]:
+    """``number`` ids drawn from the sequence of ``table``'s ids (from any connection: a sequence is not
+    transactional)."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, number])
     return [pk for (pk,) in cursor.fetchall()]
 
 
-def vectors_out(cursor, table: str, ids: list[int], texts: list[tuple]) -> list:
-    """The texts (``DatabaseBackend._split``'s) as rows of the texts table with their vectors, in COPY's
-    binary format: copied into the load table ``table``, then out with the vectors computed (on a psycopg
+def copy_loaded(cursor, table: str, ids: list[int], texts: list[tuple]) -> None:
+    """The texts (``DatabaseBackend._split``'s) into the load table ``table`` with these ids (on a psycopg
     cursor: Django's wraps it)."""
     with cursor.copy(f"COPY {table} (id, {', '.join(TEXT_COLUMNS)}) FROM STDIN") as copy:
         for pk, row in zip(ids, texts, strict=True):
             copy.write_row((pk, *row[:-1], text_array(row[-1])))
+
+
+def vectors_out(cursor, table: str, ids: list[int], texts: list[tuple]) -> list:
+    """The texts as rows of the texts table with their vectors, in COPY's binary format: copied into the
+    load table ``table``, then out with the vectors computed."""
+    copy_loaded(cursor, table, ids, texts)
     with cursor.copy(f"COPY ({loaded_texts_sql(table)}) TO STDOUT (FORMAT BINARY)") as copy:
         return list(copy)
 
@@ -391,6 +396,13 @@ def entry_rows(entries: list, text_ids: dict) -> list[tuple]:
     """The entries of ``DatabaseBackend._split`` as rows of the entries table (``ENTRY_COLUMNS``)."""
     now = timezone.now()
     return [(*entry[:4], text_ids[text_key], *entry[4:], now) for entry, text_key in entries]
+
+
+def copy_entries(cursor, table: str, rows: list[tuple]) -> None:
+    """Rows of ``entry_rows`` into the entries table ``table`` (on a psycopg cursor)."""
+    with cursor.copy(f"COPY {table} ({', '.join(ENTRY_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([*row[:-2], json.dumps(row[-2]), row[-1]])
 
 
 def copy_texts_in(cursor, chunks: list) -> None:
@@ -554,11 +566,12 @@ class DatabaseBackend:
                 counted, _created = SearchFacetCount.objects.get_or_create(locale=locale, code=code)
                 SearchFacetCount.objects.filter(pk=counted.pk).update(count=F("count") + number)
 
-    def recount(self) -> None:
-        """Count every facet code anew from the entries (after a rebuild, or to repair the counts)."""
+    def recount(self, entries: str = ENTRY_TABLE) -> None:
+        """Count every facet code anew from the entries (after a rebuild, or to repair the counts); from
+        the table ``entries`` (a first build's, before it takes the entries table's place)."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {COUNT_TABLE}")  # noqa: S608 - constant names
-            cursor.execute(RECOUNT_SQL["postgresql" if self.is_postgresql else "sqlite"])
+            cursor.execute(RECOUNT_SQL["postgresql" if self.is_postgresql else "sqlite"].format(entries=entries))
 
     @staticmethod
     def _split(documents) -> tuple[dict, list]:
@@ -648,21 +661,22 @@ class DatabaseBackend:
 
     @staticmethod
     def _copy_entries(rows: list[tuple]) -> None:
-        columns = ", ".join(ENTRY_COLUMNS)
-        table = SearchEntry._meta.db_table
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([*row[:-2], json.dumps(row[-2]), row[-1]])
+        with connection.cursor() as cursor:
+            copy_entries(cursor.cursor, ENTRY_TABLE, rows)
 
     def rebuild(self, batches) -> int:
         """Replace every group batch by batch, then drop the rows of groups that no longer exist.
 
-        On PostgreSQL the first build (an empty index) loads in bulk: in one transaction, the secondary
-        indexes are dropped, every batch is copied in, and the indexes are built again at the end —
-        one sorted build instead of a GIN insertion per word of every text. Searches wait for it
-        (there is nothing to find yet)."""
+        On PostgreSQL the first build (an empty index) loads in bulk: with helper connections it is built
+        aside and put in place (``aside``); without, in one transaction, the secondary indexes are
+        dropped, every batch is copied in, and the indexes are built again at the end — one sorted build
+        instead of a GIN insertion per word of every text. Searches find nothing until it is done (there
+        is nothing to find yet)."""
         if self.is_postgresql and not SearchEntry.objects.exists():
             return self._bulk_load(batches)
+        return self._replace_all(batches)
+
+    def _replace_all(self, batches) -> int:
         started = timezone.now()
         count = 0
         for keys, documents in batches:
@@ -675,6 +689,19 @@ class DatabaseBackend:
         return count
 
     def _bulk_load(self, batches) -> int:
+        helpers = self._open_helpers(index_workers())
+        if helpers:
+            from .aside import AsideBuild  # it builds on this module's helpers
+
+            try:
+                count = AsideBuild(helpers, self._split).run(batches, self.recount)
+            finally:
+                for helper in helpers:
+                    helper.close()
+            if count is None:  # a record was published before the tables were held
+                return self._replace_all(batches)
+            changed_index()
+            return count
         rebuilt = [(model, index) for model in (SearchText, SearchEntry) for index in model._meta.indexes]
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -682,7 +709,7 @@ class DatabaseBackend:
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.remove_index(model, index)
-            count = self._load_batches(batches)
+            count = self._load_batches_here(batches)
             with connection.cursor() as cursor:  # the deferred foreign key checks, before building indexes
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with connection.schema_editor(atomic=False) as editor:
@@ -695,59 +722,6 @@ class DatabaseBackend:
         changed_index()
         return count
 
-    def _load_batches(self, batches) -> int:
-        """Copy every batch into the tables of this connection's transaction, their vectors computed
-        ahead by ``index_workers()`` connections of their own, one batch each at a time.
-
-        A vector depends on its text alone: the helper connections need not see this transaction. Each
-        splits a batch into texts and entries, draws the texts' ids from their sequence, copies them
-        into a temporary table of its own transaction and out with their vectors (binary), while this
-        connection copies the batches already made in — so both cores work throughout, where a single
-        connection waited for its parallel workers and left them idle while it copied. With no helpers
-        (0), or when they cannot connect (the server's connections all taken), each batch is split in a
-        thread while the previous one is written, its vectors computed in this connection."""
-        helpers = self._open_helpers(index_workers())
-        if not helpers:
-            return self._load_batches_here(batches)
-        count = 0
-        idle: queue.SimpleQueue = queue.SimpleQueue()
-        for helper in helpers:
-            idle.put(helper)
-
-        def made(documents):
-            texts, entries = self._split(documents)
-            rows = list(texts.values())
-            helper = idle.get()
-            try:
-                # One transaction a batch, its table dropped at its end: what a pooler in transaction
-                # mode allows (a temporary table kept between transactions would not be found again).
-                with helper.transaction(), helper.cursor() as cursor:
-                    cursor.execute(VECTOR_TABLE_SQL)
-                    ids = next_text_ids(cursor, len(rows))
-                    chunks = vectors_out(cursor, VECTOR_TABLE, ids, rows)
-            finally:
-                idle.put(helper)
-            return entries, text_ids_of(ids, rows), chunks
-
-        pending: deque = deque()
-        try:
-            with ThreadPoolExecutor(max_workers=len(helpers), thread_name_prefix="search-vectors") as pool:
-                try:
-                    for _keys, documents in batches:
-                        pending.append(pool.submit(made, documents))
-                        count += len(documents)
-                        if len(pending) > len(helpers):  # one batch ahead per helper: memory stays bounded
-                            self._write_made(pending.popleft())
-                    while pending:
-                        self._write_made(pending.popleft())
-                finally:
-                    for future in pending:
-                        future.cancel()
-        finally:
-            for helper in helpers:
-                helper.close()
-        return count
-
     @staticmethod
     def _open_helpers(number: int) -> list:
         """Up to ``number`` connections of their own to this database (autocommit), fewer when the
@@ -758,18 +732,11 @@ class DatabaseBackend:
             try:
                 helper = connection.Database.connect(**params)
             except connection.Database.OperationalError:
-                logger.warning("A connection computing the search vectors could not be opened", exc_info=True)
+                logger.warning("A connection building the search index could not be opened", exc_info=True)
                 break
             helper.autocommit = True
             opened.append(helper)
         return opened
-
-    def _write_made(self, future) -> None:
-        with connection.wrap_database_errors:  # a helper's error as Django's, as this connection's would be
-            entries, text_ids, chunks = future.result()
-        with connection.cursor() as cursor:
-            copy_texts_in(cursor.cursor, chunks)
-        self._copy_entries(entry_rows(entries, text_ids))
 
     def _load_batches_here(self, batches) -> int:
         count = 0
