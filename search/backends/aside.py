@@ -66,6 +66,12 @@ FOREIGN_KEYS_SQL = (
     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
     " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname"
 )
+# The privileges other roles hold on a real table, granted again on the table that replaces it.
+GRANTS_SQL = """
+    SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, a.is_grantable
+    FROM pg_class c CROSS JOIN aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+    WHERE c.oid = %s::regclass AND a.grantee <> c.relowner ORDER BY 2, 1
+"""
 SEQUENCE_SQL = "SELECT s.relname FROM pg_class s WHERE s.oid = pg_get_serial_sequence(%s, 'id')::regclass"
 
 
@@ -154,16 +160,23 @@ class AsideBuild:
                     if SearchEntry.objects.exists():
                         return None
                     indexes, keys = steps(cursor)
-                    sequences = {}
+                    sequences, grants = {}, []
                     for table in ASIDE:
                         cursor.execute(SEQUENCE_SQL, [table])
                         sequences[table] = cursor.fetchone()[0]
+                        cursor.execute(GRANTS_SQL, [table])
+                        grants += [
+                            f"GRANT {privilege} ON {table} TO {grantee}{' WITH GRANT OPTION' if grantable else ''}"
+                            for privilege, grantee, grantable in cursor.fetchall()
+                        ]
                 for table, aside in ASIDE.items():
                     self.execute(CREATE_SQL.format(aside=aside, table=table))
                 count = self.load(batches)
                 self.index(indexes, keys, recount)
                 with connection.cursor() as cursor:
                     self.swap(cursor, indexes + keys, sequences)
+                    for grant in grants:
+                        cursor.execute(grant)
         except BaseException:
             drop_aside(params)
             raise
@@ -254,7 +267,8 @@ class AsideBuild:
 
     @staticmethod
     def swap(cursor, renamed: list[Step], sequences: dict[str, str]) -> None:
-        """The built tables, their indexes, constraints and id sequences under the real names."""
+        """The built tables, their indexes, constraints and id sequences under the real names (then the
+        privileges other roles held on the real tables are granted on them again)."""
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a table cannot be dropped with checks pending on it
         cursor.execute(f"DROP TABLE {', '.join(reversed(ASIDE))}")
         for table, aside in ASIDE.items():

@@ -46,7 +46,7 @@ def schema() -> dict:
         )
         constraints = cursor.fetchall()
         cursor.execute(
-            "SELECT relname, reloptions, pg_get_serial_sequence(relname, 'id') FROM pg_class"
+            "SELECT relname, reloptions, pg_get_serial_sequence(relname, 'id'), relacl::text[] FROM pg_class"
             " WHERE oid = ANY(%s::regclass[]) ORDER BY 1",
             [list(TABLES)],
         )
@@ -81,7 +81,12 @@ def test_the_built_tables_take_every_index_constraint_and_sequence_of_the_real_o
     write(keys, documents)
     reference = stored()
     DatabaseBackend().clear()
+    with connection.cursor() as cursor:  # a role reading the index (a report), as an operator may add
+        cursor.execute("CREATE ROLE chm_search_reader")
+        cursor.execute("GRANT SELECT ON chm_search_searchtext, chm_search_searchentry TO chm_search_reader")
+        cursor.execute("GRANT INSERT ON chm_search_searchentry TO chm_search_reader WITH GRANT OPTION")
     before = schema()
+    assert "chm_search_reader=r/" in str(before["tables"])
 
     assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
 
