@@ -51,7 +51,11 @@ HELPER_SQL = (
     # dropped). A helper never waits long for a lock: its tables are its build's own.
     "SET synchronous_commit = off; SET maintenance_work_mem = '256MB'; SET lock_timeout = '60s'"
 )
-CREATE_SQL = "CREATE TABLE {aside} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES) WITH (autovacuum_enabled = false)"
+# Made like the real table, its storage parameters too (``LIKE`` copies neither), without autovacuum until
+# it takes the real table's place (it would wait on the index builds, or they on it).
+CREATE_SQL = "CREATE TABLE {aside} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES) WITH ({options})"
+OPTIONS_SQL = "SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = %s::regclass"
+NO_AUTOVACUUM = "autovacuum_enabled=false"
 # Publishing writes the counts, then the entries and texts: locked in that order, a writer waits
 # before it holds any of them.
 LOCK_SQL = f"LOCK TABLE {COUNT_TABLE}, {ENTRY_TABLE}, {TEXT_TABLE} IN SHARE MODE"
@@ -160,8 +164,10 @@ class AsideBuild:
                     if SearchEntry.objects.exists():
                         return None
                     indexes, keys = steps(cursor)
-                    sequences, grants = {}, []
+                    sequences, grants, options = {}, [], {}
                     for table in ASIDE:
+                        cursor.execute(OPTIONS_SQL, [table])
+                        options[table] = cursor.fetchone()[0]
                         cursor.execute(SEQUENCE_SQL, [table])
                         sequences[table] = cursor.fetchone()[0]
                         cursor.execute(GRANTS_SQL, [table])
@@ -170,11 +176,12 @@ class AsideBuild:
                             for privilege, grantee, grantable in cursor.fetchall()
                         ]
                 for table, aside in ASIDE.items():
-                    self.execute(CREATE_SQL.format(aside=aside, table=table))
+                    kept = [option for option in options[table] if not option.startswith("autovacuum_enabled=")]
+                    self.execute(CREATE_SQL.format(aside=aside, table=table, options=", ".join([NO_AUTOVACUUM, *kept])))
                 count = self.load(batches)
                 self.index(indexes, keys, recount)
                 with connection.cursor() as cursor:
-                    self.swap(cursor, indexes + keys, sequences)
+                    self.swap(cursor, indexes + keys, sequences, options)
                     for grant in grants:
                         cursor.execute(grant)
         except BaseException:
@@ -266,7 +273,7 @@ class AsideBuild:
             self.execute(step.build)
 
     @staticmethod
-    def swap(cursor, renamed: list[Step], sequences: dict[str, str]) -> None:
+    def swap(cursor, renamed: list[Step], sequences: dict[str, str], options: dict[str, list[str]]) -> None:
         """The built tables, their indexes, constraints and id sequences under the real names (then the
         privileges other roles held on the real tables are granted on them again)."""
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a table cannot be dropped with checks pending on it
@@ -274,6 +281,9 @@ class AsideBuild:
         for table, aside in ASIDE.items():
             cursor.execute(f"ALTER TABLE {aside} RENAME TO {table}")
             cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+            for option in options[table]:
+                if option.startswith("autovacuum_enabled="):
+                    cursor.execute(f"ALTER TABLE {table} SET ({option})")
             cursor.execute(SEQUENCE_SQL, [table])
             cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {sequences[table]}")
         for step in renamed:
