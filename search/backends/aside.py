@@ -48,8 +48,10 @@ ASIDE = {TEXT_TABLE: "chm_search_build_text", ENTRY_TABLE: "chm_search_build_ent
 ASIDE_NAME = "chm_search_build_{}"  # an index or constraint of the tables built aside, until renamed
 HELPER_SQL = (
     # Each batch commits on its own: nothing is lost by not waiting for its WAL (a build cut off is
-    # dropped). A helper never waits long for a lock: its tables are its build's own.
-    "SET synchronous_commit = off; SET maintenance_work_mem = '256MB'; SET lock_timeout = '60s'"
+    # dropped). A helper never waits long for a lock: its tables are its build's own. An index build
+    # takes as long as it takes (a statement_timeout in DATABASE_URL is meant for the pages).
+    "SET synchronous_commit = off; SET maintenance_work_mem = '256MB'; SET lock_timeout = '60s';"
+    " SET statement_timeout = 0"
 )
 # Made like the real table, its storage parameters too (``LIKE`` copies neither), without autovacuum until
 # it takes the real table's place (it would wait on the index builds, or they on it).
@@ -134,7 +136,7 @@ def drop_aside(params: dict) -> None:
     whatever this connection's transaction does)."""
     try:
         with connection.Database.connect(**params, autocommit=True) as dropping:
-            dropping.execute("SET lock_timeout = '60s'")
+            dropping.execute("SET lock_timeout = '60s'; SET statement_timeout = 0")
             dropping.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(ASIDE.values()))}")
     except connection.Database.Error:
         logger.warning("The tables of a search index build could not be dropped", exc_info=True)
@@ -160,6 +162,7 @@ class AsideBuild:
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = 0")  # the counts, at scale, take a while
                     cursor.execute(LOCK_SQL)
                     if SearchEntry.objects.exists():
                         return None

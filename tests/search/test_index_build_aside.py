@@ -211,3 +211,20 @@ def test_a_build_that_finds_a_record_published_first_replaces_group_by_group(set
     assert found == set(keys[:7])
     assert stored()[2] == recounted()
     assert build_tables() == []
+
+
+def test_a_statement_timeout_meant_for_the_pages_does_not_cut_a_build(helpers, monkeypatch):
+    """An operator's ``statement_timeout`` in DATABASE_URL (a millisecond here) holds for the pages; the
+    build's helpers, whose index builds take minutes at scale, lift it for themselves."""
+    keys, documents = make_documents(6)
+    DatabaseBackend().clear()
+    write(keys, documents)
+    reference = stored()
+    DatabaseBackend().clear()
+    options = {**connection.settings_dict.get("OPTIONS", {})}
+    options["options"] = f"{options.get('options', '')} -c statement_timeout=1".strip()
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+
+    assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
+
+    assert stored() == reference
