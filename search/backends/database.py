@@ -706,6 +706,7 @@ class DatabaseBackend:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(WRITE_SETTINGS_SQL)
+                cursor.execute("SET LOCAL statement_timeout = 0")  # index builds, as the build made aside
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.remove_index(model, index)

@@ -228,3 +228,19 @@ def test_a_statement_timeout_meant_for_the_pages_does_not_cut_a_build(helpers, m
     assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
 
     assert stored() == reference
+
+
+def test_a_statement_timeout_does_not_cut_a_build_without_helpers(settings, monkeypatch):
+    """Without helpers the build runs in this connection's transaction, its timeout lifted there."""
+    settings.SEARCH_INDEX_WORKERS = 0
+    keys, documents = make_documents(6)
+    DatabaseBackend().clear()
+    write(keys, documents)
+    reference = stored()
+    DatabaseBackend().clear()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 1")
+
+    assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
+
+    assert stored() == reference
