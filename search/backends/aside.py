@@ -46,12 +46,13 @@ logger = logging.getLogger(__name__)
 # Each real table and the table built aside to replace it (the texts first: the entries refer to them).
 ASIDE = {TEXT_TABLE: "chm_search_build_text", ENTRY_TABLE: "chm_search_build_entry"}
 ASIDE_NAME = "chm_search_build_{}"  # an index or constraint of the tables built aside, until renamed
+# Set at the start of each of a helper's transactions (a pooler in transaction mode may give the next
+# one another server connection). Each batch commits on its own: nothing is lost by not waiting for its
+# WAL (a build cut off is dropped). A helper never waits long for a lock: its tables are its build's
+# own. An index build takes as long as it takes (a statement_timeout in DATABASE_URL is for the pages).
 HELPER_SQL = (
-    # Each batch commits on its own: nothing is lost by not waiting for its WAL (a build cut off is
-    # dropped). A helper never waits long for a lock: its tables are its build's own. An index build
-    # takes as long as it takes (a statement_timeout in DATABASE_URL is meant for the pages).
-    "SET synchronous_commit = off; SET maintenance_work_mem = '256MB'; SET lock_timeout = '60s';"
-    " SET statement_timeout = 0"
+    "SET LOCAL synchronous_commit = off; SET LOCAL maintenance_work_mem = '256MB';"
+    " SET LOCAL lock_timeout = '60s'; SET LOCAL statement_timeout = 0"
 )
 # Made like the real table, its storage parameters too (``LIKE`` copies neither), without autovacuum until
 # it takes the real table's place (it would wait on the index builds, or they on it).
@@ -135,8 +136,8 @@ def drop_aside(params: dict) -> None:
     """Drop the tables of a build that failed or was cut off, in a connection of their own (committed
     whatever this connection's transaction does)."""
     try:
-        with connection.Database.connect(**params, autocommit=True) as dropping:
-            dropping.execute("SET lock_timeout = '60s'; SET statement_timeout = 0")
+        with connection.Database.connect(**params, autocommit=True) as dropping, dropping.transaction():
+            dropping.execute(HELPER_SQL)
             dropping.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(ASIDE.values()))}")
     except connection.Database.Error:
         logger.warning("The tables of a search index build could not be dropped", exc_info=True)
@@ -148,8 +149,6 @@ class AsideBuild:
     def __init__(self, helpers: list, split):
         self.helpers = helpers
         self.split = split  # DatabaseBackend._split
-        for helper in helpers:
-            helper.execute(HELPER_SQL)
         self.idle: queue.SimpleQueue = queue.SimpleQueue()
         for helper in helpers:
             self.idle.put(helper)
@@ -193,9 +192,13 @@ class AsideBuild:
         return count
 
     def execute(self, sql: str) -> None:
+        """``sql`` (a table made, an index built, a table analysed) in the next idle helper, one
+        transaction of its own."""
         helper = self.idle.get()
         try:
-            helper.execute(sql)
+            with helper.transaction():
+                helper.execute(HELPER_SQL)
+                helper.execute(sql)
         finally:
             self.idle.put(helper)
 
@@ -213,6 +216,7 @@ class AsideBuild:
                 # One transaction a batch, its load table dropped at its end (what a pooler in
                 # transaction mode allows); the vectors computed as the texts are inserted.
                 with helper.transaction(), helper.cursor() as cursor:
+                    cursor.execute(HELPER_SQL)
                     cursor.execute(VECTOR_TABLE_SQL)
                     ids = next_text_ids(cursor, len(rows), text_table)
                     copy_loaded(cursor, VECTOR_TABLE, ids, rows)
