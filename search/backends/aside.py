@@ -165,27 +165,13 @@ class AsideBuild:
                     cursor.execute(LOCK_SQL)
                     if SearchEntry.objects.exists():
                         return None
-                    indexes, keys = steps(cursor)
-                    sequences, grants, options = {}, [], {}
-                    for table in ASIDE:
-                        cursor.execute(OPTIONS_SQL, [table])
-                        options[table] = cursor.fetchone()[0]
-                        cursor.execute(SEQUENCE_SQL, [table])
-                        sequences[table] = cursor.fetchone()[0]
-                        cursor.execute(GRANTS_SQL, [table])
-                        grants += [
-                            f"GRANT {privilege} ON {table} TO {grantee}{' WITH GRANT OPTION' if grantable else ''}"
-                            for privilege, grantee, grantable in cursor.fetchall()
-                        ]
+                    real = RealTables.read(cursor)
                 for table, aside in ASIDE.items():
-                    kept = [option for option in options[table] if not option.startswith("autovacuum_enabled=")]
-                    self.execute(CREATE_SQL.format(aside=aside, table=table, options=", ".join([NO_AUTOVACUUM, *kept])))
+                    self.execute(CREATE_SQL.format(aside=aside, table=table, options=real.options_aside(table)))
                 count = self.load(batches)
-                self.index(indexes, keys, recount)
+                self.index(real.indexes, real.keys, recount)
                 with connection.cursor() as cursor:
-                    self.swap(cursor, indexes + keys, sequences, options)
-                    for grant in grants:
-                        cursor.execute(grant)
+                    self.swap(cursor, real)
         except BaseException:
             drop_aside(params)
             raise
@@ -280,18 +266,52 @@ class AsideBuild:
             self.execute(step.build)
 
     @staticmethod
-    def swap(cursor, renamed: list[Step], sequences: dict[str, str], options: dict[str, list[str]]) -> None:
-        """The built tables, their indexes, constraints and id sequences under the real names (then the
-        privileges other roles held on the real tables are granted on them again)."""
+    def swap(cursor, real: "RealTables") -> None:
+        """The built tables, their indexes, constraints and id sequences under the real names, with
+        the real tables' storage parameters and the privileges other roles held on them."""
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a table cannot be dropped with checks pending on it
         cursor.execute(f"DROP TABLE {', '.join(reversed(ASIDE))}")
         for table, aside in ASIDE.items():
             cursor.execute(f"ALTER TABLE {aside} RENAME TO {table}")
             cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
-            for option in options[table]:
+            for option in real.options[table]:
                 if option.startswith("autovacuum_enabled="):
                     cursor.execute(f"ALTER TABLE {table} SET ({option})")
             cursor.execute(SEQUENCE_SQL, [table])
-            cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {sequences[table]}")
-        for step in renamed:
+            cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {real.sequences[table]}")
+        for step in real.indexes + real.keys:
             cursor.execute(step.rename)
+        for grant in real.grants:
+            cursor.execute(grant)
+
+
+@dataclass
+class RealTables:
+    """What the real tables hold besides their rows, read from the catalogue before the build."""
+
+    indexes: list[Step]
+    keys: list[Step]
+    options: dict[str, list[str]]  # storage parameters, as ``name=value``
+    sequences: dict[str, str]  # the name of each table's id sequence
+    grants: list[str]  # GRANT statements giving other roles their privileges again
+
+    @classmethod
+    def read(cls, cursor) -> "RealTables":
+        indexes, keys = steps(cursor)
+        options, sequences, grants = {}, {}, []
+        for table in ASIDE:
+            cursor.execute(OPTIONS_SQL, [table])
+            options[table] = cursor.fetchone()[0]
+            cursor.execute(SEQUENCE_SQL, [table])
+            sequences[table] = cursor.fetchone()[0]
+            cursor.execute(GRANTS_SQL, [table])
+            grants += [
+                f"GRANT {privilege} ON {table} TO {grantee}{' WITH GRANT OPTION' if grantable else ''}"
+                for privilege, grantee, grantable in cursor.fetchall()
+            ]
+        return cls(indexes, keys, options, sequences, grants)
+
+    def options_aside(self, table: str) -> str:
+        """The storage parameters of ``table``'s built table: its own, autovacuum off until the swap."""
+        kept = [option for option in self.options[table] if not option.startswith("autovacuum_enabled=")]
+        return ", ".join([NO_AUTOVACUUM, *kept])
