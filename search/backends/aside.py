@@ -19,6 +19,7 @@ import logging
 import queue
 import re
 import threading
+import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ class Step:
     real name once that table has the real one's (``rename``)."""
 
     table: str
+    name: str  # the real one, for the build's log
     build: str
     rename: str
     gin: bool = False
@@ -115,7 +117,7 @@ def steps(cursor) -> tuple[list[Step], list[Step]]:
                 )
             else:
                 rename = f"ALTER INDEX {name} RENAME TO {quote(index)}"
-            indexes.append(Step(table, build, rename, gin))
+            indexes.append(Step(table, index, build, rename, gin))
         cursor.execute(FOREIGN_KEYS_SQL, [table])
         for constraint, definition in cursor.fetchall():
             name = next(names)
@@ -124,6 +126,7 @@ def steps(cursor) -> tuple[list[Step], list[Step]]:
             keys.append(
                 Step(
                     table,
+                    constraint,
                     f"ALTER TABLE {aside} ADD CONSTRAINT {name} {definition}",
                     f"ALTER TABLE {table} RENAME CONSTRAINT {name} TO {quote(constraint)}",
                 )
@@ -175,6 +178,7 @@ class AsideBuild:
         except BaseException:
             drop_aside(params)
             raise
+        logger.info("Search index: %s documents built aside and put in place", count)
         return count
 
     def execute(self, sql: str) -> None:
@@ -245,11 +249,23 @@ class AsideBuild:
         left = Counter(step.table for step in indexes)
         lock = threading.Lock()
 
+        made = itertools.count(1)
+        logger.info("Search index: the new tables are loaded; building their %s indexes", len(indexes))
+
         def build(step: Step) -> None:
+            started = time.monotonic()
             self.execute(step.build)
             with lock:
                 left[step.table] -= 1
                 last = not left[step.table]
+                done = next(made)
+            logger.info(
+                "Search index: index %s of %s built (%s, %.1f s)",
+                done,
+                len(indexes),
+                step.name,
+                time.monotonic() - started,
+            )
             if last:
                 self.execute(f"ANALYZE {ASIDE[step.table]}")
 

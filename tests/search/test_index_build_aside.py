@@ -244,3 +244,19 @@ def test_a_statement_timeout_does_not_cut_a_build_without_helpers(settings, monk
     assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
 
     assert stored() == reference
+
+
+def test_a_build_tells_the_operator_how_far_its_indexes_are(helpers, caplog):
+    """The progress bar of ``reindex`` follows the batches; the indexes, built after them (40 % of a
+    build at 100,000 records), are told in the log, one line each, then the swap."""
+    keys, documents = make_documents(6)
+    DatabaseBackend().clear()
+    with caplog.at_level("INFO", logger="search.backends.aside"):
+        DatabaseBackend().rebuild(batches_of(keys, documents, 3))
+
+    lines = [record.getMessage() for record in caplog.records]
+    built = [line for line in lines if " built (" in line]
+    total = len(built)
+    assert total >= 5 and built[0].startswith(f"Search index: index 1 of {total} built (")
+    assert any("chm_search_text_vector_gin" in line for line in built)
+    assert lines[-1] == f"Search index: {len(documents)} documents built aside and put in place"

@@ -8,6 +8,7 @@ drops the rows of pages that are gone.
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from search.indexing import indexable_translation_keys
 from search.service import SearchService
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         disable = no_progress or options.get("verbosity", 1) < 1
         # Every writer (the database fallback, then Elasticsearch when configured) indexes every record.
         total = len(keys) * len(service.writers())
-        with tqdm(total=total, desc="Indexing", unit="record", disable=disable) as bar:
+        # The log's lines (a first build tells how far its indexes are) are written above the bar.
+        with tqdm(total=total, desc="Indexing", unit="record", disable=disable) as bar, logging_redirect_tqdm():
             written = service.rebuild(keys, batch_size=batch_size, progress=bar.update)
         self.stdout.write(
             self.style.SUCCESS(
