@@ -214,16 +214,24 @@ def test_a_build_that_finds_a_record_published_first_replaces_group_by_group(set
 
 
 def test_a_statement_timeout_meant_for_the_pages_does_not_cut_a_build(helpers, monkeypatch):
-    """An operator's ``statement_timeout`` in DATABASE_URL (a millisecond here) holds for the pages; the
-    build's helpers, whose index builds take minutes at scale, lift it for themselves."""
+    """An operator's ``statement_timeout`` in DATABASE_URL (200 ms here) holds for the pages; the build's
+    helpers, whose index builds take minutes at scale, lift it for themselves. A step of half a second
+    stands for a long index build."""
     keys, documents = make_documents(6)
     DatabaseBackend().clear()
     write(keys, documents)
     reference = stored()
     DatabaseBackend().clear()
     options = {**connection.settings_dict.get("OPTIONS", {})}
-    options["options"] = f"{options.get('options', '')} -c statement_timeout=1".strip()
+    options["options"] = f"{options.get('options', '')} -c statement_timeout=200".strip()
     monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    read = aside.steps
+
+    def with_a_long_one(cursor):
+        indexes, keys = read(cursor)
+        return [*indexes, aside.Step(TABLES[0], "long", "SELECT pg_sleep(0.5)", "SELECT 1")], keys
+
+    monkeypatch.setattr(aside, "steps", with_a_long_one)
 
     assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
 
@@ -231,15 +239,24 @@ def test_a_statement_timeout_meant_for_the_pages_does_not_cut_a_build(helpers, m
 
 
 def test_a_statement_timeout_does_not_cut_a_build_without_helpers(settings, monkeypatch):
-    """Without helpers the build runs in this connection's transaction, its timeout lifted there."""
+    """Without helpers the build runs in this connection's transaction, its timeout lifted there (a
+    load of half a second stands for a long one)."""
     settings.SEARCH_INDEX_WORKERS = 0
     keys, documents = make_documents(6)
     DatabaseBackend().clear()
     write(keys, documents)
     reference = stored()
     DatabaseBackend().clear()
+    load = DatabaseBackend._load_batches_here
+
+    def slowly(self, batches):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+        return load(self, batches)
+
+    monkeypatch.setattr(DatabaseBackend, "_load_batches_here", slowly)
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = 1")
+        cursor.execute("SET LOCAL statement_timeout = 200")
 
     assert DatabaseBackend().rebuild(batches_of(keys, documents, 3)) == len(documents)
 
