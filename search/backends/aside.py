@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from ..models import SearchEntry
 from .database import (
     COUNT_TABLE,
     ENTRY_TABLE,
+    NO_TIMEOUT_SQL,
     TEXT_COLUMNS,
     TEXT_TABLE,
     VECTOR_TABLE,
@@ -53,7 +55,7 @@ ASIDE_NAME = "chm_search_build_{}"  # an index or constraint of the tables built
 # own. An index build takes as long as it takes (a statement_timeout in DATABASE_URL is for the pages).
 HELPER_SQL = (
     "SET LOCAL synchronous_commit = off; SET LOCAL maintenance_work_mem = '256MB';"
-    " SET LOCAL lock_timeout = '60s'; SET LOCAL statement_timeout = 0"
+    f" SET LOCAL lock_timeout = '60s'; {NO_TIMEOUT_SQL}"
 )
 # Made like the real table, its storage parameters too (``LIKE`` copies neither), without autovacuum until
 # it takes the real table's place (it would wait on the index builds, or they on it).
@@ -164,7 +166,7 @@ class AsideBuild:
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL statement_timeout = 0")  # the counts, at scale, take a while
+                    cursor.execute(NO_TIMEOUT_SQL)  # the counts, at scale, take a while
                     cursor.execute(LOCK_SQL)
                     if SearchEntry.objects.exists():
                         return None
@@ -181,16 +183,21 @@ class AsideBuild:
         logger.info("Search index: %s documents built aside and put in place", count)
         return count
 
-    def execute(self, sql: str) -> None:
-        """``sql`` (a table made, an index built, a table analysed) in the next idle helper, one
-        transaction of its own."""
+    @contextmanager
+    def helper_cursor(self):
+        """A cursor of the next idle helper, in a transaction of its own with the helpers' settings."""
         helper = self.idle.get()
         try:
-            with helper.transaction():
-                helper.execute(HELPER_SQL)
-                helper.execute(sql)
+            with helper.transaction(), helper.cursor() as cursor:
+                cursor.execute(HELPER_SQL)
+                yield cursor
         finally:
             self.idle.put(helper)
+
+    def execute(self, sql: str) -> None:
+        """``sql`` (a table made, an index built, a table analysed) in the next idle helper."""
+        with self.helper_cursor() as cursor:
+            cursor.execute(sql)
 
     def load(self, batches) -> int:
         """Every batch into the tables built aside, split here and written by the next idle helper,
@@ -201,21 +208,16 @@ class AsideBuild:
         def write(documents) -> None:
             texts, entries = self.split(documents)
             rows = list(texts.values())
-            helper = self.idle.get()
-            try:
-                # One transaction a batch, its load table dropped at its end (what a pooler in
-                # transaction mode allows); the vectors computed as the texts are inserted.
-                with helper.transaction(), helper.cursor() as cursor:
-                    cursor.execute(HELPER_SQL)
-                    cursor.execute(VECTOR_TABLE_SQL)
-                    ids = next_text_ids(cursor, len(rows), text_table)
-                    copy_loaded(cursor, VECTOR_TABLE, ids, rows)
-                    cursor.execute(
-                        f"INSERT INTO {text_table} (id, {columns}, search_vector) {loaded_texts_sql(VECTOR_TABLE)}"
-                    )
-                    copy_entries(cursor, entry_table, entry_rows(entries, text_ids_of(ids, rows)))
-            finally:
-                self.idle.put(helper)
+            # One transaction a batch, its load table dropped at its end (what a pooler in transaction
+            # mode allows); the vectors computed as the texts are inserted.
+            with self.helper_cursor() as cursor:
+                cursor.execute(VECTOR_TABLE_SQL)
+                ids = next_text_ids(cursor, len(rows), text_table)
+                copy_loaded(cursor, VECTOR_TABLE, ids, rows)
+                cursor.execute(
+                    f"INSERT INTO {text_table} (id, {columns}, search_vector) {loaded_texts_sql(VECTOR_TABLE)}"
+                )
+                copy_entries(cursor, entry_table, entry_rows(entries, text_ids_of(ids, rows)))
 
         count = 0
         pending: deque = deque()

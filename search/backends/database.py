@@ -199,6 +199,9 @@ WRITE_SETTINGS_SQL = (
     "SET LOCAL synchronous_commit = off; SET LOCAL gin_pending_list_limit = '64MB';"
     " SET LOCAL maintenance_work_mem = '256MB'"
 )
+# A first build's index builds and counts take minutes at scale: a statement_timeout given in DATABASE_URL
+# is meant for the pages.
+NO_TIMEOUT_SQL = "SET LOCAL statement_timeout = 0"
 CLEAN_PENDING_SQL = "SELECT " + ", ".join(f"gin_clean_pending_list('{name}'::regclass)" for name in GIN_INDEXES)
 # The net change of the facet counts of some translation groups, in one statement before their rows are
 # replaced: minus their rows now, plus the new entries' codes (counted by the writer); codes whose count
@@ -706,7 +709,7 @@ class DatabaseBackend:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(WRITE_SETTINGS_SQL)
-                cursor.execute("SET LOCAL statement_timeout = 0")  # index builds, as the build made aside
+                cursor.execute(NO_TIMEOUT_SQL)
             with connection.schema_editor(atomic=False) as editor:
                 for model, index in rebuilt:
                     editor.remove_index(model, index)
