@@ -1,5 +1,6 @@
 """Text helpers both backends share: language → analyser, CJK bigrams, safe highlighting."""
 
+import operator
 import re
 
 from django.utils.html import escape
@@ -47,14 +48,15 @@ def clean_text(text: str | None) -> str:
 
 def cjk_bigrams(text: str) -> str:
     """The overlapping character pairs of every CJK run in ``text`` ("生物多样性" → "生物 物多 多样 样性")."""
-    if not text or not CJK_RUN.search(text):  # one scan in C, cheaper than max(text) over a whole body
+    # ``isascii`` reads a flag of the string (no scan); otherwise one scan in C, cheaper than max(text).
+    if not text or text.isascii() or not CJK_RUN.search(text):
         return ""
     terms = []
-    for run in CJK_RUN.findall(text or ""):
+    for run in CJK_RUN.findall(text):
         if len(run) == 1:
             terms.append(run)
         else:
-            terms.extend(run[index : index + 2] for index in range(len(run) - 1))
+            terms += map(operator.add, run, run[1:])  # each character and the next
     return " ".join(terms)
 
 

@@ -90,9 +90,11 @@ ENTRY_COLUMNS = (
     "indexed_at",
 )
 STAGING_TABLE = "chm_search_staged_texts"
-# The columns of a staged or loaded text (its codes an array, see VECTOR_SQL), ``id`` first where it has one.
+# The columns of a staged or loaded text, ``id`` first where it has one: its codes as an array (see VECTOR_SQL),
+# then grouped by language as the texts table stores them (``grouped_codes``, made by ``staged_row``).
 STAGED_COLUMNS_SQL = """translation_key uuid, language varchar(16), search_config varchar(20), title varchar(255),
-    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[]"""
+    summary text, body text, tags text, keywords text, cjk_terms text, locale_codes text[], grouped_codes jsonb"""
+STAGED_COPY_COLUMNS = ", ".join((*TEXT_COLUMNS, "grouped_codes"))
 STAGING_TABLE_SQL = f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} ({STAGED_COLUMNS_SQL})"
 # Each part in the text's own configuration; identifiers, codes and CJK bigrams verbatim. Computed from
 # the staged or loaded texts, whose ``locale_codes`` are an array there (a JSON list in the texts table):
@@ -107,12 +109,10 @@ VECTOR_SQL = """(
     || setweight(to_tsvector(search_config::regconfig, body), 'C')
     || array_to_tsvector(locale_codes)
 )"""
-# The texts table's columns as selected from a staged or loaded text.
-# The codes are stored grouped by language (``chm_search_codes_by_locale``, migration 0009: a parallel-safe
-# function, so that the parallel workers still compute every row).
-STAGED_COLUMNS = ", ".join(
-    "chm_search_codes_by_locale(locale_codes)" if column == "locale_codes" else column for column in TEXT_COLUMNS
-)
+# The texts table's columns as selected from a staged or loaded text. The codes are stored grouped by
+# language, as grouped here (``codes_by_locale``): grouping them in SQL (``chm_search_codes_by_locale``,
+# migration 0009) cost a third as much as computing the vectors.
+STAGED_COLUMNS = ", ".join("grouped_codes" if column == "locale_codes" else column for column in TEXT_COLUMNS)
 # From this many texts in one write (a rebuild's batches, a large re-index), the vectors are computed by
 # PostgreSQL's parallel workers: the texts are copied into an unlogged table of this transaction (parallel
 # workers cannot read a temporary one), copied out with their vectors (COPY TO runs a parallel plan) and
@@ -263,16 +263,27 @@ CONFIG_MARK = "config:"
 LEXEME = re.compile(r"('(?:[^']|'')*')")  # a lexeme in the text form of a tsquery
 
 
-def text_locale_codes(config: str, documents, code_lists) -> list[str]:
+class TextCodes(list):
+    """A text's ``locale_codes`` (``text_locale_codes``), with the same codes as the texts table stores them,
+    grouped by language, in JSON (``grouped``: what ``codes_by_locale`` makes of the list)."""
+
+    __slots__ = ("grouped",)
+
+
+def text_locale_codes(config: str, documents, code_lists) -> TextCodes:
     """A text's ``locale_codes``: ``config:<configuration>``, then for each entry showing it ``<locale>|*``
     and ``<locale>|<code>`` for each of its codes (``code_lists``: each document's ``code_list``; see
     ``SearchText.locale_codes``)."""
     codes = [f"{CONFIG_MARK}{config}"]
+    grouped: dict[str, set] = {}
     for document, code_list in zip(documents, code_lists, strict=True):
         codes.append(locale_code(document.locale, SearchFacetCount.TOTAL))
         prefix = locale_code(document.locale, "")
         codes += [prefix + code for code in code_list]
-    return list(dict.fromkeys(codes))
+        grouped.setdefault(document.locale, set()).update(code_list)
+    listed = TextCodes(dict.fromkeys(codes))
+    listed.grouped = json.dumps({locale: sorted(shown) for locale, shown in grouped.items()}, separators=(",", ":"))
+    return listed
 
 
 def codes_by_locale(codes: list[str]) -> dict[str, list[str]]:
@@ -362,6 +373,14 @@ def text_array(values) -> str:
     return '{"' + joined.replace("\x00", '","') + '"}'
 
 
+def staged_row(row: tuple, *first) -> tuple:
+    """A text of ``DatabaseBackend._split`` as a row of a staged or loaded text (``STAGED_COPY_COLUMNS``),
+    after ``first`` (its id)."""
+    codes = row[-1]
+    grouped = getattr(codes, "grouped", None) or json.dumps(codes_by_locale(codes), separators=(",", ":"))
+    return (*first, *row[:-1], text_array(codes), grouped)
+
+
 def loaded_texts_sql(table: str) -> str:
     """The rows of the texts table, vectors computed, from the load table ``table`` (in its columns' order)."""
     return f"SELECT id, {STAGED_COLUMNS}, {VECTOR_SQL} FROM {table}"  # noqa: S608 - constant names
@@ -377,9 +396,9 @@ def next_text_ids(cursor, number: int, table: str = TEXT_TABLE) -> list[int]:
 def copy_loaded(cursor, table: str, ids: list[int], texts: list[tuple]) -> None:
     """The texts (``DatabaseBackend._split``'s) into the load table ``table`` with these ids (on a psycopg
     cursor: Django's wraps it)."""
-    with cursor.copy(f"COPY {table} (id, {', '.join(TEXT_COLUMNS)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} (id, {STAGED_COPY_COLUMNS}) FROM STDIN") as copy:
         for pk, row in zip(ids, texts, strict=True):
-            copy.write_row((pk, *row[:-1], text_array(row[-1])))
+            copy.write_row(staged_row(row, pk))
 
 
 def vectors_out(cursor, table: str, ids: list[int], texts: list[tuple]) -> list:
@@ -403,9 +422,13 @@ def entry_rows(entries: list, text_ids: dict) -> list[tuple]:
 
 def copy_entries(cursor, table: str, rows: list[tuple]) -> None:
     """Rows of ``entry_rows`` into the entries table ``table`` (on a psycopg cursor)."""
+    dumped = {}  # the JSON of each code list (the entries of one record may share theirs)
     with cursor.copy(f"COPY {table} ({', '.join(ENTRY_COLUMNS)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([*row[:-2], json.dumps(row[-2]), row[-1]])
+            codes = id(row[-2])
+            if codes not in dumped:
+                dumped[codes] = json.dumps(row[-2])
+            copy.write_row([*row[:-2], dumped[codes], row[-1]])
 
 
 def copy_texts_in(cursor, chunks: list) -> None:
@@ -582,9 +605,13 @@ class DatabaseBackend:
         and one entry per document, pointing at its text."""
         grouped = defaultdict(list)
         code_lists = {}  # a document's codes, made once for its text and its entry
+        made = {}  # the code list of each ``codes`` (the documents of one record may share theirs)
         for document in documents:
             grouped[(document.translation_key, document.language)].append(document)
-            code_lists[id(document)] = document.code_list
+            codes = id(document.codes)
+            if codes not in made:
+                made[codes] = document.code_list
+            code_lists[id(document)] = made[codes]
         texts = {}
         for text_key, group in grouped.items():
             first = group[0]
@@ -650,9 +677,9 @@ class DatabaseBackend:
         columns = ", ".join(TEXT_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(STAGING_TABLE_SQL)
-            with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({STAGED_COPY_COLUMNS}) FROM STDIN") as copy:
                 for row in texts:
-                    copy.write_row((*row[:-1], text_array(row[-1])))
+                    copy.write_row(staged_row(row))
             cursor.execute(
                 f"INSERT INTO {TEXT_TABLE} ({columns}, search_vector) "  # noqa: S608 - constant names
                 f"SELECT {STAGED_COLUMNS}, {VECTOR_SQL} FROM {STAGING_TABLE} "

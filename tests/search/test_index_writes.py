@@ -383,3 +383,48 @@ def test_the_codes_are_grouped_alike_in_python_and_in_sql():
     assert grouped == database.codes_by_locale(codes)
     assert grouped == {"en": [], "fr": ["country:GM", "type:need"], "zh-hans": ["year:2026"]}
     assert listed == [codes[0], *sorted(codes[1:])]
+
+
+def test_a_text_s_codes_are_grouped_as_sql_groups_its_list():
+    """The codes stored grouped by language are made with the text's list: the same as grouping that list in
+    SQL (``chm_search_codes_by_locale``), codes repeated or none at all included."""
+    documents = [
+        SearchDocument(
+            locale="fr",
+            translation_key="k",
+            page_id=1,
+            content_type="records.needpage",
+            language="fr",
+            title="t",
+            url="/fr/t/",
+        ),
+        SearchDocument(
+            locale="en",
+            translation_key="k",
+            page_id=2,
+            content_type="records.needpage",
+            language="fr",
+            title="t",
+            url="/en/t/",
+        ),
+        SearchDocument(
+            locale="zh-hans",
+            translation_key="k",
+            page_id=3,
+            content_type="records.needpage",
+            language="fr",
+            title="t",
+            url="/zh-hans/t/",
+        ),
+    ]
+    code_lists = [
+        ["type:need", "country:GM", "region:002", "country:GM"],
+        [],
+        ["year:2026", "target:GBF-T10", "target:GBF-T2"],
+    ]
+    codes = database.text_locale_codes("french", documents, code_lists)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chm_search_codes_by_locale(%s::text[])::text", [list(codes)])
+        in_sql = json.loads(cursor.fetchone()[0])
+    assert json.loads(codes.grouped) == in_sql == database.codes_by_locale(codes)
+    assert in_sql["fr"] == ["country:GM", "region:002", "type:need"] and in_sql["en"] == []
