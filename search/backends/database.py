@@ -270,19 +270,26 @@ class TextCodes(list):
     __slots__ = ("grouped",)
 
 
-def text_locale_codes(config: str, documents, code_lists) -> TextCodes:
+def text_locale_codes(config: str, documents, code_lists, encoded: dict | None = None) -> TextCodes:
     """A text's ``locale_codes``: ``config:<configuration>``, then for each entry showing it ``<locale>|*``
     and ``<locale>|<code>`` for each of its codes (``code_lists``: each document's ``code_list``; see
-    ``SearchText.locale_codes``)."""
+    ``SearchText.locale_codes``). ``encoded``: the JSON of each code list, sorted, kept across the texts
+    of a write (the entries of one record, in every language, have the same codes)."""
+    encoded = {} if encoded is None else encoded
     codes = [f"{CONFIG_MARK}{config}"]
-    grouped: dict[str, set] = {}
+    grouped: dict[str, str] = {}
     for document, code_list in zip(documents, code_lists, strict=True):
         codes.append(locale_code(document.locale, SearchFacetCount.TOTAL))
         prefix = locale_code(document.locale, "")
         codes += [prefix + code for code in code_list]
-        grouped.setdefault(document.locale, set()).update(code_list)
+        key = tuple(code_list)
+        if document.locale in grouped:  # not made by _split: one entry per language and text
+            key = tuple(json.loads(grouped[document.locale])) + key
+        if key not in encoded:
+            encoded[key] = json.dumps(sorted(set(key)), separators=(",", ":"))
+        grouped[document.locale] = encoded[key]
     listed = TextCodes(dict.fromkeys(codes))
-    listed.grouped = json.dumps({locale: sorted(shown) for locale, shown in grouped.items()}, separators=(",", ":"))
+    listed.grouped = "{" + ",".join(f"{json.dumps(locale)}:{shown}" for locale, shown in grouped.items()) + "}"
     return listed
 
 
@@ -613,6 +620,7 @@ class DatabaseBackend:
                 made[codes] = document.code_list
             code_lists[id(document)] = made[codes]
         texts = {}
+        encoded = {}  # each code list's JSON, for text_locale_codes
         for text_key, group in grouped.items():
             first = group[0]
             tags = " · ".join(dict.fromkeys(tag for document in group for tag in document.tags.split(" · ") if tag))
@@ -627,7 +635,7 @@ class DatabaseBackend:
                 tags,
                 first.keywords,
                 cjk_bigrams(" ".join([first.title, first.summary, tags, first.body])),
-                text_locale_codes(config, group, [code_lists[id(document)] for document in group]),
+                text_locale_codes(config, group, [code_lists[id(document)] for document in group], encoded),
             )
         entries = [
             (

@@ -422,9 +422,16 @@ def test_a_text_s_codes_are_grouped_as_sql_groups_its_list():
         [],
         ["year:2026", "target:GBF-T10", "target:GBF-T2"],
     ]
-    codes = database.text_locale_codes("french", documents, code_lists)
+    encoded = {}  # as _split keeps it across a write's texts
+    codes = database.text_locale_codes("french", documents, code_lists, encoded)
+    # A language twice (never from _split: one entry per language and text): its codes together.
+    twice = database.text_locale_codes("french", documents[:1] * 2, [code_lists[0], code_lists[2]], encoded)
     with connection.cursor() as cursor:
         cursor.execute("SELECT chm_search_codes_by_locale(%s::text[])::text", [list(codes)])
         in_sql = json.loads(cursor.fetchone()[0])
+        cursor.execute("SELECT chm_search_codes_by_locale(%s::text[])::text", [list(twice)])
+        twice_in_sql = json.loads(cursor.fetchone()[0])
     assert json.loads(codes.grouped) == in_sql == database.codes_by_locale(codes)
     assert in_sql["fr"] == ["country:GM", "region:002", "type:need"] and in_sql["en"] == []
+    assert json.loads(twice.grouped) == twice_in_sql == database.codes_by_locale(twice)
+    assert len(twice_in_sql["fr"]) == 6
