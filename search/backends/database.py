@@ -13,6 +13,7 @@ code path for filters and facets.
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import logging
@@ -270,6 +271,12 @@ class TextCodes(list):
     __slots__ = ("grouped",)
 
 
+@functools.lru_cache(maxsize=64)
+def json_string(text: str) -> str:
+    """``text`` as a JSON string (a language code: a few, again and again)."""
+    return json.dumps(text)
+
+
 def text_locale_codes(config: str, documents, code_lists, encoded: dict | None = None) -> TextCodes:
     """A text's ``locale_codes``: ``config:<configuration>``, then for each entry showing it ``<locale>|*``
     and ``<locale>|<code>`` for each of its codes (``code_lists``: each document's ``code_list``; see
@@ -289,7 +296,7 @@ def text_locale_codes(config: str, documents, code_lists, encoded: dict | None =
             encoded[key] = json.dumps(sorted(set(key)), separators=(",", ":"))
         grouped[document.locale] = encoded[key]
     listed = TextCodes(dict.fromkeys(codes))
-    listed.grouped = "{" + ",".join(f"{json.dumps(locale)}:{shown}" for locale, shown in grouped.items()) + "}"
+    listed.grouped = "{" + ",".join(f"{json_string(locale)}:{shown}" for locale, shown in grouped.items()) + "}"
     return listed
 
 
