@@ -390,9 +390,8 @@ def text_array(values) -> str:
 def staged_row(row: tuple, *first) -> tuple:
     """A text of ``DatabaseBackend._split`` as a row of a staged or loaded text (``STAGED_COPY_COLUMNS``),
     after ``first`` (its id)."""
-    codes = row[-1]
-    grouped = getattr(codes, "grouped", None) or json.dumps(codes_by_locale(codes), separators=(",", ":"))
-    return (*first, *row[:-1], text_array(codes), grouped)
+    codes = row[-1]  # a TextCodes
+    return (*first, *row[:-1], text_array(codes), codes.grouped)
 
 
 def loaded_texts_sql(table: str) -> str:

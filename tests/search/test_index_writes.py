@@ -390,32 +390,15 @@ def test_a_text_s_codes_are_grouped_as_sql_groups_its_list():
     SQL (``chm_search_codes_by_locale``), codes repeated or none at all included."""
     documents = [
         SearchDocument(
-            locale="fr",
+            locale=locale,
             translation_key="k",
-            page_id=1,
+            page_id=number,
             content_type="records.needpage",
             language="fr",
             title="t",
-            url="/fr/t/",
-        ),
-        SearchDocument(
-            locale="en",
-            translation_key="k",
-            page_id=2,
-            content_type="records.needpage",
-            language="fr",
-            title="t",
-            url="/en/t/",
-        ),
-        SearchDocument(
-            locale="zh-hans",
-            translation_key="k",
-            page_id=3,
-            content_type="records.needpage",
-            language="fr",
-            title="t",
-            url="/zh-hans/t/",
-        ),
+            url=f"/{locale}/t/",
+        )
+        for number, locale in enumerate(["fr", "en", "zh-hans"], start=1)
     ]
     code_lists = [
         ["type:need", "country:GM", "region:002", "country:GM"],
