@@ -16,7 +16,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from cms import content_version
+from cms import content_version, view_restrictions
 from cms.frontend_purge import page_tag
 from cms.page_fragments import fragment_tags
 
@@ -125,6 +125,8 @@ class CachedRoutingMiddleware:
         route = route or self._route(request, path)
         if route is None:
             return None
+        if view_restrictions.ANCESTORS not in route[1].__dict__:
+            view_restrictions.remember_ancestors(route[1])
         page_version = self._page_version(route[1])
         if page_version is not None and content_version.writable():
             try:
@@ -151,6 +153,8 @@ class CachedRoutingMiddleware:
         fresh = next(iter(pages.filter(pk=page.pk, url_path=page.url_path, live=True)[:1]), None)
         if fresh is not None and "_cached_parent_obj" in page.__dict__:
             fresh._cached_parent_obj = page._cached_parent_obj
+        if fresh is not None:
+            view_restrictions.carry_ancestors(page, fresh)
         return fresh
 
     @staticmethod
