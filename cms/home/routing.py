@@ -150,7 +150,7 @@ class CachedRoutingMiddleware:
         if page.alias_of_id is not None:
             # With its original, for an alias: Wagtail checks the original's view restrictions on every request.
             pages = pages.select_related("alias_of")
-        fresh = next(iter(pages.filter(pk=page.pk, url_path=page.url_path, live=True)[:1]), None)
+        fresh = next(iter(pages.filter(pk=page.pk, url_path=page.url_path, live=True).order_by()[:1]), None)
         if fresh is not None and "_cached_parent_obj" in page.__dict__:
             fresh._cached_parent_obj = page._cached_parent_obj
         if fresh is not None:

@@ -122,3 +122,42 @@ def test_server_error_handler_is_wired():
     from cms.views import server_error
 
     assert get_resolver().resolve_error_handler(500) is server_error
+
+
+def menu_marks(response) -> dict[str, str]:
+    """The main menu's items marked current, by their address: "page" or "true" (its section)."""
+    nav = soup(response).select_one("nav.main-nav")
+    return {link["href"]: link["aria-current"] for link in nav.select("a[aria-current]")}
+
+
+def test_the_menu_marks_the_page_or_its_section_whatever_was_served_before(client):
+    from tests.records.factories import NeedFactory, country
+
+    record = NeedFactory(title="Marked need", countries=[country("FR")])
+    expected = {
+        "/en/records/": {"/en/records/": "page"},
+        record.url: {"/en/records/": "true"},
+        "/en/events/": {"/en/events/": "page"},
+        "/en/": {"/en/": "page"},
+        "/en/search/?q=forest": {},
+    }
+    for _round in range(2):  # the second time from the kept menus
+        for url, marks in expected.items():
+            assert menu_marks(client.get(url)) == marks, url
+
+
+def test_a_page_missing_a_language_links_the_address_asked_in_that_language(client):
+    from wagtail.models import Locale
+
+    from tests.records.factories import NeedFactory, country
+
+    record = NeedFactory(title="English only", countries=[country("FR")])
+    for query in ("?page=2", "?page=3"):
+        links = switcher_links(soup(client.get(f"{record.url}{query}")))
+        assert links["fr"] == f"/fr/records/{record.slug}/{query}", query
+    french = record.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.slug = "besoin-en-francais"
+    french.save_revision().publish()
+    links = switcher_links(soup(client.get(record.url)))
+    assert links["fr"] == "/fr/records/besoin-en-francais/"  # its translation, as soon as it is published
+    assert links["en"] == record.url

@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from cms import content_version, page_fragments
 from cms.frontend_purge import translation_tag
+from content_types.base.languages import locale_code
 
 register = template.Library()
 
@@ -80,28 +81,70 @@ def page_fragment(parser, token):
 def _page_translation_urls(page, request) -> dict[str, str]:
     # Only what an address is made of, from Wagtail's own table (no page type of ours makes its addresses
     # otherwise): a page type's joined tables and hundred columns cost more to read than the query.
-    translations = Page.objects.filter(translation_key=page.translation_key).live()
-    return {
-        translation.locale.language_code: translation.get_url(request)
-        for translation in translations.select_related("locale").only("id", "url_path", "locale__language_code")
-    }
+    translations = (
+        Page.objects.filter(translation_key=page.translation_key, live=True)
+        .order_by()  # in no order: compiling Wagtail's ordering by path costs more than the query
+        .values_list("url_path", "locale_id")
+    )
+    urls = {}
+    for url_path, locale_id in translations:
+        url = _page_url(url_path, request)
+        if url is not None:
+            urls[locale_code(locale_id)] = url
+    return urls
 
 
-@register.inclusion_tag("site_settings/language_switcher.html", takes_context=True)
+# A page's address follows from its ``url_path`` alone (the site root paths, the current site and
+# language aside): kept per process for the base version, which a new site, a moved page or a new slug
+# replaces, so that an edit to a page (which retires its switcher) does not make every address again.
+_page_urls: dict = {}
+PAGE_URLS_KEPT = 20_000
+
+
+def _page_url(url_path: str, request) -> str | None:
+    version = content_version.versions()
+    if version is None:
+        return Page(url_path=url_path).get_url(request)
+    key = (version, request.get_host(), get_language(), url_path)
+    url = _page_urls.get(key)
+    if url is None:
+        if len(_page_urls) >= PAGE_URLS_KEPT:
+            _page_urls.clear()
+        url = _page_urls[key] = Page(url_path=url_path).get_url(request)
+    return url
+
+
+@register.simple_tag(takes_context=True)
 def language_switcher(context):
     """Links to the current page in each language: its translation or alias when it is a Wagtail
-    page, the same view under the other language prefix otherwise."""
+    page, the same view under the other language prefix otherwise.
+
+    For a page that exists in every language the links do not depend on the address asked (its query
+    string): they are kept rendered with the page's translations, until one of them changes."""
     request = context["request"]
     page = context.get("page")
+    if not (isinstance(page, Page) and page.pk):
+        return _render_switcher(context, request, {})
+    tags = (translation_tag(page.translation_key),)
+    parts = (page.pk, request.get_host(), get_language())
+    kept = content_version.cached(
+        "language-switcher", parts, lambda: _page_switcher(context, request, page, tags), tags=tags
+    )
+    html = kept["html"] if kept["complete"] else _render_switcher(context, request, kept["translations"])
+    return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the switcher's template
+
+
+def _page_switcher(context, request, page, tags) -> dict:
+    translations = content_version.cached(
+        "page-translations", (page.pk, request.get_host()), lambda: _page_translation_urls(page, request), tags=tags
+    )
+    complete = all(code in translations for code, _name in settings.LANGUAGES)
+    html = _render_switcher(context, request, translations) if complete else None
+    return {"complete": complete, "html": html, "translations": translations}
+
+
+def _render_switcher(context, request, translations: dict) -> str:
     current = get_language()
-    translations = {}
-    if isinstance(page, Page) and page.pk:
-        translations = content_version.cached(
-            "page-translations",
-            (page.pk, request.get_host()),
-            lambda: _page_translation_urls(page, request),
-            tags=(translation_tag(page.translation_key),),
-        )
     languages = []
     for code, name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(request.get_full_path(), code)
@@ -114,7 +157,22 @@ def language_switcher(context):
                 "bidi": get_language_info(code)["bidi"],
             }
         )
-    return {"languages": languages, "current": current}
+    switcher = context.template.engine.get_template("site_settings/language_switcher.html")
+    return switcher.render(
+        template.Context({"languages": languages, "current": current}, autoescape=context.autoescape)
+    )
+
+
+@register.filter
+def menu_position(page) -> str:
+    """What the main menu's marks depend on for ``page`` (base.html): its section (the first three steps
+    of its path) and its depth, and its id when it may be the home page or one of the menu's items (a
+    section); a page below the sections is marked by its section alone."""
+    path, depth, pk = getattr(page, "path", ""), getattr(page, "depth", None), getattr(page, "pk", None)
+    section = str(path)[:12] if path else ""
+    if isinstance(depth, int) and depth > content_version.SECTION_DEPTH:
+        return f"{section}|{depth}"
+    return f"{section}|{depth}|{pk}"
 
 
 @register.simple_tag(takes_context=True)

@@ -342,6 +342,7 @@ class RecordPage(ClassifiedPage):
                 .public()
                 .filter(translation_key__in=keys, locale_id=self.locale_id)
                 .select_related("locale")
+                .order_by()
             }
             if keys
             else {}
