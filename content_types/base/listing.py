@@ -102,8 +102,7 @@ class FacetOption:
     value: str
     label: str
     count: int
-    selected: bool
-    url: str
+    selected: bool  # the filters form lists the options: choosing one is choosing its value
     text_language: str | None = None  # set when a term has no name in the page's language
 
 
@@ -286,13 +285,9 @@ class FacetedListing:
         """:meth:`facets`, kept until a page of the listing's kind changes (``cms.content_version``):
         counting costs one query per facet over every result, which grows with the content."""
         parts = self.cache_parts(self.filter_params())
-        facets = content_version.cached(
+        return content_version.cached(
             "listing-facets", parts, lambda: self._plain(self.facets()), tags=self.facet_cache_tags
         )
-        for facet in facets:  # kept once for every order and page size: the links repeat this one's
-            for option in facet.options:
-                option.url = self.url_with(facet.name, None if option.selected else option.value)
-        return facets
 
     def filter_params(self) -> list[tuple[str, str]]:
         """The applied filters alone, which alone decide the counts (not the order or page size)."""
@@ -361,9 +356,7 @@ class FacetedListing:
         return facets
 
     def _option(self, name, value, label, count, text_language=None) -> FacetOption:
-        selected = self.code(name) == str(value)
-        url = self.url_with(name, None if selected else value)
-        return FacetOption(str(value), label, count, selected, url, text_language)
+        return FacetOption(str(value), label, count, self.code(name) == str(value), text_language)
 
     # --- links ----------------------------------------------------------------------------------
     def code(self, name) -> str:
