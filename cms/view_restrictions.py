@@ -10,6 +10,10 @@ changing or removing a restriction replaces it too. A page none of whose ids car
 costs no query; otherwise its restrictions are read as Wagtail reads them. Without the shared cache (no
 way to know when a copy goes stale), or for a page that was not routed through the stored routes (the
 admin's privacy settings, copies, aliases), Wagtail's own method answers.
+
+Listings, menus and feeds leave restricted pages out with Wagtail's ``PageQuerySet.public()``, which
+reads every restriction for each queryset it filters; :func:`install` has it build the same condition
+from the same per-process copy.
 """
 
 import threading
@@ -40,18 +44,49 @@ def carry_ancestors(stale, fresh) -> None:
         fresh.__dict__[ANCESTORS] = stale.__dict__[ANCESTORS]
 
 
-def restricted_page_ids() -> frozenset | None:
-    """The ids of every page that carries a view restriction, read once per process and base version;
-    None when the shared cache cannot be reached."""
+def restricted_pages() -> dict[int, tuple[str, int]] | None:
+    """Every page that carries a view restriction, as ``{id: (path, depth)}``, read once per process and
+    base version; None when the shared cache cannot be reached."""
     from wagtail.models import PageViewRestriction
 
     version = content_version.versions()
     if version is None:
         return None
     if getattr(_restricted, "version", None) != version:
-        _restricted.ids = frozenset(PageViewRestriction.objects.values_list("page_id", flat=True))
+        rows = PageViewRestriction.objects.values_list("page_id", "page__path", "page__depth").order_by()
+        _restricted.pages = {page_id: (path, depth) for page_id, path, depth in rows}
         _restricted.version = version
-    return _restricted.ids
+    return _restricted.pages
+
+
+def restricted_page_ids() -> frozenset | None:
+    """The ids of every page that carries a view restriction; None when they cannot be known."""
+    pages = restricted_pages()
+    return None if pages is None else frozenset(pages)
+
+
+def install() -> None:
+    """Have Wagtail's ``PageQuerySet.private_q`` (behind ``public()`` and ``not_public()``) read the
+    restricted pages from this process's copy: the same condition, without a query each time."""
+    from django.db.models import Q
+    from wagtail.query import PageQuerySet
+
+    wagtails = PageQuerySet.private_q
+    if getattr(wagtails, "reads_the_copy", False):
+        return
+
+    def private_q(self):
+        pages = restricted_pages()
+        if pages is None:
+            return wagtails(self)
+        condition = Q()
+        for path, depth in pages.values():  # as ``descendant_of_q(page, inclusive=True)``
+            condition |= Q(path__startswith=path) & Q(depth__gte=depth)
+        return condition if pages else Q(pk__in=[])  # no restriction: matches no page
+
+    private_q.reads_the_copy = True
+    private_q.wagtails = wagtails
+    PageQuerySet.private_q = private_q
 
 
 def applicable_page_ids(page) -> set | None:

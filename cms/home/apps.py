@@ -8,6 +8,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home and sections")
 
     def ready(self):
-        from cms import frontend_purge
+        from cms import frontend_purge, view_restrictions
 
         frontend_purge.connect_signals()
+        view_restrictions.install()

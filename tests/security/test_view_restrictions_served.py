@@ -88,3 +88,29 @@ def test_the_restrictions_found_are_wagtails_for_every_page(guarded, site_pages)
         wagtails = set(Page.get_view_restrictions(page).values_list("page_id", flat=True))
         view_restrictions.remember_ancestors(page)
         assert set(page.get_view_restrictions().values_list("page_id", flat=True)) == wagtails, page.url_path
+
+
+def test_public_pages_are_those_wagtail_finds_without_reading_the_restrictions_each_time(guarded, site_pages):
+    from wagtail.query import PageQuerySet
+
+    wagtails = PageQuerySet.private_q.wagtails
+    record, arabic = guarded
+
+    def compare():
+        everything = Page.objects.all()
+        expected = set(everything.exclude(wagtails(everything)).values_list("pk", flat=True))
+        assert set(Page.objects.public().values_list("pk", flat=True)) == expected
+        assert (
+            set(Page.objects.not_public().values_list("pk", flat=True))
+            == set(everything.values_list("pk", flat=True)) - expected
+        )
+
+    compare()  # no restriction at all
+    about_alias(site_pages)
+    for page in (site_pages["records"], record, site_pages["about"]):
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+        compare()
+    assert record.pk not in set(Page.objects.public().values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as built:
+        Page.objects.live().public().exists()
+    assert not [query for query in built.captured_queries if "pageviewrestriction" in query["sql"]]
