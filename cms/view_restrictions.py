@@ -59,12 +59,6 @@ def restricted_pages() -> dict[int, tuple[str, int]] | None:
     return _restricted.pages
 
 
-def restricted_page_ids() -> frozenset | None:
-    """The ids of every page that carries a view restriction; None when they cannot be known."""
-    pages = restricted_pages()
-    return None if pages is None else frozenset(pages)
-
-
 def install() -> None:
     """Have Wagtail's ``PageQuerySet.private_q`` (behind ``public()`` and ``not_public()``) read the
     restricted pages from this process's copy: the same condition, without a query each time."""
@@ -95,10 +89,10 @@ def applicable_page_ids(page) -> set | None:
     ancestors = page.__dict__.get(ANCESTORS)
     if ancestors is None:
         return None
-    restricted = restricted_page_ids()
+    restricted = restricted_pages()
     if restricted is None:
         return None
-    ids = ancestors & restricted
+    ids = ancestors & restricted.keys()
     own = page.pk if page.alias_of_id is None else _source(page).pk
     if own in restricted:
         ids = ids | {own}

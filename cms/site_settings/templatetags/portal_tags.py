@@ -97,7 +97,7 @@ def _page_translation_urls(page, request) -> dict[str, str]:
 # A page's address follows from its ``url_path`` alone (the site root paths, the current site and
 # language aside): kept per process for the base version, which a new site, a moved page or a new slug
 # replaces, so that an edit to a page (which retires its switcher) does not make every address again.
-_page_urls: dict = {}
+_page_urls = {"version": None, "urls": {}}
 PAGE_URLS_KEPT = 20_000
 
 
@@ -105,13 +105,14 @@ def _page_url(url_path: str, request) -> str | None:
     version = content_version.versions()
     if version is None:
         return Page(url_path=url_path).get_url(request)
-    key = (version, request.get_host(), get_language(), url_path)
-    url = _page_urls.get(key)
-    if url is None:
-        if len(_page_urls) >= PAGE_URLS_KEPT:
-            _page_urls.clear()
-        url = _page_urls[key] = Page(url_path=url_path).get_url(request)
-    return url
+    urls = _page_urls["urls"]
+    if _page_urls["version"] != version or len(urls) >= PAGE_URLS_KEPT:
+        urls = _page_urls["urls"] = {}
+        _page_urls["version"] = version
+    key = (request.get_host(), get_language(), url_path)
+    if key not in urls:
+        urls[key] = Page(url_path=url_path).get_url(request)
+    return urls[key]
 
 
 @register.simple_tag(takes_context=True)
@@ -127,17 +128,13 @@ def language_switcher(context):
         return _render_switcher(context, request, {})
     tags = (translation_tag(page.translation_key),)
     parts = (page.pk, request.get_host(), get_language())
-    kept = content_version.cached(
-        "language-switcher", parts, lambda: _page_switcher(context, request, page, tags), tags=tags
-    )
+    kept = content_version.cached("language-switcher", parts, lambda: _page_switcher(context, request, page), tags=tags)
     html = kept["html"] if kept["complete"] else _render_switcher(context, request, kept["translations"])
     return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the switcher's template
 
 
-def _page_switcher(context, request, page, tags) -> dict:
-    translations = content_version.cached(
-        "page-translations", (page.pk, request.get_host()), lambda: _page_translation_urls(page, request), tags=tags
-    )
+def _page_switcher(context, request, page) -> dict:
+    translations = _page_translation_urls(page, request)
     complete = all(code in translations for code, _name in settings.LANGUAGES)
     html = _render_switcher(context, request, translations) if complete else None
     return {"complete": complete, "html": html, "translations": translations}
